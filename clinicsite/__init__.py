@@ -1,0 +1,86 @@
+"""clinicsite: the website and booking backend of a massage and therapy clinic."""
+
+from __future__ import annotations
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from clinicsite.config import Config, config_from_environment
+from clinicsite.extensions import csrf, db, limiter, login_manager, migrate
+
+
+def create_app(config: Config | None = None) -> Flask:
+    """Build the application; `config` defaults to the class named by CLINICSITE_ENV."""
+    config = config if config is not None else config_from_environment()
+    config.validate()
+
+    app = Flask(
+        __name__,
+        template_folder="../templates",
+        static_folder="../static",
+        instance_relative_config=True,
+    )
+    app.config.from_object(config)
+    app.config["ENV_NAME"] = config.ENV_NAME
+
+    register_proxy_fix(app)
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_security_headers(app)
+    register_template_helpers(app)
+    register_commands(app)
+    return app
+
+
+def register_proxy_fix(app: Flask) -> None:
+    counts = {
+        "x_for": app.config["PROXY_FIX_X_FOR"],
+        "x_proto": app.config["PROXY_FIX_X_PROTO"],
+        "x_host": app.config["PROXY_FIX_X_HOST"],
+    }
+    if any(counts.values()):
+        app.wsgi_app = ProxyFix(app.wsgi_app, **counts)
+
+
+def register_extensions(app: Flask) -> None:
+    from clinicsite import models  # noqa: F401  (registers the tables with the metadata)
+
+    db.init_app(app)
+    migrate.init_app(app, db, render_as_batch=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from clinicsite.public import bp as public_bp
+    from clinicsite.staff import bp as staff_bp
+
+    app.register_blueprint(public_bp)
+    app.register_blueprint(staff_bp, url_prefix="/staff")
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from clinicsite.errors import register
+
+    register(app)
+
+
+def register_security_headers(app: Flask) -> None:
+    from clinicsite.security import register
+
+    register(app)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from clinicsite.templating import register
+
+    register(app)
+
+
+def register_commands(app: Flask) -> None:
+    from clinicsite.cli import seed_demo, staff_cli
+
+    app.cli.add_command(seed_demo)
+    app.cli.add_command(staff_cli)

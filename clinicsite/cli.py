@@ -1,0 +1,86 @@
+"""Flask commands: `flask seed-demo`, `flask staff ...`."""
+
+from __future__ import annotations
+
+import click
+import sqlalchemy as sa
+from flask import current_app
+from flask.cli import AppGroup
+
+from clinicsite.extensions import db
+from clinicsite.models import ROLES, ClinicSettings, StaffUser, Therapist
+
+MIN_PASSWORD_LENGTH = 10
+
+
+@click.command("seed-demo")
+@click.option("--if-empty", is_flag=True, help="Do nothing when the clinic is already set up.")
+@click.option("--force", is_flag=True, help="Allow loading the demo into a production database.")
+def seed_demo(if_empty: bool, force: bool) -> None:
+    """Load the fictional demo clinic (safe to run twice)."""
+    from clinicsite.demo import DEMO_ADMIN_EMAIL, DEMO_STAFF_PASSWORD, load_demo
+
+    if current_app.config["ENV_NAME"] == "production" and not force:
+        raise click.ClickException(
+            "Refusing to load demo content (with its known staff password) in production; "
+            "pass --force if you really mean it."
+        )
+    if if_empty and db.session.get(ClinicSettings, 1) is not None:
+        click.echo("The clinic is already set up; demo content not loaded.")
+        return
+    created = load_demo()
+    total = sum(created.values())
+    if total:
+        summary = ", ".join(f"{n} {kind}" for kind, n in created.items() if n)
+        click.echo(f"Demo content loaded: {summary}.")
+        click.echo(f"Staff demo login: {DEMO_ADMIN_EMAIL} / {DEMO_STAFF_PASSWORD}")
+    else:
+        click.echo("Demo content already present; nothing changed.")
+
+
+staff_cli = AppGroup("staff", help="Manage staff accounts.")
+
+
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise click.BadParameter(f"use at least {MIN_PASSWORD_LENGTH} characters")
+
+
+@staff_cli.command("create")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option("--role", type=click.Choice(ROLES), required=True)
+@click.option("--therapist", "therapist_slug", help="Therapist profile slug (role therapist).")
+@click.password_option()
+def create_staff(email: str, name: str, role: str, therapist_slug: str | None, password: str):
+    """Create a staff account."""
+    email = email.strip().lower()
+    _check_password(password)
+    if db.session.scalar(sa.select(StaffUser.id).where(StaffUser.email == email)):
+        raise click.ClickException(f"{email} already has an account.")
+    therapist = None
+    if therapist_slug:
+        therapist = db.session.scalar(sa.select(Therapist).where(Therapist.slug == therapist_slug))
+        if therapist is None:
+            raise click.ClickException(f"No therapist with slug {therapist_slug!r}.")
+    elif role == "therapist":
+        raise click.ClickException("A therapist account needs --therapist <slug>.")
+    user = StaffUser(email=email, name=name.strip(), role=role, therapist=therapist)
+    user.set_password(password)
+    db.session.add(user)
+    db.session.commit()
+    click.echo(f"Created {role} account {email}.")
+
+
+@staff_cli.command("set-password")
+@click.argument("email")
+@click.password_option()
+def set_password(email: str, password: str):
+    """Set a new password (and log out the account's other sessions)."""
+    _check_password(password)
+    user = db.session.scalar(sa.select(StaffUser).where(StaffUser.email == email.strip().lower()))
+    if user is None:
+        raise click.ClickException(f"No staff account for {email}.")
+    user.set_password(password)
+    db.session.commit()
+    click.echo(f"Password changed for {user.email}.")

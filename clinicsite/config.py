@@ -1,0 +1,158 @@
+"""Configuration classes, read from the environment.
+
+`CLINICSITE_ENV` picks the class (`production` when unset, so a deployment that forgets
+to configure itself fails loudly instead of running with development settings).
+Every variable is documented in `.env.example`.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+INSTANCE_PATH = Path(__file__).resolve().parent.parent / "instance"
+
+# Keys that must never protect a production session: the development default and the
+# placeholders people copy from examples.
+DEV_SECRET_KEY = "dev-insecure-secret-key"
+KNOWN_WEAK_SECRETS = frozenset(
+    {"", "dev", DEV_SECRET_KEY, "change-me", "changeme", "secret", "replace-me"}
+)
+
+
+def _env_int(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise RuntimeError(f"{name} must be a whole number, got {raw!r}") from exc
+
+
+def _env_bool(env: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = env.get(name, "").strip().lower()
+    if not raw:
+        return default
+    if raw in {"1", "true", "yes", "on"}:
+        return True
+    if raw in {"0", "false", "no", "off"}:
+        return False
+    raise RuntimeError(f"{name} must be true or false, got {raw!r}")
+
+
+def _sqlite_default() -> str:
+    return f"sqlite:///{INSTANCE_PATH / 'clinicsite.sqlite3'}"
+
+
+def normalise_database_url(url: str) -> str:
+    """Let operators paste the URLs hosting providers print (postgres://...)."""
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://"):]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    return url
+
+
+def is_in_memory_sqlite(url: str) -> bool:
+    if not url.startswith("sqlite"):
+        return False
+    path = url.split("://", 1)[1] if "://" in url else ""
+    return path in {"", "/", "/:memory:"} or "mode=memory" in path
+
+
+class Config:
+    """Settings shared by every environment, read from `environ` when instantiated."""
+
+    ENV_NAME = "base"
+    TESTING = False
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+    RATELIMIT_HEADERS_ENABLED = True
+    default_secure_cookies = False
+
+    def __init__(self, environ: Mapping[str, str] | None = None) -> None:
+        env = os.environ if environ is None else environ
+        self.SECRET_KEY = env.get("SECRET_KEY", "")
+        self.SQLALCHEMY_DATABASE_URI = normalise_database_url(env.get("DATABASE_URL", ""))
+        # Absolute base for canonical links, the sitemap and JSON-LD, such as
+        # https://www.example.com. Empty: taken from the request.
+        self.SITE_URL = env.get("SITE_URL", "").strip().rstrip("/")
+        self.SESSION_COOKIE_SECURE = _env_bool(
+            env, "SESSION_COOKIE_SECURE", self.default_secure_cookies
+        )
+        self.REMEMBER_COOKIE_SECURE = self.SESSION_COOKIE_SECURE
+        # Strict-Transport-Security max-age in seconds; 0 leaves the header off.
+        self.HSTS_SECONDS = _env_int(env, "HSTS_SECONDS", 0)
+        # How many proxies in front of the app set each X-Forwarded-* header; 0 trusts none.
+        self.PROXY_FIX_X_FOR = _env_int(env, "PROXY_FIX_X_FOR", 0)
+        self.PROXY_FIX_X_PROTO = _env_int(env, "PROXY_FIX_X_PROTO", 0)
+        self.PROXY_FIX_X_HOST = _env_int(env, "PROXY_FIX_X_HOST", 0)
+        self.RATELIMIT_STORAGE_URI = env.get("RATELIMIT_STORAGE_URI", "") or "memory://"
+        self.RATELIMIT_ENABLED = _env_bool(env, "RATELIMIT_ENABLED", True)
+        self.MAIL_FROM = env.get("MAIL_FROM", "") or "Clinic <bookings@example.com>"
+        self.STAFF_NOTIFY_EMAIL = env.get("STAFF_NOTIFY_EMAIL", "")
+
+    def validate(self) -> None:
+        """Raise RuntimeError when these settings cannot run safely."""
+
+
+class DevelopmentConfig(Config):
+    ENV_NAME = "development"
+
+    def __init__(self, environ: Mapping[str, str] | None = None) -> None:
+        super().__init__(environ)
+        # A fixed key keeps demo sessions valid across gunicorn workers and restarts;
+        # the production configuration refuses it.
+        self.SECRET_KEY = self.SECRET_KEY or DEV_SECRET_KEY
+        self.SQLALCHEMY_DATABASE_URI = self.SQLALCHEMY_DATABASE_URI or _sqlite_default()
+
+
+class TestingConfig(Config):
+    ENV_NAME = "testing"
+    TESTING = True
+
+    def __init__(self, environ: Mapping[str, str] | None = None) -> None:
+        super().__init__({} if environ is None else environ)
+        self.SECRET_KEY = "testing-secret-key-not-for-production-use"
+        self.SQLALCHEMY_DATABASE_URI = self.SQLALCHEMY_DATABASE_URI or "sqlite://"
+
+
+class ProductionConfig(Config):
+    ENV_NAME = "production"
+    default_secure_cookies = True
+
+    def validate(self) -> None:
+        problems = []
+        if self.SECRET_KEY in KNOWN_WEAK_SECRETS or len(self.SECRET_KEY) < 32:
+            problems.append("SECRET_KEY must be a random value of at least 32 characters")
+        if not self.SQLALCHEMY_DATABASE_URI:
+            problems.append("DATABASE_URL must be set")
+        elif is_in_memory_sqlite(self.SQLALCHEMY_DATABASE_URI):
+            problems.append("DATABASE_URL must not be an in-memory database")
+        if problems:
+            raise RuntimeError("Refusing to start: " + "; ".join(problems))
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+def config_from_environment(environ: Mapping[str, str] | None = None) -> Config:
+    env = os.environ if environ is None else environ
+    name = env.get("CLINICSITE_ENV", "").strip().lower() or "production"
+    try:
+        return CONFIGS[name](env)
+    except KeyError:
+        raise RuntimeError(
+            f"CLINICSITE_ENV must be one of {', '.join(CONFIGS)}, got {name!r}"
+        ) from None

@@ -1,0 +1,142 @@
+"""Load the fictional demo clinic from `demo_data`. Creates what is missing, changes nothing
+that exists, so running it twice (or after staff edited the content) is harmless."""
+
+from __future__ import annotations
+
+from datetime import time
+from typing import Any
+
+import sqlalchemy as sa
+
+from clinicsite import demo_data
+from clinicsite.extensions import db
+from clinicsite.models import (
+    AreaService,
+    ClinicSettings,
+    Location,
+    Region,
+    Service,
+    ServiceArea,
+    ServiceOption,
+    StaffUser,
+    Therapist,
+    WorkingHours,
+)
+
+DEMO_STAFF_PASSWORD = "clinic-demo-2026"
+DEMO_ADMIN_EMAIL = "owner@example.com"
+
+
+def _by_slug(model, slug: str):
+    return db.session.scalar(sa.select(model).where(model.slug == slug))
+
+
+def _get_or_create(model, slug: str, **fields: Any):
+    """Return (row, created)."""
+    row = _by_slug(model, slug)
+    if row is not None:
+        return row, False
+    row = model(slug=slug, **fields)
+    db.session.add(row)
+    return row, True
+
+
+def load_demo() -> dict[str, int]:
+    """Create the demo clinic; return how many rows of each kind were created."""
+    created: dict[str, int] = {}
+
+    def count(kind: str, was_created: bool) -> None:
+        created[kind] = created.get(kind, 0) + int(was_created)
+
+    if db.session.get(ClinicSettings, 1) is None:
+        c = demo_data.CLINIC
+        db.session.add(ClinicSettings(id=1, **{k: c[k] for k in (
+            "name", "tagline", "about", "phone", "email", "street", "city", "state",
+            "postal_code", "country", "timezone", "currency")}))
+        count("settings", True)
+    else:
+        count("settings", False)
+
+    services = {}
+    for position, s in enumerate(demo_data.SERVICES):
+        service, new = _get_or_create(
+            Service, s["slug"], name=s["name"], summary=s["summary"],
+            description=s["description"], buffer_minutes=s["buffer_minutes"],
+            position=position, featured=position < 4,
+        )
+        if new:
+            service.options = [
+                ServiceOption(duration_minutes=d, price=p, deposit=dep, position=i)
+                for i, (d, p, dep) in enumerate(s["options"])
+            ]
+        services[s["slug"]] = service
+        count("services", new)
+    db.session.flush()
+
+    areas = {}
+    for r_pos, r in enumerate(demo_data.REGIONS):
+        region, new = _get_or_create(
+            Region, r["slug"], name=r["name"], description=r["description"], position=r_pos
+        )
+        count("regions", new)
+        for a_pos, a in enumerate(r["areas"]):
+            area, new = _get_or_create(
+                ServiceArea, a["slug"], name=a["name"], region=region, intro=a["intro"],
+                postal_codes=", ".join(a["postal_codes"]), latitude=a["latitude"],
+                longitude=a["longitude"], position=a_pos,
+            )
+            if new:
+                area.offerings = [
+                    AreaService(
+                        service=services[slug],
+                        body=demo_data.AREA_SERVICE_TEXT.get((a["slug"], slug), ""),
+                    )
+                    for slug in a["services"]
+                ]
+            areas[a["slug"]] = area
+            count("areas", new)
+    db.session.flush()
+
+    locations = {}
+    for position, loc in enumerate(demo_data.LOCATIONS):
+        location, new = _get_or_create(
+            Location, loc["slug"], name=loc["name"], area=areas[loc["area"]],
+            street=loc["street"], city=loc["city"], state=loc["state"],
+            postal_code=loc["postal_code"], phone=loc["phone"], latitude=loc["latitude"],
+            longitude=loc["longitude"], directions=loc["directions"], position=position,
+        )
+        locations[loc["slug"]] = location
+        count("locations", new)
+    db.session.flush()
+
+    for position, t in enumerate(demo_data.THERAPISTS):
+        therapist, new = _get_or_create(
+            Therapist, t["slug"], name=t["name"], title=t["title"], bio=t["bio"],
+            photo=t["photo"], position=position,
+        )
+        if new:
+            therapist.services = [services[slug] for slug in t["services"]]
+            therapist.hours = [
+                WorkingHours(
+                    location=locations[h["location"]], weekday=h["weekday"],
+                    starts_at=time.fromisoformat(h["start"]), ends_at=time.fromisoformat(h["end"]),
+                )
+                for h in t["hours"]
+            ]
+        count("therapists", new)
+        first_name = t["name"].split()[0].lower()
+        _ensure_staff(f"{first_name}@example.com", t["name"], "therapist", therapist, count)
+    _ensure_staff(DEMO_ADMIN_EMAIL, "Clinic Owner", "admin", None, count)
+    _ensure_staff("editor@example.com", "Blog Editor", "editor", None, count)
+
+    db.session.commit()
+    return created
+
+
+def _ensure_staff(email: str, name: str, role: str, therapist, count) -> None:
+    exists = db.session.scalar(sa.select(StaffUser.id).where(StaffUser.email == email))
+    if exists is None:
+        user = StaffUser(email=email, name=name, role=role, therapist=therapist)
+        user.set_password(DEMO_STAFF_PASSWORD)
+        db.session.add(user)
+    count("staff", exists is None)

@@ -1,0 +1,79 @@
+"""Where the clinic works: regions, the service areas in them and what each offers."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from clinicsite.extensions import db
+from clinicsite.models.catalogue import Service
+from clinicsite.models.types import UTCDateTime, utcnow
+
+if TYPE_CHECKING:
+    from clinicsite.models.clinic import Location
+
+
+class Region(db.Model):
+    __tablename__ = "region"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(sa.String(80), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(120))
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    position: Mapped[int] = mapped_column(default=0)
+
+    areas: Mapped[list[ServiceArea]] = relationship(
+        back_populates="region", order_by="ServiceArea.position, ServiceArea.name"
+    )
+
+
+class ServiceArea(db.Model):
+    """A city or neighbourhood the clinic serves, with a landing page of its own."""
+
+    __tablename__ = "service_area"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(sa.String(80), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(120))
+    region_id: Mapped[int] = mapped_column(sa.ForeignKey("region.id"), index=True)
+    intro: Mapped[str] = mapped_column(sa.Text, default="")  # Markdown
+    postal_codes: Mapped[str] = mapped_column(sa.String(400), default="")  # comma separated
+    latitude: Mapped[float | None]
+    longitude: Mapped[float | None]
+    active: Mapped[bool] = mapped_column(default=True)
+    position: Mapped[int] = mapped_column(default=0)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    region: Mapped[Region] = relationship(back_populates="areas")
+    offerings: Mapped[list[AreaService]] = relationship(
+        back_populates="area", cascade="all, delete-orphan"
+    )
+    services: Mapped[list[Service]] = relationship(
+        secondary="area_service",
+        order_by=(Service.position, Service.name),
+        viewonly=True,
+    )
+    locations: Mapped[list[Location]] = relationship(back_populates="area")
+
+    @property
+    def postal_code_list(self) -> list[str]:
+        return [c.strip() for c in self.postal_codes.split(",") if c.strip()]
+
+
+class AreaService(db.Model):
+    """A service offered in an area; its landing page text lives here."""
+
+    __tablename__ = "area_service"
+
+    area_id: Mapped[int] = mapped_column(sa.ForeignKey("service_area.id"), primary_key=True)
+    service_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("service.id"), primary_key=True, index=True
+    )
+    body: Mapped[str] = mapped_column(sa.Text, default="")  # Markdown, specific to the pair
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    area: Mapped[ServiceArea] = relationship(back_populates="offerings")
+    service: Mapped[Service] = relationship()

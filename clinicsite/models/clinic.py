@@ -1,0 +1,78 @@
+"""The clinic itself: its settings (one row) and its studios."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from clinicsite.extensions import db
+from clinicsite.models.types import UTCDateTime, utcnow
+
+if TYPE_CHECKING:
+    from clinicsite.models.areas import ServiceArea
+
+
+class ClinicSettings(db.Model):
+    """Name, contact details and booking policy. There is exactly one row (id 1)."""
+
+    __tablename__ = "clinic_settings"
+    __table_args__ = (
+        sa.CheckConstraint("min_notice_hours >= 0", name="min_notice"),
+        sa.CheckConstraint("horizon_days >= 1", name="horizon"),
+        sa.CheckConstraint("slot_step_minutes >= 5", name="slot_step"),
+        sa.CheckConstraint("cancellation_window_hours >= 0", name="cancellation_window"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(120))
+    tagline: Mapped[str] = mapped_column(sa.String(200), default="")
+    about: Mapped[str] = mapped_column(sa.Text, default="")
+    phone: Mapped[str] = mapped_column(sa.String(40), default="")
+    email: Mapped[str] = mapped_column(sa.String(254), default="")
+    street: Mapped[str] = mapped_column(sa.String(200), default="")
+    city: Mapped[str] = mapped_column(sa.String(100), default="")
+    state: Mapped[str] = mapped_column(sa.String(100), default="")
+    postal_code: Mapped[str] = mapped_column(sa.String(20), default="")
+    country: Mapped[str] = mapped_column(sa.String(2), default="US")
+    timezone: Mapped[str] = mapped_column(sa.String(64), default="America/Los_Angeles")
+    currency: Mapped[str] = mapped_column(sa.String(3), default="USD")
+    cancellation_window_hours: Mapped[int] = mapped_column(default=24)
+    min_notice_hours: Mapped[int] = mapped_column(default=12)
+    horizon_days: Mapped[int] = mapped_column(default=60)
+    slot_step_minutes: Mapped[int] = mapped_column(default=15)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+class Location(db.Model):
+    """A studio where in-clinic appointments happen."""
+
+    __tablename__ = "location"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(sa.String(80), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(120))
+    area_id: Mapped[int | None] = mapped_column(sa.ForeignKey("service_area.id"), index=True)
+    street: Mapped[str] = mapped_column(sa.String(200))
+    city: Mapped[str] = mapped_column(sa.String(100))
+    state: Mapped[str] = mapped_column(sa.String(100), default="")
+    postal_code: Mapped[str] = mapped_column(sa.String(20), default="")
+    phone: Mapped[str] = mapped_column(sa.String(40), default="")
+    directions: Mapped[str] = mapped_column(sa.Text, default="")
+    latitude: Mapped[float | None]
+    longitude: Mapped[float | None]
+    active: Mapped[bool] = mapped_column(default=True)
+    position: Mapped[int] = mapped_column(default=0)
+
+    area: Mapped[ServiceArea | None] = relationship(back_populates="locations")
+
+    @property
+    def one_line_address(self) -> str:
+        return ", ".join(p for p in (self.street, self.city, f"{self.state} {self.postal_code}".strip()) if p)

@@ -1,0 +1,50 @@
+"""Staff accounts for the back office."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from clinicsite.extensions import db
+from clinicsite.models.therapists import Therapist
+from clinicsite.models.types import UTCDateTime, utcnow
+
+ROLES = ("admin", "therapist", "editor")
+
+
+class StaffUser(UserMixin, db.Model):
+    __tablename__ = "staff_user"
+    __table_args__ = (
+        sa.CheckConstraint("role IN ('admin', 'therapist', 'editor')", name="role"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(120))
+    role: Mapped[str] = mapped_column(sa.String(20))
+    password_hash: Mapped[str] = mapped_column(sa.String(256))
+    active: Mapped[bool] = mapped_column(default=True)
+    # Changing it logs out every session of this user (see get_id).
+    session_version: Mapped[int] = mapped_column(default=1)
+    therapist_id: Mapped[int | None] = mapped_column(sa.ForeignKey("therapist.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    therapist: Mapped[Therapist | None] = relationship()
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+        self.session_version = (self.session_version or 0) + 1
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive accounts
+        return self.active
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_version}"

@@ -1,0 +1,63 @@
+"""Therapists: public profiles, the services they perform and their weekly hours."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from clinicsite.extensions import db
+from clinicsite.models.catalogue import Service
+from clinicsite.models.clinic import Location
+from clinicsite.models.types import UTCDateTime, utcnow
+
+therapist_service = sa.Table(
+    "therapist_service",
+    db.metadata,
+    sa.Column("therapist_id", sa.ForeignKey("therapist.id"), primary_key=True),
+    sa.Column("service_id", sa.ForeignKey("service.id"), primary_key=True, index=True),
+)
+
+
+class Therapist(db.Model):
+    __tablename__ = "therapist"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(sa.String(80), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(120))
+    title: Mapped[str] = mapped_column(sa.String(200), default="")
+    bio: Mapped[str] = mapped_column(sa.Text, default="")  # Markdown
+    photo: Mapped[str] = mapped_column(sa.String(200), default="")  # under static/img/therapists
+    active: Mapped[bool] = mapped_column(default=True)
+    position: Mapped[int] = mapped_column(default=0)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    services: Mapped[list[Service]] = relationship(
+        secondary=therapist_service, order_by=(Service.position, Service.name)
+    )
+    hours: Mapped[list[WorkingHours]] = relationship(
+        back_populates="therapist",
+        order_by="WorkingHours.weekday, WorkingHours.starts_at",
+        cascade="all, delete-orphan",
+    )
+
+
+class WorkingHours(db.Model):
+    """A weekly range of local wall-clock time at one studio (weekday 0 is Monday)."""
+
+    __tablename__ = "working_hours"
+    __table_args__ = (
+        sa.CheckConstraint("weekday >= 0 AND weekday <= 6", name="weekday"),
+        sa.CheckConstraint("ends_at > starts_at", name="range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    therapist_id: Mapped[int] = mapped_column(sa.ForeignKey("therapist.id"), index=True)
+    location_id: Mapped[int] = mapped_column(sa.ForeignKey("location.id"), index=True)
+    weekday: Mapped[int]
+    starts_at: Mapped[time]
+    ends_at: Mapped[time]
+
+    therapist: Mapped[Therapist] = relationship(back_populates="hours")
+    location: Mapped[Location] = relationship()

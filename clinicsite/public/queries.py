@@ -1,0 +1,205 @@
+"""Reads for the public pages.
+
+Each function issues a fixed number of queries whatever the size of the catalogue:
+collections a template loops over are loaded with selectinload.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from flask import abort
+from sqlalchemy.orm import selectinload
+
+from clinicsite.extensions import db
+from clinicsite.models import (
+    AreaService,
+    Location,
+    Region,
+    Service,
+    ServiceArea,
+    Therapist,
+    WorkingHours,
+    therapist_service,
+)
+
+
+def active_services() -> list[Service]:
+    return list(
+        db.session.scalars(
+            sa.select(Service)
+            .where(Service.active)
+            .order_by(Service.position, Service.name)
+            .options(selectinload(Service.options))
+        )
+    )
+
+
+def featured_services(limit: int = 4) -> list[Service]:
+    services = active_services()
+    featured = [s for s in services if s.featured]
+    return (featured or services)[:limit]
+
+
+def regions_with_areas() -> list[Region]:
+    regions = db.session.scalars(
+        sa.select(Region)
+        .order_by(Region.position, Region.name)
+        .options(selectinload(Region.areas))
+    )
+    return [r for r in regions if any(a.active for a in r.areas)]
+
+
+def active_therapists() -> list[Therapist]:
+    return list(
+        db.session.scalars(
+            sa.select(Therapist)
+            .where(Therapist.active)
+            .order_by(Therapist.position, Therapist.name)
+            .options(selectinload(Therapist.services))
+        )
+    )
+
+
+def active_locations() -> list[Location]:
+    return list(
+        db.session.scalars(
+            sa.select(Location)
+            .where(Location.active)
+            .order_by(Location.position, Location.name)
+            .options(selectinload(Location.area))
+        )
+    )
+
+
+def service_or_404(slug: str) -> Service:
+    service = db.session.scalar(
+        sa.select(Service)
+        .where(Service.slug == slug, Service.active)
+        .options(selectinload(Service.options))
+    )
+    if service is None:
+        abort(404)
+    return service
+
+
+def areas_offering(service: Service) -> list[ServiceArea]:
+    return list(
+        db.session.scalars(
+            sa.select(ServiceArea)
+            .join(AreaService, AreaService.area_id == ServiceArea.id)
+            .where(AreaService.service_id == service.id, ServiceArea.active)
+            .order_by(ServiceArea.position, ServiceArea.name)
+            .options(selectinload(ServiceArea.region))
+        )
+    )
+
+
+def therapists_performing(service_ids: list[int]) -> list[Therapist]:
+    if not service_ids:
+        return []
+    performer_ids = (
+        sa.select(therapist_service.c.therapist_id)
+        .where(therapist_service.c.service_id.in_(service_ids))
+        .scalar_subquery()
+    )
+    return list(
+        db.session.scalars(
+            sa.select(Therapist)
+            .where(Therapist.active, Therapist.id.in_(performer_ids))
+            .order_by(Therapist.position, Therapist.name)
+            .options(selectinload(Therapist.services))
+        )
+    )
+
+
+def area_or_404(slug: str) -> ServiceArea:
+    area = db.session.scalar(
+        sa.select(ServiceArea)
+        .where(ServiceArea.slug == slug, ServiceArea.active)
+        .options(
+            selectinload(ServiceArea.region),
+            selectinload(ServiceArea.services).selectinload(Service.options),
+        )
+    )
+    if area is None:
+        abort(404)
+    return area
+
+
+def area_service_or_404(area_slug: str, service_slug: str) -> AreaService:
+    offering = db.session.scalar(
+        sa.select(AreaService)
+        .join(ServiceArea, AreaService.area_id == ServiceArea.id)
+        .join(Service, AreaService.service_id == Service.id)
+        .where(
+            ServiceArea.slug == area_slug,
+            ServiceArea.active,
+            Service.slug == service_slug,
+            Service.active,
+        )
+        .options(
+            selectinload(AreaService.area).selectinload(ServiceArea.region),
+            selectinload(AreaService.area)
+            .selectinload(ServiceArea.services)
+            .selectinload(Service.options),
+            selectinload(AreaService.service).selectinload(Service.options),
+        )
+    )
+    if offering is None:
+        abort(404)
+    return offering
+
+
+def therapist_or_404(slug: str) -> Therapist:
+    therapist = db.session.scalar(
+        sa.select(Therapist)
+        .where(Therapist.slug == slug, Therapist.active)
+        .options(
+            selectinload(Therapist.services).selectinload(Service.options),
+            selectinload(Therapist.hours).selectinload(WorkingHours.location),
+        )
+    )
+    if therapist is None:
+        abort(404)
+    return therapist
+
+
+@dataclass(frozen=True)
+class NearestStudio:
+    location: Location
+    miles: float | None  # None when coordinates are missing
+
+
+def nearest_studio(area: ServiceArea, locations: list[Location]) -> NearestStudio | None:
+    """The studio closest to an area: by distance when both have coordinates, else one
+    in the same area, else one in the same region, else the first."""
+    if not locations:
+        return None
+    if area.latitude is not None and area.longitude is not None:
+        measured = [
+            (_miles(area.latitude, area.longitude, loc.latitude, loc.longitude), loc)
+            for loc in locations
+            if loc.latitude is not None and loc.longitude is not None
+        ]
+        if measured:
+            miles, loc = min(measured, key=lambda pair: pair[0])
+            return NearestStudio(loc, round(miles, 1))
+    for loc in locations:
+        if loc.area_id == area.id:
+            return NearestStudio(loc, None)
+    for loc in locations:
+        if loc.area is not None and loc.area.region_id == area.region_id:
+            return NearestStudio(loc, None)
+    return NearestStudio(locations[0], None)
+
+
+def _miles(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance (haversine) in miles."""
+    r = 3958.8
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * r * math.asin(math.sqrt(h))

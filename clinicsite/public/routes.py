@@ -1,0 +1,284 @@
+"""The marketing site: services, areas, therapists, contact and the search-engine files."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask import (
+    Response,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
+
+from clinicsite.clinic import get_clinic
+from clinicsite.extensions import db, limiter
+from clinicsite.models import Inquiry, Service
+from clinicsite.public import bp, queries, seo
+from clinicsite.public.forms import ContactForm
+from clinicsite.public.sitemap import sitemap_entries
+from clinicsite.templating import absolute_url, money
+
+
+def home_crumb() -> tuple[str, str]:
+    return ("Home", absolute_url("public.index"))
+
+
+@bp.get("/")
+def index():
+    regions = queries.regions_with_areas()
+    areas = [a for r in regions for a in r.areas if a.active]
+    return render_template(
+        "public/index.html",
+        services=queries.featured_services(),
+        regions=regions,
+        therapists=queries.active_therapists(),
+        locations=queries.active_locations(),
+        business_ld=seo.local_business(get_clinic(), areas),
+    )
+
+
+@bp.get("/services/")
+def services():
+    return render_template(
+        "public/services.html",
+        services=queries.active_services(),
+        breadcrumbs_ld=seo.breadcrumbs(
+            [home_crumb(), ("Services", absolute_url("public.services"))]
+        ),
+    )
+
+
+@bp.get("/services/<slug>")
+def service(slug: str):
+    svc = queries.service_or_404(slug)
+    areas = queries.areas_offering(svc)
+    url = absolute_url("public.service", slug=svc.slug)
+    return render_template(
+        "public/service.html",
+        service=svc,
+        areas=areas,
+        therapists=queries.therapists_performing([svc.id]),
+        service_ld=seo.service(get_clinic(), svc, areas, url),
+        breadcrumbs_ld=seo.breadcrumbs(
+            [home_crumb(), ("Services", absolute_url("public.services")), (svc.name, url)]
+        ),
+    )
+
+
+@bp.get("/areas/")
+def areas():
+    regions = queries.regions_with_areas()
+    return render_template(
+        "public/areas.html",
+        regions=regions,
+        breadcrumbs_ld=seo.breadcrumbs(
+            [home_crumb(), ("Areas we serve", absolute_url("public.areas"))]
+        ),
+    )
+
+
+@bp.get("/areas/<area_slug>")
+def area(area_slug: str):
+    area = queries.area_or_404(area_slug)
+    services = [s for s in area.services if s.active]
+    url = absolute_url("public.area", area_slug=area.slug)
+    return render_template(
+        "public/area.html",
+        area=area,
+        services=services,
+        therapists=queries.therapists_performing([s.id for s in services]),
+        studio=queries.nearest_studio(area, queries.active_locations()),
+        business_ld=seo.local_business(get_clinic(), [area]),
+        breadcrumbs_ld=seo.breadcrumbs(
+            [
+                home_crumb(),
+                ("Areas we serve", absolute_url("public.areas")),
+                (area.name, url),
+            ]
+        ),
+    )
+
+
+@bp.get("/areas/<area_slug>/<service_slug>")
+def area_service(area_slug: str, service_slug: str):
+    offering = queries.area_service_or_404(area_slug, service_slug)
+    area, svc = offering.area, offering.service
+    studio = queries.nearest_studio(area, queries.active_locations())
+    therapists = queries.therapists_performing([svc.id])
+    url = absolute_url("public.area_service", area_slug=area.slug, service_slug=svc.slug)
+    title = f"{svc.name} in {area.name}"
+    description = area_service_description(svc, area.name, studio, len(therapists))
+    return render_template(
+        "public/area_service.html",
+        offering=offering,
+        area=area,
+        service=svc,
+        studio=studio,
+        therapists=therapists,
+        other_services=[s for s in area.services if s.active and s.id != svc.id],
+        page_title=title,
+        page_description=description,
+        service_ld=seo.service(get_clinic(), svc, [area], url, name=title, description=description),
+        breadcrumbs_ld=seo.breadcrumbs(
+            [
+                home_crumb(),
+                ("Areas we serve", absolute_url("public.areas")),
+                (area.name, absolute_url("public.area", area_slug=area.slug)),
+                (svc.name, url),
+            ]
+        ),
+    )
+
+
+def area_service_description(svc: Service, area_name: str, studio, therapist_count: int) -> str:
+    parts = [f"{svc.name} for clients in {area_name}"]
+    if svc.lowest_price == 0:
+        parts.append("free of charge")
+    elif svc.lowest_price is not None:
+        parts.append(f"from {money(svc.lowest_price)}")
+    if studio is not None:
+        where = f"at our {studio.location.city} studio"
+        if studio.miles is not None:
+            where += f", about {studio.miles:g} miles away"
+        parts.append(where)
+    sentence = ", ".join(parts) + "."
+    if therapist_count:
+        sentence += f" {therapist_count} therapist{'s' if therapist_count != 1 else ''} to choose from; book online."
+    return sentence
+
+
+@bp.get("/therapists/")
+def therapists():
+    return render_template(
+        "public/therapists.html",
+        therapists=queries.active_therapists(),
+        breadcrumbs_ld=seo.breadcrumbs(
+            [home_crumb(), ("Therapists", absolute_url("public.therapists"))]
+        ),
+    )
+
+
+@bp.get("/therapists/<slug>")
+def therapist(slug: str):
+    person = queries.therapist_or_404(slug)
+    return render_template(
+        "public/therapist.html",
+        therapist=person,
+        hours_by_location=hours_by_location(person),
+        breadcrumbs_ld=seo.breadcrumbs(
+            [
+                home_crumb(),
+                ("Therapists", absolute_url("public.therapists")),
+                (person.name, absolute_url("public.therapist", slug=person.slug)),
+            ]
+        ),
+    )
+
+
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def hours_by_location(person) -> list[tuple]:
+    """[(location, [(weekday name, ["9:00–13:00", ...]), ...]), ...] for the profile page."""
+    grouped: dict = {}
+    for h in person.hours:
+        if not h.location.active:
+            continue
+        days = grouped.setdefault(h.location, {})
+        days.setdefault(h.weekday, []).append(
+            f"{h.starts_at:%-H:%M}–{h.ends_at:%-H:%M}"
+        )
+    return [
+        (loc, [(WEEKDAYS[d], ranges) for d, ranges in sorted(days.items())])
+        for loc, days in grouped.items()
+    ]
+
+
+@bp.route("/contact", methods=["GET", "POST"])
+@limiter.limit("5 per minute;30 per hour", methods=["POST"])
+def contact():
+    services = queries.active_services()
+    form = ContactForm()
+    form.service.choices = [("", "Something else")] + [(s.slug, s.name) for s in services]
+    if request.method == "GET" and request.args.get("service") in {s.slug for s in services}:
+        form.service.data = request.args["service"]
+    if form.validate_on_submit():
+        if not form.website.data:  # a filled honeypot is a bot: pretend, store nothing
+            chosen = next((s for s in services if s.slug == form.service.data), None)
+            db.session.add(
+                Inquiry(
+                    name=form.name.data,
+                    email=form.email.data,
+                    phone=form.phone.data or "",
+                    service=chosen,
+                    message=form.message.data,
+                )
+            )
+            db.session.commit()
+        flash("Thank you, your message has reached us. We reply within one working day.", "success")
+        return redirect(url_for("public.contact"))
+    status = 422 if form.errors else 200
+    return render_template(
+        "public/contact.html",
+        form=form,
+        locations=queries.active_locations(),
+        business_ld=seo.local_business(get_clinic(), []),
+    ), status
+
+
+@bp.get("/book/")
+def book():
+    """Until online booking opens, how to book: by phone or through the contact form."""
+    services = queries.active_services()
+    chosen = request.args.get("service")
+    return render_template(
+        "public/book.html",
+        services=services,
+        chosen=next((s for s in services if s.slug == chosen), None),
+    )
+
+
+@bp.get("/sitemap.xml")
+def sitemap():
+    xml = render_template("public/sitemap.xml", entries=sitemap_entries())
+    return Response(xml, mimetype="application/xml")
+
+
+@bp.get("/robots.txt")
+def robots():
+    body = "\n".join(
+        [
+            "User-agent: *",
+            "Disallow: /staff/",
+            "Disallow: /booking/",
+            "Disallow: /api/",
+            "",
+            f"Sitemap: {absolute_url('public.sitemap')}",
+            "",
+        ]
+    )
+    return Response(body, mimetype="text/plain")
+
+
+@bp.get("/healthz")
+@limiter.exempt
+def healthz():
+    try:
+        db.session.execute(sa.text("SELECT 1"))
+    except sa.exc.SQLAlchemyError:
+        db.session.rollback()
+        current_app.logger.exception("Health check: database unreachable")
+        return jsonify(status="error", database="unreachable"), 503
+    return jsonify(status="ok", database="ok", time=datetime.now().astimezone().isoformat())
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    return send_from_directory(current_app.static_folder, "favicon.ico", max_age=86400)

@@ -1,0 +1,79 @@
+"""Every public page with the time its content last changed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from clinicsite.clinic import get_clinic
+from clinicsite.extensions import db
+from clinicsite.models import AreaService, Service, ServiceArea, Therapist
+from clinicsite.templating import absolute_url
+
+
+@dataclass(frozen=True)
+class Entry:
+    loc: str
+    lastmod: datetime | None
+
+
+def _latest(*stamps: datetime | None) -> datetime | None:
+    present = [s for s in stamps if s is not None]
+    return max(present) if present else None
+
+
+def sitemap_entries() -> list[Entry]:
+    clinic = get_clinic()
+    services = list(
+        db.session.scalars(
+            sa.select(Service).where(Service.active).order_by(Service.position, Service.name)
+        )
+    )
+    areas = list(
+        db.session.scalars(
+            sa.select(ServiceArea)
+            .where(ServiceArea.active)
+            .order_by(ServiceArea.position, ServiceArea.name)
+            .options(selectinload(ServiceArea.offerings))
+        )
+    )
+    therapists = list(
+        db.session.scalars(
+            sa.select(Therapist).where(Therapist.active).order_by(Therapist.position)
+        )
+    )
+    service_by_id = {s.id: s for s in services}
+    newest_service = _latest(*(s.updated_at for s in services))
+    newest_area = _latest(*(a.updated_at for a in areas))
+    newest_therapist = _latest(*(t.updated_at for t in therapists))
+    site_wide = _latest(clinic.updated_at, newest_service, newest_area, newest_therapist)
+
+    entries = [
+        Entry(absolute_url("public.index"), site_wide),
+        Entry(absolute_url("public.services"), newest_service),
+    ]
+    entries += [
+        Entry(absolute_url("public.service", slug=s.slug), s.updated_at) for s in services
+    ]
+    entries.append(Entry(absolute_url("public.areas"), newest_area))
+    for area in areas:
+        entries.append(Entry(absolute_url("public.area", area_slug=area.slug), _latest(area.updated_at, newest_service)))
+        offered: list[AreaService] = [o for o in area.offerings if o.service_id in service_by_id]
+        offered.sort(key=lambda o: (service_by_id[o.service_id].position, service_by_id[o.service_id].name))
+        for o in offered:
+            svc = service_by_id[o.service_id]
+            entries.append(
+                Entry(
+                    absolute_url("public.area_service", area_slug=area.slug, service_slug=svc.slug),
+                    _latest(o.updated_at, area.updated_at, svc.updated_at),
+                )
+            )
+    entries.append(Entry(absolute_url("public.therapists"), newest_therapist))
+    entries += [
+        Entry(absolute_url("public.therapist", slug=t.slug), t.updated_at) for t in therapists
+    ]
+    entries.append(Entry(absolute_url("public.contact"), clinic.updated_at))
+    return entries

@@ -1,0 +1,56 @@
+"""Who may see what in the staff area."""
+
+from __future__ import annotations
+
+from functools import wraps
+from urllib.parse import urlsplit
+
+from flask import abort
+from flask_login import current_user, login_required
+
+from clinicsite.extensions import db, login_manager
+from clinicsite.models import StaffUser
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> StaffUser | None:
+    # The id carries the session version, so a password change ends older sessions.
+    try:
+        pk, version = (int(part) for part in user_id.split(":", 1))
+    except ValueError:
+        return None
+    user = db.session.get(StaffUser, pk)
+    if user is None or user.session_version != version:
+        return None
+    return user
+
+
+login_manager.login_view = "staff.login"
+login_manager.login_message = "Please log in to see that page."
+login_manager.login_message_category = "info"
+
+
+def roles_required(*roles: str):
+    """Log in first, then 403 unless the user has one of `roles`."""
+
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapped(*args, **kwargs):
+            if current_user.role not in roles:
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def safe_next(target: str | None) -> str | None:
+    """Accept `next` only as a path on this site (no scheme, host or protocol-relative URL)."""
+    if not target or "\\" in target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target

@@ -1,0 +1,56 @@
+"""Staff area: log in, log out, and the dashboard."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy.orm import selectinload
+
+from clinicsite.extensions import db, limiter
+from clinicsite.models import Inquiry, StaffUser
+from clinicsite.staff import bp
+from clinicsite.staff.auth import roles_required, safe_next
+from clinicsite.staff.forms import LoginForm
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit("10 per minute;50 per hour", methods=["POST"])
+def login():
+    target = safe_next(request.args.get("next"))
+    if current_user.is_authenticated:
+        return redirect(target or url_for("staff.dashboard"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = db.session.scalar(sa.select(StaffUser).where(StaffUser.email == form.email.data))
+        if user is not None and user.active and user.check_password(form.password.data):
+            login_user(user)
+            return redirect(target or url_for("staff.dashboard"))
+        form.password.errors.append("That email and password do not match an active account.")
+    status = 422 if form.errors else 200
+    return render_template("staff/login.html", form=form), status
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    logout_user()
+    flash("You are logged out.", "info")
+    return redirect(url_for("staff.login"))
+
+
+@bp.get("/")
+@roles_required("admin", "therapist", "editor")
+def dashboard():
+    inquiries = []
+    if current_user.role in ("admin", "editor"):
+        inquiries = list(
+            db.session.scalars(
+                sa.select(Inquiry)
+                .where(Inquiry.handled_at.is_(None))
+                .order_by(Inquiry.created_at.desc())
+                .limit(50)
+                .options(selectinload(Inquiry.service))
+            )
+        )
+    return render_template("staff/dashboard.html", inquiries=inquiries)

@@ -1,0 +1,89 @@
+"""Filters and globals the templates share."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Flask, current_app, g, request, url_for
+from markupsafe import Markup
+from sqlalchemy.orm import selectinload
+
+from clinicsite.clinic import get_clinic
+from clinicsite.extensions import db
+from clinicsite.models import Region, ServiceArea
+from clinicsite.money import format_money
+from clinicsite.text import render_markdown
+
+
+def absolute_url(endpoint: str, **values: Any) -> str:
+    """An absolute URL, on SITE_URL when configured (canonical links, sitemap)."""
+    base = current_app.config.get("SITE_URL")
+    if base:
+        return base + url_for(endpoint, **values)
+    return url_for(endpoint, _external=True, **values)
+
+
+def canonical_url() -> str | None:
+    if request.endpoint is None or request.endpoint == "static":
+        return None
+    return absolute_url(request.endpoint, **(request.view_args or {}))
+
+
+def jsonld(data: Any) -> Markup:
+    """JSON for a <script type="application/ld+json"> block that text cannot break out of."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return Markup(text)
+
+
+def money(amount: int | None) -> str:
+    if amount is None:
+        return ""
+    return format_money(amount, get_clinic().currency)
+
+
+def duration(minutes: int) -> str:
+    hours, mins = divmod(minutes, 60)
+    if hours and mins:
+        return f"{hours} h {mins} min"
+    if hours:
+        return f"{hours} h"
+    return f"{mins} min"
+
+
+def footer_regions() -> list[Region]:
+    """Regions with their active areas for the footer links, loaded once per request."""
+    if "footer_regions" not in g:
+        try:
+            g.footer_regions = list(
+                db.session.scalars(
+                    sa.select(Region)
+                    .order_by(Region.position, Region.name)
+                    .options(selectinload(Region.areas))
+                )
+            )
+        except sa.exc.SQLAlchemyError:
+            db.session.rollback()
+            g.footer_regions = []
+    return g.footer_regions
+
+
+def active_areas(region: Region) -> list[ServiceArea]:
+    return [a for a in region.areas if a.active]
+
+
+def register(app: Flask) -> None:
+    app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.filters.update(
+        money=money, markdown=render_markdown, jsonld=jsonld, duration=duration,
+        active_areas=active_areas,
+    )
+    app.jinja_env.globals.update(
+        absolute_url=absolute_url, canonical_url=canonical_url, footer_regions=footer_regions
+    )
+
+    @app.context_processor
+    def inject_clinic() -> dict[str, Any]:
+        return {"clinic": get_clinic()}

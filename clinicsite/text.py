@@ -1,0 +1,60 @@
+"""Markdown to safe HTML, and small text helpers."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import nh3
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+
+# CommonMark with raw HTML switched off; nh3 then removes anything a link or image could
+# still smuggle in (javascript: URLs, event handlers) -- the two layers cover each other.
+_md = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
+
+ALLOWED_TAGS = {
+    "p", "br", "hr", "h2", "h3", "h4", "strong", "em", "code", "pre", "blockquote",
+    "ul", "ol", "li", "a", "img", "table", "thead", "tbody", "tr", "th", "td",
+}
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title"}}
+ALLOWED_SCHEMES = {"http", "https", "mailto", "tel"}
+
+
+def render_markdown(source: str | None) -> Markup:
+    """Render Markdown written by staff into HTML that is safe to put in a page."""
+    if not source:
+        return Markup("")
+    html = _md.render(source)
+    clean = nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=ALLOWED_SCHEMES,
+        link_rel="noopener noreferrer",
+    )
+    return Markup(clean)
+
+
+def plain_text(source: str | None) -> str:
+    """Markdown reduced to its words, for meta descriptions."""
+    if not source:
+        return ""
+    text = nh3.clean(_md.render(source), tags=set())
+    text = text.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">")
+    text = text.replace("&quot;", '"').replace("&#39;", "'")
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def truncate(text: str, limit: int = 160) -> str:
+    """Cut on a word boundary and mark the cut, for meta descriptions."""
+    text = re.sub(r"\s+", " ", text).strip()
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:.-")
+    return cut + "…"
+
+
+def slugify(value: str) -> str:
+    value = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-")
