@@ -8,6 +8,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from werkzeug.security import generate_password_hash
+
 from clinicsite import demo_data
 from clinicsite.extensions import db
 from clinicsite.models import (
@@ -44,6 +46,8 @@ def _get_or_create(model, slug: str, **fields: Any):
 def load_demo() -> dict[str, int]:
     """Create the demo clinic; return how many rows of each kind were created."""
     created: dict[str, int] = {}
+    # One hash shared by the demo accounts: hashing is slow on purpose.
+    password_hash = generate_password_hash(DEMO_STAFF_PASSWORD)
 
     def count(kind: str, was_created: bool) -> None:
         created[kind] = created.get(kind, 0) + int(was_created)
@@ -125,18 +129,23 @@ def load_demo() -> dict[str, int]:
             ]
         count("therapists", new)
         first_name = t["name"].split()[0].lower()
-        _ensure_staff(f"{first_name}@example.com", t["name"], "therapist", therapist, count)
-    _ensure_staff(DEMO_ADMIN_EMAIL, "Clinic Owner", "admin", None, count)
-    _ensure_staff("editor@example.com", "Blog Editor", "editor", None, count)
+        _ensure_staff(
+            f"{first_name}@example.com", t["name"], "therapist", therapist, password_hash, count
+        )
+    _ensure_staff(DEMO_ADMIN_EMAIL, "Clinic Owner", "admin", None, password_hash, count)
+    _ensure_staff("editor@example.com", "Blog Editor", "editor", None, password_hash, count)
 
     db.session.commit()
     return created
 
 
-def _ensure_staff(email: str, name: str, role: str, therapist, count) -> None:
+def _ensure_staff(email, name, role, therapist, password_hash, count) -> None:
     exists = db.session.scalar(sa.select(StaffUser.id).where(StaffUser.email == email))
     if exists is None:
-        user = StaffUser(email=email, name=name, role=role, therapist=therapist)
-        user.set_password(DEMO_STAFF_PASSWORD)
-        db.session.add(user)
+        db.session.add(
+            StaffUser(
+                email=email, name=name, role=role, therapist=therapist,
+                password_hash=password_hash, session_version=1,
+            )
+        )
     count("staff", exists is None)

@@ -1,0 +1,60 @@
+"""The production configuration refuses settings it cannot run safely with."""
+
+from __future__ import annotations
+
+import pytest
+
+from clinicsite import create_app
+from clinicsite.config import (
+    DEV_SECRET_KEY,
+    DevelopmentConfig,
+    ProductionConfig,
+    config_from_environment,
+)
+
+STRONG = "3f9c1d7e6b2a4c8d9e0f1a2b3c4d5e6f7a8b9c0d"
+GOOD_DB = "postgresql://app@db.internal/clinic"
+
+
+@pytest.mark.parametrize(
+    "env, problem",
+    [
+        ({"DATABASE_URL": GOOD_DB}, "SECRET_KEY"),
+        ({"SECRET_KEY": DEV_SECRET_KEY, "DATABASE_URL": GOOD_DB}, "SECRET_KEY"),
+        ({"SECRET_KEY": "change-me", "DATABASE_URL": GOOD_DB}, "SECRET_KEY"),
+        ({"SECRET_KEY": "short-but-random-9f8e", "DATABASE_URL": GOOD_DB}, "SECRET_KEY"),
+        ({"SECRET_KEY": STRONG}, "DATABASE_URL must be set"),
+        ({"SECRET_KEY": STRONG, "DATABASE_URL": "sqlite://"}, "in-memory"),
+        ({"SECRET_KEY": STRONG, "DATABASE_URL": "sqlite:///:memory:"}, "in-memory"),
+        ({"SECRET_KEY": STRONG, "DATABASE_URL": "sqlite:///file:x?mode=memory&uri=true"}, "in-memory"),
+    ],
+)
+def test_production_refuses_to_start_with_bad_settings(env, problem):
+    with pytest.raises(RuntimeError, match=problem):
+        create_app(ProductionConfig(env))
+
+
+def test_production_starts_with_good_settings():
+    app = create_app(ProductionConfig({"SECRET_KEY": STRONG, "DATABASE_URL": "postgres://app@db/clinic"}))
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://app@db/clinic"
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert not app.testing
+
+
+def test_environment_picks_production_by_default():
+    assert isinstance(config_from_environment({}), ProductionConfig)
+    assert isinstance(config_from_environment({"CLINICSITE_ENV": "development"}), DevelopmentConfig)
+    with pytest.raises(RuntimeError, match="CLINICSITE_ENV"):
+        config_from_environment({"CLINICSITE_ENV": "staging"})
+
+
+def test_development_defaults_to_an_sqlite_file_in_instance():
+    config = DevelopmentConfig({})
+    assert config.SQLALCHEMY_DATABASE_URI.startswith("sqlite:///")
+    assert config.SQLALCHEMY_DATABASE_URI.endswith("instance/clinicsite.sqlite3")
+
+
+@pytest.mark.parametrize("name, value", [("HSTS_SECONDS", "a year"), ("RATELIMIT_ENABLED", "maybe")])
+def test_malformed_numbers_and_flags_are_reported_by_name(name, value):
+    with pytest.raises(RuntimeError, match=name):
+        DevelopmentConfig({name: value})

@@ -1,0 +1,63 @@
+"""Headers, cookies and proxies."""
+
+from __future__ import annotations
+
+from clinicsite import create_app
+from clinicsite.config import ProductionConfig
+from tests.conftest import make_app, wipe
+
+STRONG_SECRET = "k" * 48
+
+
+def test_every_response_carries_the_security_headers(client):
+    for url in ["/", "/no-such-page", "/robots.txt", "/healthz", "/static/css/site.css"]:
+        with client.get(url) as response:
+            headers = response.headers
+        csp = headers["Content-Security-Policy"]
+        assert "script-src 'self'" in csp
+        assert "unsafe-inline" not in csp
+        assert "frame-ancestors 'none'" in csp
+        assert headers["X-Content-Type-Options"] == "nosniff"
+        assert headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+        assert "Strict-Transport-Security" not in headers  # not configured for HTTPS
+
+
+def test_hsts_when_configured(migrated):
+    app = make_app(migrated, HSTS_SECONDS=31536000)
+    try:
+        headers = app.test_client().get("/").headers
+        assert headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
+    finally:
+        wipe(app)
+
+
+def test_session_cookie_is_httponly_and_lax(client):
+    response = client.get("/contact")  # the CSRF token starts a session
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie
+    assert "SameSite=Lax" in cookie
+    assert "Secure" not in cookie
+
+
+def test_production_session_cookie_is_secure(migrated):
+    app = create_app(ProductionConfig({"SECRET_KEY": STRONG_SECRET, "DATABASE_URL": migrated}))
+    try:
+        assert app.config["SESSION_COOKIE_SECURE"] is True
+        cookie = app.test_client().get("/contact").headers["Set-Cookie"]
+        assert "Secure" in cookie and "HttpOnly" in cookie
+    finally:
+        wipe(app)
+
+
+def test_proxy_headers_are_ignored_unless_configured(migrated):
+    headers = {"X-Forwarded-Proto": "https", "X-Forwarded-Host": "clinic.example.com"}
+    plain = make_app(migrated)
+    proxied = make_app(migrated, PROXY_FIX_X_PROTO=1, PROXY_FIX_X_HOST=1)
+    try:
+        html = plain.test_client().get("/robots.txt", headers=headers).get_data(as_text=True)
+        assert "Sitemap: http://localhost/sitemap.xml" in html
+        html = proxied.test_client().get("/robots.txt", headers=headers).get_data(as_text=True)
+        assert "Sitemap: https://clinic.example.com/sitemap.xml" in html
+    finally:
+        wipe(plain)
+        wipe(proxied)
