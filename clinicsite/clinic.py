@@ -23,8 +23,18 @@ def get_clinic() -> ClinicSettings:
             db.session.rollback()
             clinic = None
         g.clinic = clinic or ClinicSettings(
-            id=1, name="Our clinic", tagline="", about="", phone="", email="",
-            street="", city="", state="", postal_code="", country="US",
-            timezone="America/Los_Angeles", currency="USD",
+            id=1,
+            name="Our clinic",
+            tagline="",
+            about="",
+            phone="",
+            email="",
+            street="",
+            city="",
+            state="",
+            postal_code="",
+            country="US",
+            timezone="America/Los_Angeles",
+            currency="USD",
         )
     return g.clinic

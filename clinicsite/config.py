@@ -49,9 +49,9 @@ def _sqlite_default() -> str:
 def normalise_database_url(url: str) -> str:
     """Let operators paste the URLs hosting providers print (postgres://...)."""
     if url.startswith("postgres://"):
-        url = "postgresql://" + url[len("postgres://"):]
+        url = "postgresql://" + url[len("postgres://") :]
     if url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
     return url
 
 

@@ -7,7 +7,6 @@ from datetime import time
 from typing import Any
 
 import sqlalchemy as sa
-
 from werkzeug.security import generate_password_hash
 
 from clinicsite import demo_data
@@ -54,9 +53,28 @@ def load_demo() -> dict[str, int]:
 
     if db.session.get(ClinicSettings, 1) is None:
         c = demo_data.CLINIC
-        db.session.add(ClinicSettings(id=1, **{k: c[k] for k in (
-            "name", "tagline", "about", "phone", "email", "street", "city", "state",
-            "postal_code", "country", "timezone", "currency")}))
+        db.session.add(
+            ClinicSettings(
+                id=1,
+                **{
+                    k: c[k]
+                    for k in (
+                        "name",
+                        "tagline",
+                        "about",
+                        "phone",
+                        "email",
+                        "street",
+                        "city",
+                        "state",
+                        "postal_code",
+                        "country",
+                        "timezone",
+                        "currency",
+                    )
+                },
+            )
+        )
         count("settings", True)
     else:
         count("settings", False)
@@ -64,9 +82,14 @@ def load_demo() -> dict[str, int]:
     services = {}
     for position, s in enumerate(demo_data.SERVICES):
         service, new = _get_or_create(
-            Service, s["slug"], name=s["name"], summary=s["summary"],
-            description=s["description"], buffer_minutes=s["buffer_minutes"],
-            position=position, featured=position < 4,
+            Service,
+            s["slug"],
+            name=s["name"],
+            summary=s["summary"],
+            description=s["description"],
+            buffer_minutes=s["buffer_minutes"],
+            position=position,
+            featured=position < 4,
         )
         if new:
             service.options = [
@@ -85,9 +108,15 @@ def load_demo() -> dict[str, int]:
         count("regions", new)
         for a_pos, a in enumerate(r["areas"]):
             area, new = _get_or_create(
-                ServiceArea, a["slug"], name=a["name"], region=region, intro=a["intro"],
-                postal_codes=", ".join(a["postal_codes"]), latitude=a["latitude"],
-                longitude=a["longitude"], position=a_pos,
+                ServiceArea,
+                a["slug"],
+                name=a["name"],
+                region=region,
+                intro=a["intro"],
+                postal_codes=", ".join(a["postal_codes"]),
+                latitude=a["latitude"],
+                longitude=a["longitude"],
+                position=a_pos,
             )
             if new:
                 area.offerings = [
@@ -104,10 +133,19 @@ def load_demo() -> dict[str, int]:
     locations = {}
     for position, loc in enumerate(demo_data.LOCATIONS):
         location, new = _get_or_create(
-            Location, loc["slug"], name=loc["name"], area=areas[loc["area"]],
-            street=loc["street"], city=loc["city"], state=loc["state"],
-            postal_code=loc["postal_code"], phone=loc["phone"], latitude=loc["latitude"],
-            longitude=loc["longitude"], directions=loc["directions"], position=position,
+            Location,
+            loc["slug"],
+            name=loc["name"],
+            area=areas[loc["area"]],
+            street=loc["street"],
+            city=loc["city"],
+            state=loc["state"],
+            postal_code=loc["postal_code"],
+            phone=loc["phone"],
+            latitude=loc["latitude"],
+            longitude=loc["longitude"],
+            directions=loc["directions"],
+            position=position,
         )
         locations[loc["slug"]] = location
         count("locations", new)
@@ -115,15 +153,22 @@ def load_demo() -> dict[str, int]:
 
     for position, t in enumerate(demo_data.THERAPISTS):
         therapist, new = _get_or_create(
-            Therapist, t["slug"], name=t["name"], title=t["title"], bio=t["bio"],
-            photo=t["photo"], position=position,
+            Therapist,
+            t["slug"],
+            name=t["name"],
+            title=t["title"],
+            bio=t["bio"],
+            photo=t["photo"],
+            position=position,
         )
         if new:
             therapist.services = [services[slug] for slug in t["services"]]
             therapist.hours = [
                 WorkingHours(
-                    location=locations[h["location"]], weekday=h["weekday"],
-                    starts_at=time.fromisoformat(h["start"]), ends_at=time.fromisoformat(h["end"]),
+                    location=locations[h["location"]],
+                    weekday=h["weekday"],
+                    starts_at=time.fromisoformat(h["start"]),
+                    ends_at=time.fromisoformat(h["end"]),
                 )
                 for h in t["hours"]
             ]
@@ -144,8 +189,12 @@ def _ensure_staff(email, name, role, therapist, password_hash, count) -> None:
     if exists is None:
         db.session.add(
             StaffUser(
-                email=email, name=name, role=role, therapist=therapist,
-                password_hash=password_hash, session_version=1,
+                email=email,
+                name=name,
+                role=role,
+                therapist=therapist,
+                password_hash=password_hash,
+                session_version=1,
             )
         )
     count("staff", exists is None)

@@ -602,10 +602,7 @@ THERAPISTS = [
     {
         "slug": "dana-okafor",
         "name": "Dana Okafor",
-        "title": (
-            "Certified Massage Therapist (CAMTC), "
-            "Certified Neuromuscular Therapist"
-        ),
+        "title": ("Certified Massage Therapist (CAMTC), Certified Neuromuscular Therapist"),
         "bio": (
             "Dana Okafor came to massage therapy after eight years as a "
             "structural drafter, which explains a lot about how she works. She "
@@ -646,10 +643,7 @@ THERAPISTS = [
     {
         "slug": "lena-marchetti",
         "name": "Lena Marchetti",
-        "title": (
-            "Certified Massage Therapist (CAMTC), "
-            "Certified Prenatal Massage Therapist"
-        ),
+        "title": ("Certified Massage Therapist (CAMTC), Certified Prenatal Massage Therapist"),
         "bio": (
             "I started practicing massage at a birth center in Oakland, where "
             "I learned how much difference an hour of calm, careful touch can "
@@ -691,10 +685,7 @@ THERAPISTS = [
     {
         "slug": "theo-nakamura",
         "name": "Theo Nakamura",
-        "title": (
-            "Certified Massage Therapist (CAMTC), "
-            "Sports Massage Specialist"
-        ),
+        "title": ("Certified Massage Therapist (CAMTC), Sports Massage Specialist"),
         "bio": (
             "Theo Nakamura grew up playing water polo in Torrance and spent "
             "his twenties coaching youth swim teams, so he has seen a lot of "

@@ -27,9 +27,17 @@ def make_clinic(**fields) -> ClinicSettings:
     clinic = db.session.get(ClinicSettings, 1)
     if clinic is None:
         values = dict(
-            id=1, name="Test Clinic", tagline="Hands-on care", phone="310-555-0100",
-            email="clinic@example.com", street="1 Test Street", city="Torrance", state="CA",
-            postal_code="90501", timezone="America/Los_Angeles", currency="USD",
+            id=1,
+            name="Test Clinic",
+            tagline="Hands-on care",
+            phone="310-555-0100",
+            email="clinic@example.com",
+            street="1 Test Street",
+            city="Torrance",
+            state="CA",
+            postal_code="90501",
+            timezone="America/Los_Angeles",
+            currency="USD",
         )
         values.update(fields)
         clinic = ClinicSettings(**values)
@@ -41,9 +49,12 @@ def make_service(name: str | None = None, options=((60, 12000, 3000),), **fields
     n = next(_seq)
     name = name or f"Service {n}"
     service = Service(
-        slug=fields.pop("slug", f"service-{n}"), name=name,
+        slug=fields.pop("slug", f"service-{n}"),
+        name=name,
         summary=fields.pop("summary", f"Summary of {name}."),
-        description=fields.pop("description", f"About **{name}**."), position=n, **fields,
+        description=fields.pop("description", f"About **{name}**."),
+        position=n,
+        **fields,
     )
     service.options = [
         ServiceOption(duration_minutes=d, price=p, deposit=dep) for d, p, dep in options
@@ -54,7 +65,9 @@ def make_service(name: str | None = None, options=((60, 12000, 3000),), **fields
 
 def make_region(**fields) -> Region:
     n = next(_seq)
-    region = Region(slug=fields.pop("slug", f"region-{n}"), name=fields.pop("name", f"Region {n}"), **fields)
+    region = Region(
+        slug=fields.pop("slug", f"region-{n}"), name=fields.pop("name", f"Region {n}"), **fields
+    )
     db.session.add(region)
     return region
 
@@ -62,9 +75,13 @@ def make_region(**fields) -> Region:
 def make_area(region: Region | None = None, services=(), **fields) -> ServiceArea:
     n = next(_seq)
     area = ServiceArea(
-        slug=fields.pop("slug", f"area-{n}"), name=fields.pop("name", f"Area {n}"),
-        region=region or make_region(), intro=fields.pop("intro", "An area we serve."),
-        postal_codes=fields.pop("postal_codes", "90000"), position=n, **fields,
+        slug=fields.pop("slug", f"area-{n}"),
+        name=fields.pop("name", f"Area {n}"),
+        region=region or make_region(),
+        intro=fields.pop("intro", "An area we serve."),
+        postal_codes=fields.pop("postal_codes", "90000"),
+        position=n,
+        **fields,
     )
     area.offerings = [AreaService(service=s, body=f"{s.name} near {area.name}.") for s in services]
     db.session.add(area)
@@ -74,9 +91,14 @@ def make_area(region: Region | None = None, services=(), **fields) -> ServiceAre
 def make_location(area: ServiceArea | None = None, **fields) -> Location:
     n = next(_seq)
     location = Location(
-        slug=fields.pop("slug", f"studio-{n}"), name=fields.pop("name", f"Studio {n}"), area=area,
-        street=fields.pop("street", f"{n} Main Street"), city=fields.pop("city", "Torrance"),
-        state="CA", postal_code="90501", **fields,
+        slug=fields.pop("slug", f"studio-{n}"),
+        name=fields.pop("name", f"Studio {n}"),
+        area=area,
+        street=fields.pop("street", f"{n} Main Street"),
+        city=fields.pop("city", "Torrance"),
+        state="CA",
+        postal_code="90501",
+        **fields,
     )
     db.session.add(location)
     return location
@@ -86,12 +108,17 @@ def make_therapist(services=(), hours=(), **fields) -> Therapist:
     """`hours` are (location, weekday, "09:00", "17:00") tuples."""
     n = next(_seq)
     therapist = Therapist(
-        slug=fields.pop("slug", f"therapist-{n}"), name=fields.pop("name", f"Therapist {n}"),
-        title=fields.pop("title", "Licensed Massage Therapist"), position=n, **fields,
+        slug=fields.pop("slug", f"therapist-{n}"),
+        name=fields.pop("name", f"Therapist {n}"),
+        title=fields.pop("title", "Licensed Massage Therapist"),
+        position=n,
+        **fields,
     )
     therapist.services = list(services)
     therapist.hours = [
-        WorkingHours(location=loc, weekday=wd, starts_at=time.fromisoformat(a), ends_at=time.fromisoformat(b))
+        WorkingHours(
+            location=loc, weekday=wd, starts_at=time.fromisoformat(a), ends_at=time.fromisoformat(b)
+        )
         for loc, wd, a, b in hours
     ]
     db.session.add(therapist)
@@ -101,8 +128,10 @@ def make_therapist(services=(), hours=(), **fields) -> Therapist:
 def make_staff(role: str = "admin", password: str = "correct horse battery", **fields) -> StaffUser:
     n = next(_seq)
     user = StaffUser(
-        email=fields.pop("email", f"staff{n}@example.com"), name=fields.pop("name", f"Staff {n}"),
-        role=role, **fields,
+        email=fields.pop("email", f"staff{n}@example.com"),
+        name=fields.pop("name", f"Staff {n}"),
+        role=role,
+        **fields,
     )
     user.set_password(password)
     db.session.add(user)

@@ -26,7 +26,10 @@ GOOD_DB = "postgresql://app@db.internal/clinic"
         ({"SECRET_KEY": STRONG}, "DATABASE_URL must be set"),
         ({"SECRET_KEY": STRONG, "DATABASE_URL": "sqlite://"}, "in-memory"),
         ({"SECRET_KEY": STRONG, "DATABASE_URL": "sqlite:///:memory:"}, "in-memory"),
-        ({"SECRET_KEY": STRONG, "DATABASE_URL": "sqlite:///file:x?mode=memory&uri=true"}, "in-memory"),
+        (
+            {"SECRET_KEY": STRONG, "DATABASE_URL": "sqlite:///file:x?mode=memory&uri=true"},
+            "in-memory",
+        ),
     ],
 )
 def test_production_refuses_to_start_with_bad_settings(env, problem):
@@ -35,7 +38,9 @@ def test_production_refuses_to_start_with_bad_settings(env, problem):
 
 
 def test_production_starts_with_good_settings():
-    app = create_app(ProductionConfig({"SECRET_KEY": STRONG, "DATABASE_URL": "postgres://app@db/clinic"}))
+    app = create_app(
+        ProductionConfig({"SECRET_KEY": STRONG, "DATABASE_URL": "postgres://app@db/clinic"})
+    )
     assert app.config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://app@db/clinic"
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert not app.testing
@@ -54,7 +59,9 @@ def test_development_defaults_to_an_sqlite_file_in_instance():
     assert config.SQLALCHEMY_DATABASE_URI.endswith("instance/clinicsite.sqlite3")
 
 
-@pytest.mark.parametrize("name, value", [("HSTS_SECONDS", "a year"), ("RATELIMIT_ENABLED", "maybe")])
+@pytest.mark.parametrize(
+    "name, value", [("HSTS_SECONDS", "a year"), ("RATELIMIT_ENABLED", "maybe")]
+)
 def test_malformed_numbers_and_flags_are_reported_by_name(name, value):
     with pytest.raises(RuntimeError, match=name):
         DevelopmentConfig({name: value})

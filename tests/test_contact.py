@@ -83,7 +83,9 @@ def test_filled_honeypot_stores_nothing_but_looks_like_success(demo, client):
 
 
 def test_contact_form_is_rate_limited(demo, client):
-    codes = [post(client, message=f"Message number {i} about my shoulder.").status_code for i in range(7)]
+    codes = [
+        post(client, message=f"Message number {i} about my shoulder.").status_code for i in range(7)
+    ]
     assert codes[:5] == [302] * 5
     assert codes[5:] == [429, 429]
     assert len(inquiries(demo)) == 5

@@ -142,7 +142,11 @@ def test_service_page_lists_options_areas_and_therapists(demo, client):
     assert service["offers"][0]["priceCurrency"] == "USD"
     assert service["provider"]["name"] == "Saltgrass Neuromuscular Therapy"
     crumbs = next(b for b in jsonld_blocks(html) if b["@type"] == "BreadcrumbList")
-    assert [i["name"] for i in crumbs["itemListElement"]] == ["Home", "Services", "Neuromuscular Therapy"]
+    assert [i["name"] for i in crumbs["itemListElement"]] == [
+        "Home",
+        "Services",
+        "Neuromuscular Therapy",
+    ]
 
 
 def test_free_discovery_session_shows_no_deposit(demo, client):
@@ -153,7 +157,7 @@ def test_free_discovery_session_shows_no_deposit(demo, client):
 
 def test_areas_page_groups_areas_by_region(demo, client):
     html = text(client.get("/areas/"))
-    html = html[html.index("<main"): html.index("</main>")]
+    html = html[html.index("<main") : html.index("</main>")]
     south_bay, westside = html.index("South Bay</h2>"), html.index("Westside</h2>")
     assert south_bay < html.index("Redondo Beach") < westside < html.index("Culver City")
 
@@ -179,7 +183,10 @@ def test_area_service_page_is_not_a_copy_of_the_service_page(demo, client):
     ld = next(b for b in jsonld_blocks(pair) if b["@type"] == "Service")
     assert ld["areaServed"] == [{"@type": "City", "name": "Venice"}]
     crumbs = next(b for b in jsonld_blocks(pair) if b["@type"] == "BreadcrumbList")
-    assert [i["name"] for i in crumbs["itemListElement"]][-2:] == ["Venice", "Neuromuscular Therapy"]
+    assert [i["name"] for i in crumbs["itemListElement"]][-2:] == [
+        "Venice",
+        "Neuromuscular Therapy",
+    ]
 
 
 def test_therapist_page_shows_services_and_weekly_hours(demo, client):
@@ -216,7 +223,10 @@ def test_markdown_in_descriptions_is_sanitized(app, client):
     with app.app_context():
         make_service(
             slug="md",
-            description='**bold** <script>alert(1)</script> [x](javascript:alert(1)) <img src=x onerror=alert(1)>',
+            description=(
+                "**bold** <script>alert(1)</script> [x](javascript:alert(1)) "
+                "<img src=x onerror=alert(1)>"
+            ),
         )
         db.session.commit()
     html = text(client.get("/services/md"))

@@ -75,4 +75,6 @@ class Location(db.Model):
 
     @property
     def one_line_address(self) -> str:
-        return ", ".join(p for p in (self.street, self.city, f"{self.state} {self.postal_code}".strip()) if p)
+        return ", ".join(
+            p for p in (self.street, self.city, f"{self.state} {self.postal_code}".strip()) if p
+        )

@@ -18,9 +18,7 @@ ROLES = ("admin", "therapist", "editor")
 
 class StaffUser(UserMixin, db.Model):
     __tablename__ = "staff_user"
-    __table_args__ = (
-        sa.CheckConstraint("role IN ('admin', 'therapist', 'editor')", name="role"),
-    )
+    __table_args__ = (sa.CheckConstraint("role IN ('admin', 'therapist', 'editor')", name="role"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(sa.String(254), unique=True)

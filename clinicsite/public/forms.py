@@ -46,5 +46,9 @@ class ContactForm(FlaskForm):
     website = StringField("Leave this field empty", validators=[Optional()])
 
     def validate_phone(self, field):
-        if field.data and (not PHONE_CHARS.match(field.data) or sum(c.isdigit() for c in field.data) < 7):
-            raise ValidationError("Please give a phone number with at least 7 digits, or leave it empty.")
+        if field.data and (
+            not PHONE_CHARS.match(field.data) or sum(c.isdigit() for c in field.data) < 7
+        ):
+            raise ValidationError(
+                "Please give a phone number with at least 7 digits, or leave it empty."
+            )

@@ -45,9 +45,7 @@ def featured_services(limit: int = 4) -> list[Service]:
 
 def regions_with_areas() -> list[Region]:
     regions = db.session.scalars(
-        sa.select(Region)
-        .order_by(Region.position, Region.name)
-        .options(selectinload(Region.areas))
+        sa.select(Region).order_by(Region.position, Region.name).options(selectinload(Region.areas))
     )
     return [r for r in regions if any(a.active for a in r.areas)]
 

@@ -150,7 +150,8 @@ def area_service_description(svc: Service, area_name: str, studio, therapist_cou
         parts.append(where)
     sentence = ", ".join(parts) + "."
     if therapist_count:
-        sentence += f" {therapist_count} therapist{'s' if therapist_count != 1 else ''} to choose from; book online."
+        plural = "s" if therapist_count != 1 else ""
+        sentence += f" {therapist_count} therapist{plural} to choose from; book online."
     return sentence
 
 
@@ -192,9 +193,7 @@ def hours_by_location(person) -> list[tuple]:
         if not h.location.active:
             continue
         days = grouped.setdefault(h.location, {})
-        days.setdefault(h.weekday, []).append(
-            f"{h.starts_at:%-H:%M}–{h.ends_at:%-H:%M}"
-        )
+        days.setdefault(h.weekday, []).append(f"{h.starts_at:%-H:%M}–{h.ends_at:%-H:%M}")
     return [
         (loc, [(WEEKDAYS[d], ranges) for d, ranges in sorted(days.items())])
         for loc, days in grouped.items()

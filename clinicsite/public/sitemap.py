@@ -55,14 +55,19 @@ def sitemap_entries() -> list[Entry]:
         Entry(absolute_url("public.index"), site_wide),
         Entry(absolute_url("public.services"), newest_service),
     ]
-    entries += [
-        Entry(absolute_url("public.service", slug=s.slug), s.updated_at) for s in services
-    ]
+    entries += [Entry(absolute_url("public.service", slug=s.slug), s.updated_at) for s in services]
     entries.append(Entry(absolute_url("public.areas"), newest_area))
     for area in areas:
-        entries.append(Entry(absolute_url("public.area", area_slug=area.slug), _latest(area.updated_at, newest_service)))
+        entries.append(
+            Entry(
+                absolute_url("public.area", area_slug=area.slug),
+                _latest(area.updated_at, newest_service),
+            )
+        )
         offered: list[AreaService] = [o for o in area.offerings if o.service_id in service_by_id]
-        offered.sort(key=lambda o: (service_by_id[o.service_id].position, service_by_id[o.service_id].name))
+        offered.sort(
+            key=lambda o: (service_by_id[o.service_id].position, service_by_id[o.service_id].name)
+        )
         for o in offered:
             svc = service_by_id[o.service_id]
             entries.append(

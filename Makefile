@@ -1,0 +1,54 @@
+# Two commands do all the set-up on a fresh machine:
+#   make run    the demo site on http://127.0.0.1:8000 (SQLite in instance/, demo content)
+#   make test   the test suite (SQLite; set TEST_DATABASE_URL to run it on PostgreSQL too)
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask
+export FLASK_APP := wsgi
+
+.PHONY: run test lint migrate seed bench clean help
+.DEFAULT_GOAL := help
+
+help:
+	@echo "make run    - install, migrate, load demo content, serve on http://127.0.0.1:8000"
+	@echo "make test   - install test tools and run the test suite"
+	@echo "make lint   - ruff"
+	@echo "make bench  - query-count benchmark of the public pages"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+# Stamps re-run pip only when a requirements file changed.
+$(VENV)/.runtime: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@ $(VENV)/.runtime
+
+run: export CLINICSITE_ENV ?= development
+run: $(VENV)/.runtime
+	mkdir -p instance
+	$(FLASK) db upgrade
+	$(FLASK) seed-demo --if-empty
+	@echo ""
+	@echo "  Site:        http://127.0.0.1:8000"
+	@echo "  Staff login: http://127.0.0.1:8000/staff/login  owner@example.com / clinic-demo-2026"
+	@echo ""
+	$(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
+
+test: $(VENV)/.dev
+	$(BIN)/pytest
+
+lint: $(VENV)/.dev
+	$(BIN)/ruff check clinicsite tests bench wsgi.py gunicorn.conf.py
+
+bench: $(VENV)/.dev
+	$(BIN)/python -m bench.query_counts
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache
