@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 import sqlalchemy as sa
 from flask import current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from clinicsite.extensions import db
 from clinicsite.models import ROLES, ClinicSettings, StaffUser, Therapist
@@ -14,6 +14,7 @@ MIN_PASSWORD_LENGTH = 10
 
 
 @click.command("seed-demo")
+@with_appcontext
 @click.option("--if-empty", is_flag=True, help="Do nothing when the clinic is already set up.")
 @click.option("--force", is_flag=True, help="Allow loading the demo into a production database.")
 def seed_demo(if_empty: bool, force: bool) -> None:
