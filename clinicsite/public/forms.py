@@ -18,11 +18,13 @@ def strip(value):
 class ContactForm(FlaskForm):
     name = StringField(
         "Your name",
+        render_kw={"autocomplete": "name"},
         filters=[strip],
         validators=[DataRequired("Please tell us your name."), Length(max=100)],
     )
     email = EmailField(
         "Email",
+        render_kw={"autocomplete": "email"},
         filters=[strip],
         validators=[
             DataRequired("Please give an email address so we can reply."),
@@ -31,7 +33,10 @@ class ContactForm(FlaskForm):
         ],
     )
     phone = StringField(
-        "Phone (optional)", filters=[strip], validators=[Optional(), Length(max=40)]
+        "Phone (optional)",
+        render_kw={"autocomplete": "tel"},
+        filters=[strip],
+        validators=[Optional(), Length(max=40)],
     )
     service = SelectField("What is it about?", choices=[], validate_choice=True)
     message = TextAreaField(
