@@ -54,10 +54,12 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from clinicsite.booking import bp as booking_bp
     from clinicsite.public import bp as public_bp
     from clinicsite.staff import bp as staff_bp
 
     app.register_blueprint(public_bp)
+    app.register_blueprint(booking_bp)
     app.register_blueprint(staff_bp, url_prefix="/staff")
 
 

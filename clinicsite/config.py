@@ -98,9 +98,32 @@ class Config:
         self.RATELIMIT_ENABLED = _env_bool(env, "RATELIMIT_ENABLED", True)
         self.MAIL_FROM = env.get("MAIL_FROM", "") or "Clinic <bookings@example.com>"
         self.STAFF_NOTIFY_EMAIL = env.get("STAFF_NOTIFY_EMAIL", "")
+        # Outbox delivery: "smtp", or "files" to write .eml files into MAIL_FILE_DIR.
+        self.MAIL_BACKEND = env.get("MAIL_BACKEND", "") or "smtp"
+        self.MAIL_FILE_DIR = env.get("MAIL_FILE_DIR", "") or str(INSTANCE_PATH / "outbox")
+        self.SMTP_HOST = env.get("SMTP_HOST", "") or "localhost"
+        self.SMTP_PORT = _env_int(env, "SMTP_PORT", 25)
+        self.SMTP_USERNAME = env.get("SMTP_USERNAME", "")
+        self.SMTP_PASSWORD = env.get("SMTP_PASSWORD", "")
+        self.SMTP_STARTTLS = _env_bool(env, "SMTP_STARTTLS", False)
+        self.SMTP_SSL = _env_bool(env, "SMTP_SSL", False)
+        self.SMTP_TIMEOUT = _env_int(env, "SMTP_TIMEOUT", 20)
+
+        # Payments: "stripe", or "fake" (a local stand-in for demos; refused in production).
+        self.PAYMENT_GATEWAY = (env.get("PAYMENT_GATEWAY", "") or "stripe").strip().lower()
+        self.STRIPE_SECRET_KEY = env.get("STRIPE_SECRET_KEY", "")
+        self.STRIPE_WEBHOOK_SECRET = env.get("STRIPE_WEBHOOK_SECRET", "")
+        # Only for tests against a local stub of Stripe's API; empty means Stripe itself.
+        self.STRIPE_API_BASE = env.get("STRIPE_API_BASE", "")
 
     def validate(self) -> None:
         """Raise RuntimeError when these settings cannot run safely."""
+        if self.PAYMENT_GATEWAY not in ("stripe", "fake"):
+            raise RuntimeError(
+                f"PAYMENT_GATEWAY must be stripe or fake, not {self.PAYMENT_GATEWAY!r}"
+            )
+        if self.MAIL_BACKEND not in ("smtp", "files"):
+            raise RuntimeError(f"MAIL_BACKEND must be smtp or files, not {self.MAIL_BACKEND!r}")
 
 
 class DevelopmentConfig(Config):
@@ -112,6 +135,10 @@ class DevelopmentConfig(Config):
         # the production configuration refuses it.
         self.SECRET_KEY = self.SECRET_KEY or DEV_SECRET_KEY
         self.SQLALCHEMY_DATABASE_URI = self.SQLALCHEMY_DATABASE_URI or _sqlite_default()
+        env = os.environ if environ is None else environ
+        # The demo runs without Stripe or a mail server unless told otherwise.
+        self.PAYMENT_GATEWAY = (env.get("PAYMENT_GATEWAY", "") or "fake").strip().lower()
+        self.MAIL_BACKEND = env.get("MAIL_BACKEND", "") or "files"
 
 
 class TestingConfig(Config):
@@ -123,6 +150,9 @@ class TestingConfig(Config):
         super().__init__({} if environ is None else environ)
         self.SECRET_KEY = "testing-secret-key-not-for-production-use"
         self.SQLALCHEMY_DATABASE_URI = self.SQLALCHEMY_DATABASE_URI or "sqlite://"
+        env = {} if environ is None else environ
+        self.PAYMENT_GATEWAY = (env.get("PAYMENT_GATEWAY", "") or "fake").strip().lower()
+        self.MAIL_BACKEND = env.get("MAIL_BACKEND", "") or "files"
 
 
 class ProductionConfig(Config):
@@ -130,6 +160,7 @@ class ProductionConfig(Config):
     default_secure_cookies = True
 
     def validate(self) -> None:
+        super().validate()
         problems = []
         if self.SECRET_KEY in KNOWN_WEAK_SECRETS or len(self.SECRET_KEY) < 32:
             problems.append("SECRET_KEY must be a random value of at least 32 characters")
@@ -137,6 +168,10 @@ class ProductionConfig(Config):
             problems.append("DATABASE_URL must be set")
         elif is_in_memory_sqlite(self.SQLALCHEMY_DATABASE_URI):
             problems.append("DATABASE_URL must not be an in-memory database")
+        if self.PAYMENT_GATEWAY != "stripe":
+            problems.append("PAYMENT_GATEWAY must be stripe (the fake gateway is for demos)")
+        if not self.STRIPE_SECRET_KEY or not self.STRIPE_WEBHOOK_SECRET:
+            problems.append("STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET must be set")
         if problems:
             raise RuntimeError("Refusing to start: " + "; ".join(problems))
 

@@ -15,6 +15,7 @@ from clinicsite.extensions import db
 from clinicsite.models import Region, ServiceArea
 from clinicsite.money import format_money
 from clinicsite.text import render_markdown
+from clinicsite.timefmt import clock, clock_with_zone, day_label, long_datetime
 
 
 def absolute_url(endpoint: str, **values: Any) -> str:
@@ -74,6 +75,22 @@ def active_areas(region: Region) -> list[ServiceArea]:
     return [a for a in region.areas if a.active]
 
 
+def local_clock(moment) -> str:
+    return clock(moment, get_clinic().tz)
+
+
+def local_clock_zone(moment) -> str:
+    return clock_with_zone(moment, get_clinic().tz)
+
+
+def local_long(moment) -> str:
+    return long_datetime(moment, get_clinic().tz)
+
+
+def local_day(moment) -> str:
+    return day_label(moment.astimezone(get_clinic().tz).date())
+
+
 def register(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.filters.update(
@@ -82,9 +99,17 @@ def register(app: Flask) -> None:
         jsonld=jsonld,
         duration=duration,
         active_areas=active_areas,
+        local_clock=local_clock,
+        local_clock_zone=local_clock_zone,
+        local_long=local_long,
+        local_day=local_day,
+        day_label=day_label,
     )
     app.jinja_env.globals.update(
-        absolute_url=absolute_url, canonical_url=canonical_url, footer_regions=footer_regions
+        absolute_url=absolute_url,
+        canonical_url=canonical_url,
+        footer_regions=footer_regions,
+        day_label=day_label,
     )
 
     @app.context_processor

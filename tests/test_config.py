@@ -14,6 +14,7 @@ from clinicsite.config import (
 
 STRONG = "3f9c1d7e6b2a4c8d9e0f1a2b3c4d5e6f7a8b9c0d"
 GOOD_DB = "postgresql://app@db.internal/clinic"
+STRIPE = {"STRIPE_SECRET_KEY": "sk_live_x", "STRIPE_WEBHOOK_SECRET": "whsec_x"}
 
 
 @pytest.mark.parametrize(
@@ -34,12 +35,29 @@ GOOD_DB = "postgresql://app@db.internal/clinic"
 )
 def test_production_refuses_to_start_with_bad_settings(env, problem):
     with pytest.raises(RuntimeError, match=problem):
-        create_app(ProductionConfig(env))
+        create_app(ProductionConfig({**STRIPE, **env}))
+
+
+@pytest.mark.parametrize(
+    "env, problem",
+    [
+        ({"PAYMENT_GATEWAY": "fake"}, "fake gateway is for demos"),
+        ({"STRIPE_SECRET_KEY": ""}, "STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET"),
+        ({"STRIPE_WEBHOOK_SECRET": ""}, "STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET"),
+        ({"PAYMENT_GATEWAY": "paypal"}, "PAYMENT_GATEWAY must be stripe or fake"),
+    ],
+)
+def test_production_refuses_fake_payments_or_missing_stripe_keys(env, problem):
+    settings = {"SECRET_KEY": STRONG, "DATABASE_URL": GOOD_DB, **STRIPE, **env}
+    with pytest.raises(RuntimeError, match=problem):
+        create_app(ProductionConfig(settings))
 
 
 def test_production_starts_with_good_settings():
     app = create_app(
-        ProductionConfig({"SECRET_KEY": STRONG, "DATABASE_URL": "postgres://app@db/clinic"})
+        ProductionConfig(
+            {"SECRET_KEY": STRONG, "DATABASE_URL": "postgres://app@db/clinic", **STRIPE}
+        )
     )
     assert app.config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://app@db/clinic"
     assert app.config["SESSION_COOKIE_SECURE"] is True

@@ -198,9 +198,11 @@ def test_therapist_page_shows_services_and_weekly_hours(demo, client):
 def test_book_page_preselects_the_service(demo, client):
     html = text(client.get("/book/?service=discovery-session"))
     assert "Book Free Discovery Session" in html
-    assert "/contact?service=discovery-session" in html
-    # An unknown service is not an error: the page lists every service instead.
-    assert client.get("/book/?service=%3Cscript%3E").status_code == 200
+    # An unknown service is not an error page: a message and the list of services.
+    response = client.get("/book/?service=%3Cscript%3E")
+    assert response.status_code == 400
+    assert "We could not find that service" in text(response)
+    assert "<script>" not in text(response)
 
 
 def test_pages_render_before_any_content_exists(client):

@@ -40,7 +40,13 @@ def test_session_cookie_is_httponly_and_lax(client):
 
 
 def test_production_session_cookie_is_secure(migrated):
-    app = create_app(ProductionConfig({"SECRET_KEY": STRONG_SECRET, "DATABASE_URL": migrated}))
+    settings = {
+        "SECRET_KEY": STRONG_SECRET,
+        "DATABASE_URL": migrated,
+        "STRIPE_SECRET_KEY": "sk_test_x",
+        "STRIPE_WEBHOOK_SECRET": "whsec_x",
+    }
+    app = create_app(ProductionConfig(settings))
     try:
         assert app.config["SESSION_COOKIE_SECURE"] is True
         cookie = app.test_client().get("/contact").headers["Set-Cookie"]

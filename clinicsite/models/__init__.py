@@ -1,14 +1,38 @@
 """The models, one module per domain; importing this package registers all of them."""
 
 from clinicsite.models.areas import AreaService, Region, ServiceArea
+from clinicsite.models.booking import (
+    BLOCKING,
+    STATUSES,
+    Appointment,
+    Payment,
+    ProcessedEvent,
+    Refund,
+)
 from clinicsite.models.catalogue import Service, ServiceOption
 from clinicsite.models.clinic import ClinicSettings, Location
 from clinicsite.models.inquiry import Inquiry
+from clinicsite.models.mail import OutboxEmail
 from clinicsite.models.staff import ROLES, StaffUser
-from clinicsite.models.therapists import Therapist, WorkingHours, therapist_service
+from clinicsite.models.therapists import (
+    ExtraHours,
+    Therapist,
+    TimeOff,
+    WorkingHours,
+    therapist_service,
+)
 
 __all__ = [
+    "BLOCKING",
     "ROLES",
+    "STATUSES",
+    "Appointment",
+    "ExtraHours",
+    "OutboxEmail",
+    "Payment",
+    "ProcessedEvent",
+    "Refund",
+    "TimeOff",
     "AreaService",
     "ClinicSettings",
     "Inquiry",

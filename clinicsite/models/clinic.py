@@ -25,6 +25,8 @@ class ClinicSettings(db.Model):
         sa.CheckConstraint("horizon_days >= 1", name="horizon"),
         sa.CheckConstraint("slot_step_minutes >= 5", name="slot_step"),
         sa.CheckConstraint("cancellation_window_hours >= 0", name="cancellation_window"),
+        # Stripe Checkout sessions expire 30 minutes to 24 hours after creation.
+        sa.CheckConstraint("hold_minutes >= 30 AND hold_minutes <= 1440", name="hold_minutes"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -44,6 +46,7 @@ class ClinicSettings(db.Model):
     min_notice_hours: Mapped[int] = mapped_column(default=12)
     horizon_days: Mapped[int] = mapped_column(default=60)
     slot_step_minutes: Mapped[int] = mapped_column(default=15)
+    hold_minutes: Mapped[int] = mapped_column(default=30, server_default="30")
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     @property

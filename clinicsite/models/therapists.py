@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import date, datetime, time
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -32,6 +32,9 @@ class Therapist(db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     position: Mapped[int] = mapped_column(default=0)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # Bumped by every booking write of this therapist: the UPDATE takes the row lock that
+    # serialises them (see scheduling/holds.py).
+    schedule_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
     services: Mapped[list[Service]] = relationship(
         secondary=therapist_service, order_by=(Service.position, Service.name)
@@ -60,4 +63,36 @@ class WorkingHours(db.Model):
     ends_at: Mapped[time]
 
     therapist: Mapped[Therapist] = relationship(back_populates="hours")
+    location: Mapped[Location] = relationship()
+
+
+class TimeOff(db.Model):
+    """A period in which a therapist takes no appointments (UTC)."""
+
+    __tablename__ = "time_off"
+    __table_args__ = (sa.CheckConstraint("ends_at > starts_at", name="range"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    therapist_id: Mapped[int] = mapped_column(sa.ForeignKey("therapist.id"), index=True)
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    reason: Mapped[str] = mapped_column(sa.String(200), default="")
+
+    therapist: Mapped[Therapist] = relationship()
+
+
+class ExtraHours(db.Model):
+    """One-off working hours on a local date, on top of the weekly hours."""
+
+    __tablename__ = "extra_hours"
+    __table_args__ = (sa.CheckConstraint("ends_at > starts_at", name="range"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    therapist_id: Mapped[int] = mapped_column(sa.ForeignKey("therapist.id"), index=True)
+    location_id: Mapped[int] = mapped_column(sa.ForeignKey("location.id"), index=True)
+    day: Mapped[date] = mapped_column(sa.Date)
+    starts_at: Mapped[time]
+    ends_at: Mapped[time]
+
+    therapist: Mapped[Therapist] = relationship()
     location: Mapped[Location] = relationship()

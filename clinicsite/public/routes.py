@@ -232,18 +232,6 @@ def contact():
     ), status
 
 
-@bp.get("/book/")
-def book():
-    """Until online booking opens, how to book: by phone or through the contact form."""
-    services = queries.active_services()
-    chosen = request.args.get("service")
-    return render_template(
-        "public/book.html",
-        services=services,
-        chosen=next((s for s in services if s.slug == chosen), None),
-    )
-
-
 @bp.get("/sitemap.xml")
 def sitemap():
     xml = render_template("public/sitemap.xml", entries=sitemap_entries())

@@ -1,0 +1,5 @@
+from flask import Blueprint
+
+bp = Blueprint("booking", __name__)
+
+from clinicsite.booking import api, manage, routes, webhook  # noqa: E402,F401

@@ -1,0 +1,87 @@
+"""GET /api/availability: free start times as JSON."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+from flask import jsonify, request
+
+from clinicsite import clock
+from clinicsite.booking import bp, selection
+from clinicsite.clinic import get_clinic
+from clinicsite.extensions import db
+from clinicsite.models import Therapist
+
+MAX_DAYS = 31
+
+
+class BadRequest(Exception):
+    pass
+
+
+@bp.get("/api/availability")
+def api_availability():
+    try:
+        return jsonify(_availability(request.args))
+    except BadRequest as exc:
+        return jsonify(error=str(exc), status=400), 400
+
+
+def _availability(args) -> dict:
+    clinic, now = get_clinic(), clock.now()
+    slug = (args.get("service") or "").strip()
+    if not slug:
+        raise BadRequest("service is required (a service slug)")
+    service = next((s for s in selection.bookable_services() if s.slug == slug), None)
+    if service is None or not service.active_options:
+        raise BadRequest(f"unknown service {slug!r}")
+    option = _option(service, args.get("option"))
+    try:
+        first_day = date.fromisoformat((args.get("date") or "").strip())
+    except ValueError:
+        raise BadRequest("date must be a day as YYYY-MM-DD") from None
+    try:
+        days = int(args.get("days", "1"))
+    except ValueError:
+        raise BadRequest("days must be a whole number from 1 to 31") from None
+    if not 1 <= days <= MAX_DAYS:
+        raise BadRequest("days must be from 1 to 31")
+    therapists = selection.therapists_for(service, None)
+    wanted = (args.get("therapist") or "").strip()
+    if wanted:
+        therapists = [t for t in therapists if t.slug == wanted]
+        if not therapists:
+            exists = db.session.scalar(sa.select(Therapist.id).where(Therapist.slug == wanted))
+            raise BadRequest(
+                f"therapist {wanted!r} does not perform {slug!r}"
+                if exists
+                else f"unknown therapist {wanted!r}"
+            )
+    day_list = [first_day + timedelta(days=i) for i in range(days)]
+    slots = selection.find_slots(option, therapists, day_list, clinic, now)
+    tz = clinic.tz
+    return {
+        "service": service.slug,
+        "option": {"id": option.id, "duration_minutes": option.duration_minutes},
+        "timezone": clinic.timezone,
+        "slots": [
+            {
+                "start": s.start.astimezone(tz).isoformat(),
+                "end": s.end.astimezone(tz).isoformat(),
+                "therapist": s.therapist.slug,
+                "location": s.location_id,
+            }
+            for s in slots
+        ],
+    }
+
+
+def _option(service, raw):
+    options = service.active_options
+    if raw is None or raw == "":
+        return options[0]
+    option = next((o for o in options if str(o.id) == str(raw).strip()), None)
+    if option is None:
+        raise BadRequest(f"unknown option {raw!r} for {service.slug!r}")
+    return option

@@ -1,0 +1,284 @@
+"""Booking actions: hold, pay, confirm, cancel, reschedule. They know nothing of requests;
+each takes what it needs and leaves the transaction to commit (or commits itself where
+the action must be durable before talking to the payment provider)."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+
+from clinicsite.booking import emails
+from clinicsite.extensions import db
+from clinicsite.models import (
+    Appointment,
+    ClinicSettings,
+    Location,
+    Payment,
+    Refund,
+    ServiceOption,
+    Therapist,
+)
+from clinicsite.payments.gateway import CheckoutRequest, PaymentError, PaymentGateway
+from clinicsite.scheduling.holds import SlotTaken, claim, lock_therapists
+
+__all__ = ["SlotTaken", "PaymentError"]
+
+
+class NotAllowed(Exception):
+    """The action is not possible for this appointment now; the message says why."""
+
+
+@dataclass
+class ClientDetails:
+    name: str
+    email: str
+    phone: str = ""
+    notes: str = ""
+    intake: dict[str, Any] = field(default_factory=dict)
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def hold(
+    option: ServiceOption,
+    therapist: Therapist,
+    location: Location,
+    starts_at: datetime,
+    client: ClientDetails,
+    clinic: ClinicSettings,
+    now: datetime,
+    request_key: str | None = None,
+    source: str = "online",
+) -> Appointment:
+    """Take the time for the client and commit: `held` until the deposit is paid, or
+    `confirmed` at once when the option has no deposit. Raises SlotTaken."""
+    ends_at = starts_at + timedelta(minutes=option.duration_minutes)
+    needs_payment = option.deposit > 0
+    appointment = Appointment(
+        token=new_token(),
+        request_key=request_key,
+        service_id=option.service_id,
+        option_id=option.id,
+        therapist_id=therapist.id,
+        location_id=location.id,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        blocks_until=ends_at + timedelta(minutes=option.service.buffer_minutes),
+        status="held" if needs_payment else "confirmed",
+        # One minute over the hold: Stripe wants a Checkout Session to live 30 minutes.
+        hold_expires_at=now + timedelta(minutes=clinic.hold_minutes + 1) if needs_payment else None,
+        confirmed_at=None if needs_payment else now,
+        price=option.price,
+        deposit=option.deposit,
+        currency=clinic.currency,
+        client_name=client.name,
+        client_email=client.email,
+        client_phone=client.phone,
+        client_notes=client.notes,
+        intake=client.intake,
+        source=source,
+    )
+    try:
+        claim(appointment, now)
+    except SlotTaken:
+        db.session.rollback()
+        raise
+    if not needs_payment:
+        emails.booking_confirmed(appointment)
+    db.session.commit()
+    return appointment
+
+
+def checkout_url(
+    appointment: Appointment, gateway: PaymentGateway, success_url: str, cancel_url: str
+) -> str:
+    """The hosted checkout for a held appointment's deposit, created once (a retry after a
+    lost response gets the same session through the idempotency key)."""
+    pending = next((p for p in appointment.payments if p.status == "pending"), None)
+    if pending is not None and pending.checkout_url:
+        return pending.checkout_url
+    session = gateway.create_checkout(
+        CheckoutRequest(
+            reference=str(appointment.id),
+            amount=appointment.deposit,
+            currency=appointment.currency,
+            description=f"Deposit: {appointment.service.name}, "
+            f"{appointment.option.duration_minutes} min",
+            customer_email=appointment.client_email,
+            success_url=success_url,
+            cancel_url=cancel_url,
+            expires_at=appointment.hold_expires_at,
+            # The token is random, so a database restored or reset for tests never reuses
+            # a key Stripe still remembers (24 hours) for another appointment.
+            idempotency_key=f"checkout-{appointment.token}",
+        )
+    )
+    db.session.add(
+        Payment(
+            appointment=appointment,
+            provider=gateway.name,
+            checkout_session_id=session.id,
+            checkout_url=session.url,
+            amount=appointment.deposit,
+            currency=appointment.currency,
+        )
+    )
+    db.session.commit()
+    return session.url
+
+
+def payment_for_session(session_id: str) -> Payment | None:
+    return db.session.scalar(
+        sa.select(Payment).where(Payment.checkout_session_id == session_id).with_for_update()
+    )
+
+
+def record_payment(
+    payment: Payment,
+    payment_intent_id: str | None,
+    amount_paid: int,
+    currency: str,
+    gateway: PaymentGateway,
+    now: datetime,
+) -> str:
+    """The provider says the deposit was paid: confirm the appointment, or refund the
+    money when its hold lapsed and the time went to someone else. Returns what happened.
+    The caller commits."""
+    if payment.status != "pending":
+        return "duplicate"
+    if amount_paid != payment.amount or currency.upper() != payment.currency.upper():
+        # Never confirm on an amount the server did not ask for.
+        raise PaymentError(f"payment {payment.id}: paid {amount_paid} {currency}")
+    appointment = payment.appointment
+    with db.session.no_autoflush:
+        lock_therapists(appointment.therapist_id)
+    db.session.refresh(appointment)
+    payment.status, payment.paid_at = "paid", now
+    payment.payment_intent_id = payment_intent_id
+    if appointment.status == "confirmed":
+        return "already confirmed"
+    if appointment.status == "held" or appointment.status == "expired":
+        appointment.status = "confirmed"
+        try:
+            claim(appointment, now)
+        except SlotTaken:
+            appointment.status = "expired"
+            refund(payment, payment.amount, "time taken after the hold expired", gateway)
+            emails.late_payment_refunded(appointment)
+            return "refunded: time taken"
+        appointment.confirmed_at, appointment.hold_expires_at = now, None
+        emails.booking_confirmed(appointment)
+        return "confirmed"
+    # Cancelled while the client was paying: give the money back.
+    refund(payment, payment.amount, "appointment already cancelled", gateway)
+    emails.refund_sent(appointment, payment.amount)
+    return "refunded: cancelled"
+
+
+def record_checkout_expired(payment: Payment, now: datetime) -> str:
+    """The checkout ran out unpaid: the hold ends (its time was already free again)."""
+    if payment.status != "pending":
+        return "ignored"
+    payment.status = "expired"
+    appointment = payment.appointment
+    if appointment.status == "held":
+        appointment.status = "expired"
+    return "expired"
+
+
+def refund(payment: Payment, amount: int, reason: str, gateway: PaymentGateway) -> Refund:
+    """Refund through the provider (idempotent per payment) and record it."""
+    # Same refund retried: same key. A later, further refund: a different key.
+    key = f"refund-{payment.id}-{payment.amount_refunded}-{amount}"
+    result = gateway.refund(payment.payment_intent_id or "", amount, idempotency_key=key)
+    row = Refund(payment=payment, provider_refund_id=result.id, amount=amount, reason=reason)
+    db.session.add(row)
+    payment.amount_refunded += amount
+    if payment.amount_refunded >= payment.amount:
+        payment.status = "refunded"
+    return row
+
+
+@dataclass(frozen=True)
+class CancellationTerms:
+    refundable: bool  # cancelled now, the paid deposit comes back
+    deposit_paid: int
+    deadline: datetime  # the last moment to cancel with a refund
+
+
+def cancellation_terms(appointment: Appointment, clinic: ClinicSettings, now: datetime):
+    deadline = appointment.starts_at - timedelta(hours=clinic.cancellation_window_hours)
+    paid = appointment.paid_payment
+    deposit_paid = paid.amount - paid.amount_refunded if paid else 0
+    return CancellationTerms(now <= deadline, deposit_paid, deadline)
+
+
+def cancel(
+    appointment: Appointment,
+    clinic: ClinicSettings,
+    gateway: PaymentGateway,
+    now: datetime,
+    refund_deposit: bool | None = None,
+) -> CancellationTerms:
+    """Cancel a held or confirmed appointment and commit. The deposit is refunded when
+    cancelled in time (staff may decide otherwise with `refund_deposit`)."""
+    with db.session.no_autoflush:
+        lock_therapists(appointment.therapist_id)  # one cancel at a time: one refund
+    db.session.refresh(appointment)
+    if appointment.status not in ("held", "confirmed"):
+        raise NotAllowed("This appointment is not active any more.")
+    terms = cancellation_terms(appointment, clinic, now)
+    if appointment.status == "held":
+        for payment in appointment.payments:
+            if payment.status == "pending" and payment.checkout_session_id:
+                try:
+                    gateway.expire_checkout(payment.checkout_session_id)
+                except PaymentError:
+                    pass  # paid meanwhile: record_payment will refund it
+    appointment.status, appointment.cancelled_at = "cancelled", now
+    give_back = terms.refundable if refund_deposit is None else refund_deposit
+    paid = appointment.paid_payment
+    refunded = 0
+    if give_back and paid is not None and terms.deposit_paid > 0:
+        refund(paid, terms.deposit_paid, "cancelled", gateway)
+        refunded = terms.deposit_paid
+    emails.booking_cancelled(appointment, refunded)
+    db.session.commit()
+    return terms
+
+
+def reschedule(
+    appointment: Appointment,
+    starts_at: datetime,
+    therapist: Therapist,
+    location: Location,
+    clinic: ClinicSettings,
+    now: datetime,
+    enforce_policy: bool = True,
+) -> None:
+    """Move a confirmed appointment to a new free time (the deposit carries over) and
+    commit. Raises SlotTaken or NotAllowed."""
+    if appointment.status != "confirmed":
+        raise NotAllowed("Only a confirmed appointment can be moved.")
+    if enforce_policy and not cancellation_terms(appointment, clinic, now).refundable:
+        raise NotAllowed("It is too close to the appointment to move it online; please call us.")
+    previous = (appointment.starts_at, appointment.therapist_id)
+    length = appointment.ends_at - appointment.starts_at
+    buffer = appointment.blocks_until - appointment.ends_at
+    appointment.starts_at, appointment.ends_at = starts_at, starts_at + length
+    appointment.blocks_until = starts_at + length + buffer
+    appointment.therapist_id, appointment.location_id = therapist.id, location.id
+    appointment.sequence += 1
+    try:
+        claim(appointment, now, previous_therapist_id=previous[1])
+    except SlotTaken:
+        db.session.rollback()
+        raise
+    emails.booking_rescheduled(appointment, previous[0])
+    db.session.commit()

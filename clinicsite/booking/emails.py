@@ -1,0 +1,166 @@
+"""The emails a booking sends, queued in the outbox in the same transaction as the change
+that causes them (delivered later by `flask outbox send`)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask import current_app, render_template
+
+from clinicsite.clinic import get_clinic
+from clinicsite.extensions import db
+from clinicsite.mail.ics import appointment_ics
+from clinicsite.mail.outbox import enqueue
+from clinicsite.models import Appointment, StaffUser
+from clinicsite.money import format_money
+from clinicsite.templating import absolute_url
+from clinicsite.timefmt import long_datetime
+
+
+def _context(appointment: Appointment, **extra) -> dict:
+    clinic = get_clinic()
+    return {
+        "clinic": clinic,
+        "appointment": appointment,
+        "when": long_datetime(appointment.starts_at, clinic.tz),
+        "manage_url": absolute_url("booking.manage", token=appointment.token),
+        "book_url": absolute_url("booking.start"),
+        "money": lambda amount: format_money(amount, appointment.currency),
+        **extra,
+    }
+
+
+def _ics(appointment: Appointment, cancelled: bool = False) -> dict:
+    clinic = get_clinic()
+    location = appointment.location
+    text = appointment_ics(
+        uid=f"appointment-{appointment.id}@{current_app.config.get('SITE_URL') or 'clinicsite'}",
+        summary=f"{appointment.service.name} with {appointment.therapist.name}",
+        description=f"Manage or cancel: {absolute_url('booking.manage', token=appointment.token)}",
+        location=f"{location.name}, {location.one_line_address}",
+        starts_at=appointment.starts_at,
+        ends_at=appointment.ends_at,
+        tz_name=clinic.timezone,
+        organizer_email=clinic.email or "bookings@example.com",
+        organizer_name=clinic.name,
+        attendee_email=appointment.client_email,
+        method="CANCEL" if cancelled else "REQUEST",
+        sequence=appointment.sequence + (1 if cancelled else 0),
+        status="CANCELLED" if cancelled else "CONFIRMED",
+        url=absolute_url("booking.manage", token=appointment.token),
+    )
+    method = "CANCEL" if cancelled else "REQUEST"
+    return {
+        "filename": "appointment.ics",
+        "content_type": f"text/calendar; method={method}",
+        "content": text,
+    }
+
+
+def _send(
+    appointment: Appointment,
+    template: str,
+    subject: str,
+    key: str | None = None,
+    ics: dict | None = None,
+    to: str | None = None,
+    **extra,
+) -> None:
+    enqueue(
+        to=to or appointment.client_email,
+        subject=subject,
+        text=render_template(f"email/{template}.txt", **_context(appointment, **extra)),
+        attachments=[ics] if ics else None,
+        key=key,
+    )
+
+
+def _therapist_address(appointment: Appointment) -> str | None:
+    address = db.session.scalar(
+        sa.select(StaffUser.email).where(
+            StaffUser.therapist_id == appointment.therapist_id, StaffUser.active
+        )
+    )
+    return address or current_app.config.get("STAFF_NOTIFY_EMAIL") or None
+
+
+def _notify_therapist(appointment: Appointment, what: str) -> None:
+    address = _therapist_address(appointment)
+    if address:
+        _send(
+            appointment,
+            "therapist_notice",
+            f"{what}: {appointment.client_name}, "
+            f"{long_datetime(appointment.starts_at, get_clinic().tz)}",
+            to=address,
+            what=what,
+        )
+
+
+def booking_confirmed(appointment: Appointment) -> None:
+    _send(
+        appointment,
+        "confirmation",
+        f"Booked: {appointment.service.name} on "
+        f"{long_datetime(appointment.starts_at, get_clinic().tz)}",
+        key=f"confirmation:{appointment.id}",
+        ics=_ics(appointment),
+    )
+    _notify_therapist(appointment, "New booking")
+
+
+def booking_rescheduled(appointment: Appointment, previous_start: datetime) -> None:
+    clinic = get_clinic()
+    _send(
+        appointment,
+        "rescheduled",
+        f"Moved: {appointment.service.name} is now on "
+        f"{long_datetime(appointment.starts_at, clinic.tz)}",
+        ics=_ics(appointment),
+        previous=long_datetime(previous_start, clinic.tz),
+    )
+    _notify_therapist(appointment, "Moved booking")
+
+
+def booking_cancelled(appointment: Appointment, refunded: int) -> None:
+    _send(
+        appointment,
+        "cancelled",
+        f"Cancelled: {appointment.service.name}",
+        key=f"cancelled:{appointment.id}",
+        ics=_ics(appointment, cancelled=True),
+        refunded=refunded,
+    )
+    if refunded:
+        refund_sent(appointment, refunded)
+    _notify_therapist(appointment, "Cancelled booking")
+
+
+def refund_sent(appointment: Appointment, amount: int) -> None:
+    _send(
+        appointment,
+        "refund",
+        f"Refund of your {format_money(amount, appointment.currency)} deposit",
+        key=f"refund:{appointment.id}:{amount}",
+        amount=amount,
+    )
+
+
+def late_payment_refunded(appointment: Appointment) -> None:
+    _send(
+        appointment,
+        "late_payment",
+        "Your payment arrived after the time was taken",
+        key=f"late-payment:{appointment.id}",
+        amount=appointment.deposit,
+    )
+
+
+def reminder(appointment: Appointment) -> None:
+    _send(
+        appointment,
+        "reminder",
+        f"Reminder: {appointment.service.name} tomorrow",
+        key=f"reminder:{appointment.id}",
+    )

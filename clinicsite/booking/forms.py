@@ -1,0 +1,83 @@
+"""Booking forms. Hidden fields only name the choices; prices and times are always
+looked up again on the server."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    EmailField,
+    HiddenField,
+    RadioField,
+    StringField,
+    TelField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
+
+from clinicsite.public.forms import PHONE_CHARS, strip
+
+
+class DetailsForm(FlaskForm):
+    service = HiddenField()
+    option = HiddenField()
+    location = HiddenField()
+    therapist = HiddenField()
+    start = HiddenField()
+    request_key = HiddenField()
+
+    name = StringField(
+        "Full name",
+        filters=[strip],
+        render_kw={"autocomplete": "name"},
+        validators=[DataRequired("Please give your name."), Length(max=100)],
+    )
+    email = EmailField(
+        "Email",
+        filters=[strip],
+        render_kw={"autocomplete": "email"},
+        validators=[
+            DataRequired("Please give your email: the confirmation goes there."),
+            Email("That email address does not look right; please check it."),
+            Length(max=254),
+        ],
+    )
+    phone = TelField(
+        "Mobile phone",
+        filters=[strip],
+        render_kw={"autocomplete": "tel"},
+        validators=[DataRequired("Please give a phone number, in case we need to reach you.")],
+    )
+    pain = TextAreaField(
+        "Current pain or injury",
+        filters=[strip],
+        validators=[Optional(), Length(max=1000)],
+    )
+    conditions = TextAreaField(
+        "Health conditions or medication your therapist should know about",
+        filters=[strip],
+        validators=[Optional(), Length(max=1000)],
+    )
+    pregnant = RadioField(
+        "Are you pregnant?",
+        choices=[("no", "No"), ("yes", "Yes"), ("not-applicable", "Not applicable")],
+        default="not-applicable",
+        validators=[DataRequired("Please answer this question.")],
+    )
+    notes = TextAreaField(
+        "Anything else (optional)", filters=[strip], validators=[Optional(), Length(max=1000)]
+    )
+    consent = BooleanField(
+        "I have read the cancellation policy above and accept it.",
+        validators=[DataRequired("Please accept the cancellation policy to book.")],
+    )
+
+    def validate_phone(self, field):
+        if not PHONE_CHARS.match(field.data or "") or sum(c.isdigit() for c in field.data) < 7:
+            raise ValidationError("Please give a phone number with at least 7 digits.")
+        if len(field.data) > 40:
+            raise ValidationError("That phone number is too long.")
+
+
+class RescheduleForm(FlaskForm):
+    start = HiddenField()

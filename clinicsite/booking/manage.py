@@ -1,0 +1,177 @@
+"""/booking/<token>: the client's own page for one booking (no login; the token is the
+secret). It is also the confirmation page after checkout."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from sqlalchemy.orm import selectinload
+
+from clinicsite import clock
+from clinicsite.booking import bp, domain, selection
+from clinicsite.booking.emails import _ics
+from clinicsite.booking.routes import to_checkout
+from clinicsite.clinic import get_clinic
+from clinicsite.extensions import db, limiter
+from clinicsite.models import Appointment
+from clinicsite.payments import get_gateway
+
+
+def appointment_or_404(token: str) -> Appointment:
+    if not token or len(token) > 64:
+        abort(404)
+    appointment = db.session.scalar(
+        sa.select(Appointment)
+        .where(Appointment.token == token)
+        .options(
+            selectinload(Appointment.service),
+            selectinload(Appointment.option),
+            selectinload(Appointment.therapist),
+            selectinload(Appointment.location),
+            selectinload(Appointment.payments),
+        )
+    )
+    if appointment is None:
+        abort(404)
+    return appointment
+
+
+def state_of(appointment: Appointment, now) -> str:
+    """What the client should be told: confirmed, awaiting-payment, hold-lapsed, ..."""
+    if appointment.status == "held":
+        return "awaiting-payment" if appointment.hold_expires_at > now else "hold-lapsed"
+    return appointment.status
+
+
+@bp.get("/booking/<token>")
+@limiter.limit("60 per minute")
+def manage(token: str):
+    appointment, clinic, now = appointment_or_404(token), get_clinic(), clock.now()
+    state = state_of(appointment, now)
+    returned_from_checkout = request.args.get("paid") == "1"
+    return render_template(
+        "booking/manage.html",
+        appointment=appointment,
+        state=state,
+        terms=domain.cancellation_terms(appointment, clinic, now),
+        returned_from_checkout=returned_from_checkout,
+        checkout_cancelled=request.args.get("checkout") == "cancelled",
+        # Waiting for Stripe's webhook: the page refreshes itself until it has news.
+        refresh=state == "awaiting-payment" and returned_from_checkout,
+    )
+
+
+@bp.get("/booking/<token>.ics")
+def ics(token: str):
+    appointment = appointment_or_404(token)
+    if appointment.status not in ("confirmed", "completed", "cancelled"):
+        abort(404)
+    attachment = _ics(appointment, cancelled=appointment.status == "cancelled")
+    return Response(
+        attachment["content"],
+        mimetype="text/calendar",
+        headers={"Content-Disposition": 'attachment; filename="appointment.ics"'},
+    )
+
+
+@bp.post("/booking/<token>/pay")
+@limiter.limit("10 per minute")
+def pay(token: str):
+    appointment, now = appointment_or_404(token), clock.now()
+    if state_of(appointment, now) != "awaiting-payment":
+        flash("There is nothing to pay for this booking now.", "info")
+        return redirect(url_for("booking.manage", token=token), code=303)
+    return to_checkout(appointment)
+
+
+@bp.route("/booking/<token>/cancel", methods=["GET", "POST"])
+@limiter.limit("20 per minute", methods=["POST"])
+def cancel(token: str):
+    appointment, clinic, now = appointment_or_404(token), get_clinic(), clock.now()
+    if appointment.status not in ("held", "confirmed"):
+        flash("This booking is not active any more.", "info")
+        return redirect(url_for("booking.manage", token=token), code=303)
+    terms = domain.cancellation_terms(appointment, clinic, now)
+    if request.method == "POST":
+        try:
+            terms = domain.cancel(appointment, clinic, get_gateway(), now)
+        except domain.NotAllowed as exc:
+            flash(str(exc), "error")
+        except domain.PaymentError:
+            db.session.rollback()
+            flash(
+                "We could not reach the payment service to refund you. Nothing was "
+                "cancelled; please try again in a minute or call us.",
+                "error",
+            )
+        else:
+            flash(
+                "Your booking is cancelled."
+                + (
+                    " Your deposit is being refunded."
+                    if terms.refundable and terms.deposit_paid
+                    else ""
+                ),
+                "success",
+            )
+        return redirect(url_for("booking.manage", token=token), code=303)
+    return render_template("booking/cancel.html", appointment=appointment, terms=terms)
+
+
+@bp.route("/booking/<token>/reschedule", methods=["GET", "POST"])
+@limiter.limit("20 per minute", methods=["POST"])
+def reschedule(token: str):
+    appointment, clinic, now = appointment_or_404(token), get_clinic(), clock.now()
+    terms = domain.cancellation_terms(appointment, clinic, now)
+    if appointment.status != "confirmed" or not terms.refundable:
+        flash("This booking cannot be moved online now. Please call us and we will help.", "error")
+        return redirect(url_for("booking.manage", token=token), code=303)
+    sel = selection.Selection(
+        service=appointment.service,
+        option=appointment.option,
+        location=appointment.location,
+        therapist=appointment.therapist,
+    )
+    today = now.astimezone(clinic.tz).date()
+    days = [today + timedelta(days=i) for i in range(clinic.horizon_days + 1)]
+    slots = [
+        s
+        for s in selection.find_slots(
+            appointment.option,
+            [appointment.therapist],
+            days,
+            clinic,
+            now,
+            location_id=appointment.location_id,
+            exclude_appointment_id=appointment.id,
+        )
+        if s.start != appointment.starts_at
+    ]
+    if request.method == "POST":
+        chosen = next((s for s in slots if s.start.isoformat() == request.form.get("start")), None)
+        if chosen is None:
+            flash("That time is not available any more. Please pick another.", "error")
+        else:
+            try:
+                domain.reschedule(
+                    appointment, chosen.start, chosen.therapist, appointment.location, clinic, now
+                )
+            except domain.SlotTaken:
+                flash("That time was just taken. Please pick another.", "error")
+            except domain.NotAllowed as exc:
+                flash(str(exc), "error")
+            else:
+                flash("Your booking has moved. We have emailed you the new time.", "success")
+                return redirect(url_for("booking.manage", token=token), code=303)
+        return redirect(url_for("booking.reschedule", token=token), code=303)
+    by_day: dict = {}
+    for slot in slots:
+        by_day.setdefault(slot.start.astimezone(clinic.tz).date(), []).append(slot)
+    return render_template(
+        "booking/reschedule.html",
+        appointment=appointment,
+        sel=sel,
+        by_day=sorted(by_day.items())[:14],
+    )

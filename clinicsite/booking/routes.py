@@ -1,0 +1,178 @@
+"""The booking flow: service -> option -> studio -> therapist -> day -> time -> details ->
+deposit -> confirmation. Plain links and forms, so it works without JavaScript."""
+
+from __future__ import annotations
+
+import secrets
+
+from flask import abort, flash, redirect, render_template, request, url_for
+
+from clinicsite import clock
+from clinicsite.booking import bp, domain, selection
+from clinicsite.booking.forms import DetailsForm
+from clinicsite.clinic import get_clinic
+from clinicsite.extensions import db, limiter
+from clinicsite.models import Appointment
+from clinicsite.payments import get_gateway
+
+
+@bp.get("/book/")
+def start():
+    clinic, now = get_clinic(), clock.now()
+    services = selection.bookable_services()
+    sel = selection.parse(request.args, clinic, services)
+    context = {"sel": sel, "services": services, "now": now}
+    if sel.option and sel.location is None:
+        context["locations"] = selection.locations_for(sel.service)
+    elif sel.location and not sel.therapist_ready:
+        context["therapists"] = selection.therapists_for(sel.service, sel.location)
+    elif sel.therapist_ready:
+        context["days"] = selection.days_with_times(sel, clinic, now)
+        if sel.day is not None:
+            slots = selection.slots_on(sel, [sel.day], clinic, now)
+            context["times"] = selection.first_per_start(slots) if sel.any_therapist else slots
+    status = 400 if sel.problems else 200
+    return render_template("booking/start.html", **context), status
+
+
+def _offered(sel: selection.Selection, clinic, now):
+    """The free therapists at exactly the chosen start (several when "any")."""
+    slots = selection.slots_on(sel, [sel.day], clinic, now)
+    return [s for s in slots if s.start == sel.start]
+
+
+@bp.route("/book/details", methods=["GET", "POST"])
+@limiter.limit("20 per minute", methods=["POST"])
+def details():
+    clinic, now = get_clinic(), clock.now()
+    services = selection.bookable_services()
+    form = DetailsForm()
+    args = form.data if request.method == "POST" else request.args
+    sel = selection.parse(args, clinic, services)
+    if sel.start is None or not sel.therapist_ready or sel.problems:
+        for problem in sel.problems or ["Please choose a time first."]:
+            flash(problem, "error")
+        return redirect(url_for("booking.start", **sel.params()))
+    if request.method == "GET":
+        form.request_key.data = secrets.token_urlsafe(24)
+    offered = _offered(sel, clinic, now)
+    if request.method == "GET" and not offered:
+        return _taken(form, sel, clinic, now, status=200)
+    if form.validate_on_submit():
+        repeat = _already_submitted(form.request_key.data)
+        if repeat is not None:
+            return _after_hold(repeat)
+        if not offered:
+            return _taken(form, sel, clinic, now)
+        for slot in offered:  # "any therapist": the next one if the first was just taken
+            try:
+                appointment = domain.hold(
+                    sel.option,
+                    slot.therapist,
+                    sel.location,
+                    sel.start,
+                    _client(form),
+                    clinic,
+                    now,
+                    request_key=form.request_key.data or None,
+                )
+            except domain.SlotTaken:
+                continue
+            return _after_hold(appointment)
+        return _taken(form, sel, clinic, now)
+    status = 422 if form.errors else 200
+    return render_template("booking/details.html", form=form, sel=sel, offered=offered), status
+
+
+def _client(form: DetailsForm) -> domain.ClientDetails:
+    return domain.ClientDetails(
+        name=form.name.data,
+        email=form.email.data,
+        phone=form.phone.data,
+        notes=form.notes.data or "",
+        intake={
+            "pain": form.pain.data or "",
+            "conditions": form.conditions.data or "",
+            "pregnant": form.pregnant.data,
+            "consent": bool(form.consent.data),
+        },
+    )
+
+
+def _already_submitted(request_key: str | None) -> Appointment | None:
+    if not request_key:
+        return None
+    return db.session.scalar(db.select(Appointment).filter_by(request_key=request_key))
+
+
+def _taken(form, sel, clinic, now, status=409):
+    """The time went to someone else: say so, offer the nearest free times, keep the form."""
+    alternatives = selection.nearest_free(sel, clinic, now)
+    form.request_key.data = secrets.token_urlsafe(24)
+    return render_template(
+        "booking/details.html",
+        form=form,
+        sel=sel,
+        offered=[],
+        taken=True,
+        alternatives=alternatives,
+    ), status
+
+
+def _after_hold(appointment: Appointment):
+    if appointment.status != "held":
+        return redirect(url_for("booking.manage", token=appointment.token), code=303)
+    return to_checkout(appointment)
+
+
+def to_checkout(appointment: Appointment):
+    """Send the client to the deposit checkout (Stripe's page, or the fake one)."""
+    try:
+        url = domain.checkout_url(
+            appointment,
+            get_gateway(),
+            success_url=url_for("booking.manage", token=appointment.token, paid=1, _external=True),
+            cancel_url=url_for(
+                "booking.manage", token=appointment.token, checkout="cancelled", _external=True
+            ),
+        )
+    except domain.PaymentError:
+        db.session.rollback()
+        flash(
+            "We could not reach the payment service. Your time is held for a few minutes: "
+            "please try the payment again.",
+            "error",
+        )
+        return redirect(url_for("booking.manage", token=appointment.token), code=303)
+    return redirect(url, code=303)
+
+
+@bp.route("/pay/test/<session_id>", methods=["GET", "POST"])
+def fake_checkout(session_id: str):
+    """The fake gateway's checkout page (local demos only): plays Stripe's part and drives
+    the same fulfilment code as Stripe's webhook."""
+    gateway = get_gateway()
+    if gateway.name != "fake":
+        abort(404)
+    payment = domain.payment_for_session(session_id)
+    if payment is None:
+        abort(404)
+    appointment, now = payment.appointment, clock.now()
+    if (
+        payment.status == "pending"
+        and appointment.hold_expires_at
+        and now >= appointment.hold_expires_at
+    ):
+        domain.record_checkout_expired(payment, now)
+        db.session.commit()
+    if request.method == "POST" and payment.status == "pending":
+        if request.form.get("action") == "pay":
+            domain.record_payment(
+                payment, f"fake_pi_{payment.id}", payment.amount, payment.currency, gateway, now
+            )
+            db.session.commit()
+            return redirect(url_for("booking.manage", token=appointment.token, paid=1), code=303)
+        return redirect(
+            url_for("booking.manage", token=appointment.token, checkout="cancelled"), code=303
+        )
+    return render_template("booking/fake_checkout.html", payment=payment, appointment=appointment)

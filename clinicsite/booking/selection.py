@@ -1,0 +1,216 @@
+"""The booking flow's choices (service, option, studio, therapist, day, time) parsed from
+request parameters and checked against the database. Anything unknown or tampered with
+becomes a message for the client, never an error page."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from clinicsite.extensions import db
+from clinicsite.models import (
+    ClinicSettings,
+    Location,
+    Service,
+    ServiceOption,
+    Therapist,
+    WorkingHours,
+    therapist_service,
+)
+from clinicsite.scheduling.slots import TherapistSlot, find_slots
+
+ANY = "any"
+
+
+@dataclass
+class Selection:
+    service: Service | None = None
+    option: ServiceOption | None = None
+    location: Location | None = None
+    therapist: Therapist | None = None  # None with any_therapist: whoever is free
+    any_therapist: bool = False
+    day: date | None = None
+    start: datetime | None = None
+    problems: list[str] = field(default_factory=list)
+
+    def params(self, **override) -> dict[str, str]:
+        """The query parameters that reproduce this selection (for links and hidden fields)."""
+        values = {
+            "service": self.service.slug if self.service else None,
+            "option": str(self.option.id) if self.option else None,
+            "location": self.location.slug if self.location else None,
+            "therapist": ANY
+            if self.any_therapist
+            else (self.therapist.slug if self.therapist else None),
+            "day": self.day.isoformat() if self.day else None,
+        }
+        values.update(override)
+        return {k: v for k, v in values.items() if v}
+
+    @property
+    def therapist_ready(self) -> bool:
+        return self.therapist is not None or self.any_therapist
+
+
+def bookable_services() -> list[Service]:
+    return list(
+        db.session.scalars(
+            sa.select(Service)
+            .where(Service.active)
+            .order_by(Service.position, Service.name)
+            .options(selectinload(Service.options))
+        )
+    )
+
+
+def locations_for(service: Service) -> list[Location]:
+    """Studios where someone who performs the service has weekly hours."""
+    performers = sa.select(therapist_service.c.therapist_id).where(
+        therapist_service.c.service_id == service.id
+    )
+    return list(
+        db.session.scalars(
+            sa.select(Location)
+            .where(
+                Location.active,
+                Location.id.in_(
+                    sa.select(WorkingHours.location_id).where(
+                        WorkingHours.therapist_id.in_(performers)
+                    )
+                ),
+            )
+            .order_by(Location.position, Location.name)
+        )
+    )
+
+
+def therapists_for(service: Service, location: Location | None) -> list[Therapist]:
+    query = (
+        sa.select(Therapist)
+        .join(therapist_service, therapist_service.c.therapist_id == Therapist.id)
+        .where(Therapist.active, therapist_service.c.service_id == service.id)
+        .order_by(Therapist.position, Therapist.name)
+    )
+    if location is not None:
+        query = query.where(
+            Therapist.id.in_(
+                sa.select(WorkingHours.therapist_id).where(WorkingHours.location_id == location.id)
+            )
+        )
+    return list(db.session.scalars(query))
+
+
+def parse(args: Mapping[str, str], clinic: ClinicSettings, services: list[Service]) -> Selection:
+    """Read the choices in order; stop at the first one that is missing or wrong."""
+    sel = Selection()
+    slug = (args.get("service") or "").strip()
+    if not slug:
+        return sel
+    sel.service = next((s for s in services if s.slug == slug), None)
+    if sel.service is None:
+        sel.problems.append("We could not find that service. Please choose one below.")
+        return sel
+    options = sel.service.active_options
+    raw_option = (args.get("option") or "").strip()
+    if raw_option:
+        sel.option = next((o for o in options if str(o.id) == raw_option), None)
+        if sel.option is None:
+            sel.problems.append("That session length is not offered. Please choose one below.")
+            return sel
+    elif len(options) == 1:
+        sel.option = options[0]
+    if sel.option is None:
+        return sel
+    _parse_place(args, sel)
+    if sel.therapist_ready and not sel.problems:
+        _parse_day(args, sel, clinic)
+    return sel
+
+
+def _parse_place(args: Mapping[str, str], sel: Selection) -> None:
+    locations = locations_for(sel.service)
+    raw = (args.get("location") or "").strip()
+    if raw:
+        sel.location = next((loc for loc in locations if loc.slug == raw), None)
+        if sel.location is None:
+            sel.problems.append("That studio does not offer this service. Please choose below.")
+            return
+    elif len(locations) == 1:
+        sel.location = locations[0]
+    if sel.location is None:
+        return
+    raw = (args.get("therapist") or "").strip()
+    if raw == ANY:
+        sel.any_therapist = True
+    elif raw:
+        sel.therapist = next(
+            (t for t in therapists_for(sel.service, sel.location) if t.slug == raw), None
+        )
+        if sel.therapist is None:
+            sel.problems.append("That therapist is not available for this. Please choose below.")
+
+
+def _parse_day(args: Mapping[str, str], sel: Selection, clinic: ClinicSettings) -> None:
+    raw = (args.get("day") or "").strip()
+    if raw:
+        try:
+            sel.day = date.fromisoformat(raw)
+        except ValueError:
+            sel.problems.append("That date could not be read. Please pick a day below.")
+            return
+    raw = (args.get("start") or "").strip()
+    if raw:
+        try:
+            start = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+        except ValueError:
+            start = None
+        if start is None or start.tzinfo is None:
+            sel.problems.append("That time could not be read. Please pick a time below.")
+            return
+        sel.start = start.astimezone(UTC)
+        sel.day = sel.start.astimezone(clinic.tz).date()
+
+
+def candidates(sel: Selection) -> list[Therapist]:
+    if sel.therapist is not None:
+        return [sel.therapist]
+    return therapists_for(sel.service, sel.location)
+
+
+def slots_on(sel: Selection, days: list[date], clinic: ClinicSettings, now: datetime):
+    return find_slots(sel.option, candidates(sel), days, clinic, now, location_id=sel.location.id)
+
+
+def first_per_start(slots: list[TherapistSlot]) -> list[TherapistSlot]:
+    """One entry per start time (the first therapist in order), for "any therapist"."""
+    seen, unique = set(), []
+    for slot in slots:
+        if slot.start not in seen:
+            seen.add(slot.start)
+            unique.append(slot)
+    return unique
+
+
+def days_with_times(sel: Selection, clinic: ClinicSettings, now: datetime, limit: int = 14):
+    """[(day, number of free start times)] for the next days that have any, up to `limit`."""
+    today = now.astimezone(clinic.tz).date()
+    days = [today + timedelta(days=i) for i in range(clinic.horizon_days + 1)]
+    counts: dict[date, int] = {}
+    for slot in first_per_start(slots_on(sel, days, clinic, now)):
+        day = slot.start.astimezone(clinic.tz).date()
+        counts[day] = counts.get(day, 0) + 1
+    return sorted(counts.items())[:limit]
+
+
+def nearest_free(sel: Selection, clinic: ClinicSettings, now: datetime, count: int = 6):
+    """Free times closest to the one asked for (which was just taken)."""
+    target = sel.start
+    local_day = target.astimezone(clinic.tz).date()
+    days = [local_day + timedelta(days=i) for i in range(-1, 4)]
+    slots = first_per_start(slots_on(sel, days, clinic, now))
+    slots.sort(key=lambda s: abs(s.start - target))
+    return sorted(slots[:count], key=lambda s: s.start)

@@ -1,0 +1,134 @@
+"""Appointments, their payments and refunds, and the webhook events already processed."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from clinicsite.extensions import db
+from clinicsite.models.catalogue import Service, ServiceOption
+from clinicsite.models.clinic import Location
+from clinicsite.models.therapists import Therapist
+from clinicsite.models.types import UTCDateTime, utcnow
+
+# held -> confirmed -> completed / no_show / cancelled; held may also end as expired.
+STATUSES = ("held", "confirmed", "completed", "no_show", "cancelled", "expired")
+# Statuses that keep a therapist's time taken (a held one only until its hold expires).
+BLOCKING = ("confirmed", "completed", "no_show")
+
+
+class Appointment(db.Model):
+    __tablename__ = "appointment"
+    __table_args__ = (
+        sa.CheckConstraint("ends_at > starts_at", name="range"),
+        sa.CheckConstraint("blocks_until >= ends_at", name="blocks_until"),
+        sa.CheckConstraint(
+            "status IN ('held', 'confirmed', 'completed', 'no_show', 'cancelled', 'expired')",
+            name="status",
+        ),
+        sa.Index("ix_appointment_therapist_time", "therapist_id", "starts_at", "blocks_until"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # The secret in the client's manage link (/booking/<token>).
+    token: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    service_id: Mapped[int] = mapped_column(sa.ForeignKey("service.id"), index=True)
+    option_id: Mapped[int] = mapped_column(sa.ForeignKey("service_option.id"))
+    therapist_id: Mapped[int] = mapped_column(sa.ForeignKey("therapist.id"))
+    location_id: Mapped[int] = mapped_column(sa.ForeignKey("location.id"))
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # ends_at plus the service's buffer: the therapist is not free again before this.
+    blocks_until: Mapped[datetime] = mapped_column(UTCDateTime)
+    status: Mapped[str] = mapped_column(sa.String(20), index=True)
+    hold_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    # Amounts as they were when booked, in the currency's minor unit.
+    price: Mapped[int]
+    deposit: Mapped[int]
+    currency: Mapped[str] = mapped_column(sa.String(3))
+
+    client_name: Mapped[str] = mapped_column(sa.String(100))
+    client_email: Mapped[str] = mapped_column(sa.String(254), index=True)
+    client_phone: Mapped[str] = mapped_column(sa.String(40), default="")
+    client_notes: Mapped[str] = mapped_column(sa.Text, default="")
+    intake: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+    staff_notes: Mapped[str] = mapped_column(sa.Text, default="")
+    source: Mapped[str] = mapped_column(sa.String(20), default="online")
+    # The booking form's one-time key: a double-clicked submit finds this appointment
+    # instead of being told that its own hold took the time.
+    request_key: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    # iCalendar SEQUENCE: goes up on every reschedule so calendars replace the event.
+    sequence: Mapped[int] = mapped_column(default=0)
+
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reminder_queued_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    service: Mapped[Service] = relationship()
+    option: Mapped[ServiceOption] = relationship()
+    therapist: Mapped[Therapist] = relationship()
+    location: Mapped[Location] = relationship()
+    payments: Mapped[list[Payment]] = relationship(
+        back_populates="appointment", order_by="Payment.id"
+    )
+
+    @property
+    def paid_payment(self) -> Payment | None:
+        return next((p for p in self.payments if p.status in ("paid", "refunded")), None)
+
+
+class Payment(db.Model):
+    """A deposit collected (or being collected) through a payment gateway."""
+
+    __tablename__ = "payment"
+    __table_args__ = (
+        sa.CheckConstraint(
+            "status IN ('pending', 'paid', 'refunded', 'expired', 'failed')", name="status"
+        ),
+        sa.CheckConstraint("amount_refunded >= 0 AND amount_refunded <= amount", name="refunded"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    appointment_id: Mapped[int] = mapped_column(sa.ForeignKey("appointment.id"), index=True)
+    provider: Mapped[str] = mapped_column(sa.String(20))
+    checkout_session_id: Mapped[str | None] = mapped_column(sa.String(255), unique=True)
+    checkout_url: Mapped[str | None] = mapped_column(sa.String(2000))
+    payment_intent_id: Mapped[str | None] = mapped_column(sa.String(255), index=True)
+    amount: Mapped[int]
+    amount_refunded: Mapped[int] = mapped_column(default=0)
+    currency: Mapped[str] = mapped_column(sa.String(3))
+    status: Mapped[str] = mapped_column(sa.String(20), default="pending")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    appointment: Mapped[Appointment] = relationship(back_populates="payments")
+    refunds: Mapped[list[Refund]] = relationship(back_populates="payment", order_by="Refund.id")
+
+
+class Refund(db.Model):
+    __tablename__ = "refund"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    payment_id: Mapped[int] = mapped_column(sa.ForeignKey("payment.id"), index=True)
+    provider_refund_id: Mapped[str] = mapped_column(sa.String(255), unique=True)
+    amount: Mapped[int]
+    reason: Mapped[str] = mapped_column(sa.String(100))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    payment: Mapped[Payment] = relationship(back_populates="refunds")
+
+
+class ProcessedEvent(db.Model):
+    """A payment provider's webhook event, recorded so that each is handled once."""
+
+    __tablename__ = "processed_event"
+
+    id: Mapped[str] = mapped_column(sa.String(255), primary_key=True)
+    type: Mapped[str] = mapped_column(sa.String(100))
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,0 +1,42 @@
+"""A stand-in for Stripe in local demos: its checkout is a page on this site ("test payment,
+no card is charged") that drives the same fulfilment code as Stripe's webhook. The
+production configuration refuses it."""
+
+from __future__ import annotations
+
+import hashlib
+
+from flask import url_for
+
+from clinicsite.payments.gateway import (
+    CheckoutRequest,
+    CheckoutSession,
+    InvalidWebhook,
+    RefundResult,
+    WebhookEvent,
+)
+
+
+def _stable_id(prefix: str, key: str) -> str:
+    # Same idempotency key, same id: like Stripe, a retried call creates nothing new.
+    return f"{prefix}_{hashlib.sha256(key.encode()).hexdigest()[:24]}"
+
+
+class FakeGateway:
+    name = "fake"
+
+    def create_checkout(self, request: CheckoutRequest) -> CheckoutSession:
+        session_id = _stable_id("fake_cs", request.idempotency_key)
+        return CheckoutSession(
+            id=session_id,
+            url=url_for("booking.fake_checkout", session_id=session_id, _external=True),
+        )
+
+    def expire_checkout(self, session_id: str) -> None:
+        """Nothing to do: the fake checkout page checks the payment's state itself."""
+
+    def refund(self, payment_intent_id: str, amount: int, idempotency_key: str) -> RefundResult:
+        return RefundResult(_stable_id("fake_re", idempotency_key), amount, "succeeded")
+
+    def parse_webhook(self, payload: bytes, signature_header: str) -> WebhookEvent:
+        raise InvalidWebhook("the fake gateway sends no webhooks")

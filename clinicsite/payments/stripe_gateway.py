@@ -1,0 +1,206 @@
+"""The PaymentGateway backed by Stripe Checkout, through the official `stripe` SDK.
+
+Everything goes through one `stripe.StripeClient` owned by the gateway (never the module-level
+`stripe.api_key`), with the v1 services of the current SDK:
+
+- `client.v1.checkout.sessions.create(params, {"idempotency_key": ...})`
+- `client.v1.checkout.sessions.expire(session_id)`
+- `client.v1.refunds.create(params, {"idempotency_key": ...})`
+- `client.construct_event(payload, signature_header, webhook_secret)` for webhooks
+
+Every `stripe.StripeError` (connection errors included) comes out as `PaymentError` with
+Stripe's message and the original exception chained; a webhook that does not check out comes
+out as `InvalidWebhook`. The API key never appears in a message or a log line.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Mapping
+from typing import Any, NoReturn
+
+import stripe
+
+from clinicsite.payments.gateway import (
+    CheckoutRequest,
+    CheckoutSession,
+    InvalidWebhook,
+    PaymentError,
+    RefundResult,
+    WebhookEvent,
+)
+
+log = logging.getLogger(__name__)
+
+# Seconds a webhook's signed timestamp may be old (the SDK's default, 5 minutes).
+WEBHOOK_TOLERANCE = stripe.Webhook.DEFAULT_TOLERANCE
+
+
+class StripeGateway:
+    """Deposits through Stripe Checkout (hosted page, mode "payment")."""
+
+    name = "stripe"
+
+    def __init__(
+        self,
+        api_key: str,
+        webhook_secret: str,
+        api_base: str | None = None,
+        max_network_retries: int = 2,
+        *,
+        timeout: float = 30.0,
+    ) -> None:
+        """`api_base` points the API at another origin (tests use a local stub); None means
+        Stripe itself. `timeout` is seconds per HTTP attempt (the SDK's own default is 80)."""
+        if not api_key or not api_key.strip():
+            raise ValueError("a Stripe API key is required")
+        self._api_key = api_key
+        self._webhook_secret = webhook_secret
+        # Our own HTTP client (the SDK's default kind, requests), so that close() can end it.
+        self._http = stripe.RequestsClient(timeout=timeout)
+        self._client = stripe.StripeClient(
+            api_key,
+            base_addresses={"api": api_base} if api_base else None,
+            max_network_retries=max_network_retries,
+            http_client=self._http,
+        )
+
+    def __repr__(self) -> str:  # no key in reprs, tracebacks or debug pages
+        return f"<StripeGateway name={self.name!r}>"
+
+    def close(self) -> None:
+        """Close the pooled HTTP connections of the calling thread (optional; for tests)."""
+        self._http.close()
+
+    # -- checkout -----------------------------------------------------------------------------
+
+    def create_checkout(self, request: CheckoutRequest) -> CheckoutSession:
+        if request.expires_at.tzinfo is None or request.expires_at.utcoffset() is None:
+            raise ValueError("CheckoutRequest.expires_at must be timezone-aware")
+        metadata = {"appointment_id": request.reference}
+        params: dict[str, Any] = {
+            "mode": "payment",
+            "line_items": [
+                {
+                    "price_data": {
+                        "currency": request.currency.lower(),
+                        "unit_amount": request.amount,
+                        "product_data": {"name": request.description},
+                    },
+                    "quantity": 1,
+                }
+            ],
+            "customer_email": request.customer_email,
+            "client_reference_id": request.reference,
+            "metadata": metadata,
+            "payment_intent_data": {"metadata": dict(metadata)},
+            "success_url": request.success_url,
+            "cancel_url": request.cancel_url,
+            "expires_at": int(request.expires_at.timestamp()),
+        }
+        try:
+            session = self._client.v1.checkout.sessions.create(
+                params, {"idempotency_key": request.idempotency_key}
+            )
+        except stripe.StripeError as exc:
+            self._fail(f"could not create a Stripe checkout for {request.reference}", exc)
+        url = getattr(session, "url", None)
+        if not session.id or not url:
+            raise PaymentError(f"Stripe returned checkout session {session.id!r} without a URL")
+        return CheckoutSession(id=session.id, url=url)
+
+    def expire_checkout(self, session_id: str) -> None:
+        try:
+            self._client.v1.checkout.sessions.expire(session_id)
+        except stripe.InvalidRequestError as exc:
+            if exc.code == "resource_missing":
+                what = f"Stripe has no checkout session {session_id}"
+            else:
+                what = (
+                    f"checkout session {session_id} could not be expired: it is no longer open "
+                    "(already paid or already expired)"
+                )
+            self._fail(what, exc)
+        except stripe.StripeError as exc:
+            self._fail(f"could not expire Stripe checkout session {session_id}", exc)
+
+    # -- refunds ------------------------------------------------------------------------------
+
+    def refund(self, payment_intent_id: str, amount: int, idempotency_key: str) -> RefundResult:
+        try:
+            refund = self._client.v1.refunds.create(
+                {"payment_intent": payment_intent_id, "amount": amount},
+                {"idempotency_key": idempotency_key},
+            )
+        except stripe.StripeError as exc:
+            self._fail(f"could not refund {amount} of {payment_intent_id}", exc)
+        return RefundResult(id=refund.id, amount=refund.amount, status=refund.status)
+
+    # -- webhooks -----------------------------------------------------------------------------
+
+    def parse_webhook(self, payload: bytes, signature_header: str) -> WebhookEvent:
+        """Check the Stripe-Signature header against the raw body (as received, before any
+        parsing), then read the event. Raises InvalidWebhook for a missing or malformed header,
+        a wrong signature, a timestamp older than WEBHOOK_TOLERANCE, a body that is not UTF-8
+        JSON, or an event without an id, a type or a data.object."""
+        if isinstance(payload, str):
+            payload = payload.encode("utf-8")
+        try:
+            text = bytes(payload).decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise InvalidWebhook("webhook body is not UTF-8") from exc
+        try:
+            event = self._client.construct_event(
+                text, signature_header or None, self._webhook_secret, WEBHOOK_TOLERANCE
+            )
+        except stripe.SignatureVerificationError as exc:
+            raise InvalidWebhook(f"webhook signature rejected: {exc.user_message}") from exc
+        except json.JSONDecodeError as exc:
+            raise InvalidWebhook("webhook body is not JSON") from exc
+        except (ValueError, TypeError, AttributeError, KeyError) as exc:
+            raise InvalidWebhook("webhook body is not a Stripe event") from exc
+
+        body = _plain(event)
+        if not isinstance(body, dict):
+            raise InvalidWebhook("webhook body is not a Stripe event")
+        event_id, event_type = body.get("id"), body.get("type")
+        if not isinstance(event_id, str) or not event_id:
+            raise InvalidWebhook("webhook event has no id")
+        if not isinstance(event_type, str) or not event_type:
+            raise InvalidWebhook("webhook event has no type")
+        data = body.get("data")
+        obj = data.get("object") if isinstance(data, dict) else None
+        if not isinstance(obj, dict):
+            raise InvalidWebhook(f"webhook event {event_id} has no data.object")
+        return WebhookEvent(id=event_id, type=event_type, data=obj)
+
+    # -- helpers ------------------------------------------------------------------------------
+
+    def _fail(self, what: str, exc: stripe.StripeError) -> NoReturn:
+        detail = exc.user_message or type(exc).__name__
+        message = self._redact(f"{what}: {detail}")
+        log.warning(
+            "Stripe error (%s, http %s, request %s): %s",
+            type(exc).__name__,
+            exc.http_status,
+            exc.request_id,
+            message,
+        )
+        raise PaymentError(message) from exc
+
+    def _redact(self, text: str) -> str:
+        # Stripe masks keys in its own messages; this is a second line of defence.
+        key = self._api_key.strip()
+        return text.replace(key, "[redacted]") if len(key) >= 8 else text
+
+
+def _plain(value: Any) -> Any:
+    """Turn a StripeObject (and anything nested in it) into plain dicts and lists."""
+    if isinstance(value, stripe.StripeObject):
+        value = value.to_dict(recursive=False)
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value

@@ -1,0 +1,1 @@
+"""Appointment scheduling: when a booking can happen."""

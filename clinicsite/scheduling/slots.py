@@ -1,0 +1,120 @@
+"""Free times from the database: load the inputs of the pure availability function for a
+set of therapists in a fixed number of queries, and call it."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+import sqlalchemy as sa
+
+from clinicsite.extensions import db
+from clinicsite.models import (
+    Appointment,
+    ClinicSettings,
+    ExtraHours,
+    ServiceOption,
+    Therapist,
+    TimeOff,
+    WorkingHours,
+)
+from clinicsite.scheduling import availability as av
+from clinicsite.scheduling.holds import blocking_condition
+
+
+@dataclass(frozen=True)
+class TherapistSlot:
+    start: datetime  # aware UTC
+    end: datetime
+    location_id: int
+    therapist: Therapist
+
+
+def rules_for(option: ServiceOption, clinic: ClinicSettings) -> av.Rules:
+    return av.Rules(
+        duration=timedelta(minutes=option.duration_minutes),
+        buffer=timedelta(minutes=option.service.buffer_minutes),
+        step=timedelta(minutes=clinic.slot_step_minutes),
+        min_notice=timedelta(hours=clinic.min_notice_hours),
+        horizon=timedelta(days=clinic.horizon_days),
+        tz=clinic.tz,
+    )
+
+
+def find_slots(
+    option: ServiceOption,
+    therapists: list[Therapist],
+    days: list[date],
+    clinic: ClinicSettings,
+    now: datetime,
+    location_id: int | None = None,
+    exclude_appointment_id: int | None = None,
+) -> list[TherapistSlot]:
+    """Every free start for `option` with any of `therapists` on the local `days`, sorted by
+    time, then by the therapists' order. `exclude_appointment_id` ignores one appointment
+    (the one being rescheduled)."""
+    if not therapists or not days:
+        return []
+    ids = [t.id for t in therapists]
+    tz = clinic.tz
+    window_start = datetime.combine(min(days), time.min, tz) - timedelta(days=1)
+    window_end = datetime.combine(max(days), time.max, tz) + timedelta(days=1)
+
+    weekly, extra, time_off, busy = _load(
+        ids, days, window_start, window_end, now, exclude_appointment_id
+    )
+    rules = rules_for(option, clinic)
+    found: list[TherapistSlot] = []
+    for therapist in therapists:
+        for slot in av.free_slots(
+            days=days,
+            weekly=weekly[therapist.id],
+            extra=extra[therapist.id],
+            time_off=time_off[therapist.id],
+            busy=busy[therapist.id],
+            rules=rules,
+            now=now,
+            location_id=location_id,
+        ):
+            found.append(TherapistSlot(slot.start, slot.end, slot.location_id, therapist))
+    order = {t.id: i for i, t in enumerate(therapists)}
+    found.sort(key=lambda s: (s.start, order[s.therapist.id]))
+    return found
+
+
+def _load(ids, days, window_start, window_end, now, exclude_appointment_id):
+    weekly: dict[int, list[av.WeeklyHours]] = defaultdict(list)
+    for h in db.session.scalars(sa.select(WorkingHours).where(WorkingHours.therapist_id.in_(ids))):
+        weekly[h.therapist_id].append(
+            av.WeeklyHours(h.weekday, h.starts_at, h.ends_at, h.location_id)
+        )
+    extra: dict[int, list[av.ExtraHours]] = defaultdict(list)
+    for e in db.session.scalars(
+        sa.select(ExtraHours).where(
+            ExtraHours.therapist_id.in_(ids), ExtraHours.day.between(min(days), max(days))
+        )
+    ):
+        extra[e.therapist_id].append(av.ExtraHours(e.day, e.starts_at, e.ends_at, e.location_id))
+    time_off: dict[int, list[av.Interval]] = defaultdict(list)
+    for t in db.session.scalars(
+        sa.select(TimeOff).where(
+            TimeOff.therapist_id.in_(ids),
+            TimeOff.starts_at < window_end,
+            TimeOff.ends_at > window_start,
+        )
+    ):
+        time_off[t.therapist_id].append(av.Interval(t.starts_at, t.ends_at))
+    busy: dict[int, list[av.Interval]] = defaultdict(list)
+    query = sa.select(Appointment.therapist_id, Appointment.starts_at, Appointment.blocks_until)
+    query = query.where(
+        Appointment.therapist_id.in_(ids),
+        Appointment.starts_at < window_end,
+        Appointment.blocks_until > window_start,
+        blocking_condition(now),
+    )
+    if exclude_appointment_id is not None:
+        query = query.where(Appointment.id != exclude_appointment_id)
+    for therapist_id, start, until in db.session.execute(query):
+        busy[therapist_id].append(av.Interval(start, until))
+    return weekly, extra, time_off, busy
