@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from clinicsite.config import Config, config_from_environment
+from clinicsite.config import Config, config_from_environment, is_in_memory_sqlite
 from clinicsite.extensions import csrf, db, limiter, login_manager, migrate
 
 
@@ -22,6 +22,12 @@ def create_app(config: Config | None = None) -> Flask:
     )
     app.config.from_object(config)
     app.config["ENV_NAME"] = config.ENV_NAME
+    if not is_in_memory_sqlite(app.config["SQLALCHEMY_DATABASE_URI"]):
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+            **app.config["SQLALCHEMY_ENGINE_OPTIONS"],
+            "pool_size": app.config["DATABASE_POOL_SIZE"],
+            "max_overflow": app.config["DATABASE_POOL_SIZE"],
+        }
 
     register_proxy_fix(app)
     register_extensions(app)
@@ -82,7 +88,10 @@ def register_template_helpers(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    from clinicsite.cli import seed_demo, staff_cli
+    from clinicsite.cli import reminders_cli, seed_demo, staff_cli
+    from clinicsite.mail.cli import outbox_cli
 
     app.cli.add_command(seed_demo)
     app.cli.add_command(staff_cli)
+    app.cli.add_command(outbox_cli)
+    app.cli.add_command(reminders_cli)

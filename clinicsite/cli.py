@@ -85,3 +85,18 @@ def set_password(email: str, password: str):
     user.set_password(password)
     db.session.commit()
     click.echo(f"Password changed for {user.email}.")
+
+
+reminders_cli = AppGroup("reminders", help="Day-before reminder emails.")
+
+
+@reminders_cli.command("send")
+def send_reminders() -> None:
+    """Queue a reminder for every confirmed appointment in the next 24 hours, once each.
+    Safe to run from cron every minute; `flask outbox send` delivers them."""
+    from clinicsite.booking.reminders import queue_reminders
+
+    base_url = current_app.config.get("SITE_URL") or "http://localhost"
+    with current_app.test_request_context(base_url=base_url):
+        queued = queue_reminders()
+    click.echo(f"queued {queued} reminder{'s' if queued != 1 else ''}")

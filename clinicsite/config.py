@@ -81,6 +81,8 @@ class Config:
         env = os.environ if environ is None else environ
         self.SECRET_KEY = env.get("SECRET_KEY", "")
         self.SQLALCHEMY_DATABASE_URI = normalise_database_url(env.get("DATABASE_URL", ""))
+        # Connections per worker process (PostgreSQL); each gunicorn thread needs one.
+        self.DATABASE_POOL_SIZE = _env_int(env, "DATABASE_POOL_SIZE", 5)
         # Absolute base for canonical links, the sitemap and JSON-LD, such as
         # https://www.example.com. Empty: taken from the request.
         self.SITE_URL = env.get("SITE_URL", "").strip().rstrip("/")

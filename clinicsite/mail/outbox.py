@@ -386,7 +386,7 @@ def _claim(email_id: int, attempts: int, now: datetime) -> bool:
         .where(
             OutboxEmail.id == email_id,
             OutboxEmail.status == "pending",
-            sa.true(),
+            OutboxEmail.attempts == attempts,
             OutboxEmail.next_attempt_at <= now,
         )
         .values(attempts=attempts + 1, next_attempt_at=now + LEASE)

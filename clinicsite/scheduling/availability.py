@@ -77,8 +77,8 @@ class _Blocks:
 
     def overlaps(self, start: datetime, end: datetime) -> bool:
         """Whether [start, end) shares an instant with any block (touching does not count)."""
-        # Blocks are disjoint and sorted, so their ends are sorted too: the first block that
-        # ends after `start` is the only one that can overlap without an earlier one doing so.
+        # Blocks are disjoint and sorted, so their ends are sorted too. Blocks before i end
+        # by `start`; blocks after i start later than block i does. So block i decides.
         i = bisect_right(self._ends, start)
         return i < len(self._starts) and self._starts[i] < end
 
@@ -88,8 +88,8 @@ def _merge(spans: Iterable[tuple[datetime, datetime]]) -> list[tuple[datetime, d
     merged: list[tuple[datetime, datetime]] = []
     for start, end in sorted(span for span in spans if span[0] < span[1]):
         if merged and start <= merged[-1][1]:
-            # Fusing touching half-open spans changes no overlap answer and no slot grid
-            # gap: a slot may straddle two adjacent working ranges.
+            # Touching spans are fused too: for bookings that changes no overlap answer,
+            # and for working hours it lets a slot straddle two adjacent ranges.
             merged[-1] = (merged[-1][0], max(merged[-1][1], end))
         else:
             merged.append((start, end))
