@@ -9,6 +9,7 @@ from wtforms import (
     EmailField,
     HiddenField,
     RadioField,
+    SelectChoice,
     StringField,
     TelField,
     TextAreaField,
@@ -60,7 +61,11 @@ class DetailsForm(FlaskForm):
     )
     pregnant = RadioField(
         "Are you pregnant?",
-        choices=[("no", "No"), ("yes", "Yes"), ("not-applicable", "Not applicable")],
+        choices=[
+            SelectChoice("no", "No"),
+            SelectChoice("yes", "Yes"),
+            SelectChoice("not-applicable", "Not applicable"),
+        ],
         default="not-applicable",
         validators=[DataRequired("Please answer this question.")],
     )

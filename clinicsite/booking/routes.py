@@ -4,6 +4,7 @@ deposit -> confirmation. Plain links and forms, so it works without JavaScript."
 from __future__ import annotations
 
 import secrets
+from datetime import timedelta
 
 from flask import abort, flash, redirect, render_template, request, url_for
 
@@ -81,7 +82,19 @@ def details():
             return _after_hold(appointment)
         return _taken(form, sel, clinic, now)
     status = 422 if form.errors else 200
-    return render_template("booking/details.html", form=form, sel=sel, offered=offered), status
+    return render_template(
+        "booking/details.html",
+        form=form,
+        sel=sel,
+        offered=offered,
+        inside_window=_inside_window(sel, clinic, now),
+    ), status
+
+
+def _inside_window(sel: selection.Selection, clinic, now) -> bool:
+    """Booked now, this time could not be cancelled with a refund: say so before paying."""
+    window = timedelta(hours=clinic.cancellation_window_hours)
+    return bool(sel.option.deposit) and sel.start - now < window
 
 
 def _client(form: DetailsForm) -> domain.ClientDetails:

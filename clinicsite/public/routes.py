@@ -16,6 +16,7 @@ from flask import (
     send_from_directory,
     url_for,
 )
+from wtforms import SelectChoice
 
 from clinicsite.clinic import get_clinic
 from clinicsite.extensions import db, limiter
@@ -205,7 +206,9 @@ def hours_by_location(person) -> list[tuple]:
 def contact():
     services = queries.active_services()
     form = ContactForm()
-    form.service.choices = [("", "Something else")] + [(s.slug, s.name) for s in services]
+    form.service.choices = [SelectChoice("", "Something else")] + [
+        SelectChoice(s.slug, s.name) for s in services
+    ]
     if request.method == "GET" and request.args.get("service") in {s.slug for s in services}:
         form.service.data = request.args["service"]
     if form.validate_on_submit():

@@ -1,0 +1,71 @@
+"""flask reminders send: one reminder per confirmed appointment in the next 24 hours."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import sqlalchemy as sa
+
+from clinicsite.booking import domain
+from clinicsite.clinic import get_clinic
+from clinicsite.extensions import db
+from clinicsite.models import Location, OutboxEmail, ServiceOption, Therapist
+
+NOW = datetime(2026, 12, 7, 16, 0, tzinfo=UTC)  # Monday 08:00 in Los Angeles
+
+
+def book(app, starts_at: datetime, email: str, deposit: bool = False) -> None:
+    with app.test_request_context():
+        option = db.session.scalar(
+            sa.select(ServiceOption).where((ServiceOption.deposit > 0) == deposit).limit(1)
+        )
+        therapist = db.session.scalar(sa.select(Therapist).filter_by(slug="dana-okafor"))
+        location = db.session.scalar(sa.select(Location).filter_by(slug="hermosa-beach-studio"))
+        client = domain.ClientDetails(name="Ines", email=email)
+        domain.hold(
+            option, therapist, location, starts_at, client, get_clinic(), NOW - timedelta(days=3)
+        )
+
+
+def reminders(app) -> list[OutboxEmail]:
+    with app.app_context():
+        return list(
+            db.session.scalars(sa.select(OutboxEmail).where(OutboxEmail.subject.like("Reminder%")))
+        )
+
+
+def test_reminders_are_queued_once_for_the_next_24_hours(demo, runner, monkeypatch):
+    monkeypatch.setattr("clinicsite.clock.now", lambda: NOW)
+    book(demo, NOW + timedelta(hours=20), "soon@example.com")  # free session: confirmed
+    book(demo, NOW + timedelta(hours=30), "later@example.com")
+    book(demo, NOW + timedelta(hours=5), "held@example.com", deposit=True)  # held, unpaid
+
+    result = runner.invoke(args=["reminders", "send"])
+    assert result.exit_code == 0, result.output
+    assert "queued 1 reminder" in result.output
+    [email] = reminders(demo)
+    assert email.to_address == "soon@example.com"
+    assert "A reminder of your appointment tomorrow" in email.body_text
+    assert "PST" in email.body_text  # the time is given in the clinic's zone
+    assert "/booking/" in email.body_text
+
+    again = runner.invoke(args=["reminders", "send"])
+    assert "queued 0 reminders" in again.output
+    assert len(reminders(demo)) == 1
+
+    monkeypatch.setattr("clinicsite.clock.now", lambda: NOW + timedelta(hours=10))
+    runner.invoke(args=["reminders", "send"])
+    assert {e.to_address for e in reminders(demo)} == {"soon@example.com", "later@example.com"}
+
+
+def test_cancelled_appointments_get_no_reminder(demo, runner, monkeypatch):
+    monkeypatch.setattr("clinicsite.clock.now", lambda: NOW)
+    book(demo, NOW + timedelta(hours=20), "gone@example.com")
+    with demo.test_request_context():
+        from clinicsite.models import Appointment
+        from clinicsite.payments import get_gateway
+
+        appointment = db.session.scalar(sa.select(Appointment))
+        domain.cancel(appointment, get_clinic(), get_gateway(), NOW)
+    runner.invoke(args=["reminders", "send"])
+    assert reminders(demo) == []
