@@ -8,14 +8,15 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask
 export FLASK_APP := wsgi
 
-.PHONY: run test lint migrate seed bench clean help
+.PHONY: run test lint outbox bench clean help
 .DEFAULT_GOAL := help
 
 help:
 	@echo "make run    - install, migrate, load demo content, serve on http://127.0.0.1:8000"
 	@echo "make test   - install test tools and run the test suite"
 	@echo "make lint   - ruff"
-	@echo "make bench  - query-count benchmark of the public pages"
+	@echo "make outbox - deliver queued demo emails as .eml files into instance/outbox/"
+	@echo "make bench  - benchmarks (query counts of the public pages, availability)"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,8 +48,14 @@ test: $(VENV)/.dev
 lint: $(VENV)/.dev
 	$(BIN)/ruff check clinicsite tests bench wsgi.py gunicorn.conf.py
 
+outbox: export CLINICSITE_ENV ?= development
+outbox: $(VENV)/.runtime
+	$(FLASK) reminders send
+	$(FLASK) outbox send
+
 bench: $(VENV)/.dev
 	$(BIN)/python -m bench.query_counts
+	$(BIN)/python -m bench.availability
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

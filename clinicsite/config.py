@@ -172,6 +172,8 @@ class ProductionConfig(Config):
             problems.append("DATABASE_URL must not be an in-memory database")
         if self.PAYMENT_GATEWAY != "stripe":
             problems.append("PAYMENT_GATEWAY must be stripe (the fake gateway is for demos)")
+        if not self.SITE_URL.startswith(("https://", "http://")):
+            problems.append("SITE_URL must be set (emails sent from cron jobs need full links)")
         if not self.STRIPE_SECRET_KEY or not self.STRIPE_WEBHOOK_SECRET:
             problems.append("STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET must be set")
         if problems:

@@ -14,7 +14,11 @@ from clinicsite.config import (
 
 STRONG = "3f9c1d7e6b2a4c8d9e0f1a2b3c4d5e6f7a8b9c0d"
 GOOD_DB = "postgresql://app@db.internal/clinic"
-STRIPE = {"STRIPE_SECRET_KEY": "sk_live_x", "STRIPE_WEBHOOK_SECRET": "whsec_x"}
+STRIPE = {
+    "STRIPE_SECRET_KEY": "sk_live_x",
+    "STRIPE_WEBHOOK_SECRET": "whsec_x",
+    "SITE_URL": "https://clinic.example.com",
+}
 
 
 @pytest.mark.parametrize(
@@ -45,6 +49,7 @@ def test_production_refuses_to_start_with_bad_settings(env, problem):
         ({"STRIPE_SECRET_KEY": ""}, "STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET"),
         ({"STRIPE_WEBHOOK_SECRET": ""}, "STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET"),
         ({"PAYMENT_GATEWAY": "paypal"}, "PAYMENT_GATEWAY must be stripe or fake"),
+        ({"SITE_URL": ""}, "SITE_URL must be set"),
     ],
 )
 def test_production_refuses_fake_payments_or_missing_stripe_keys(env, problem):

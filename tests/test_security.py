@@ -45,6 +45,7 @@ def test_production_session_cookie_is_secure(migrated):
         "DATABASE_URL": migrated,
         "STRIPE_SECRET_KEY": "sk_test_x",
         "STRIPE_WEBHOOK_SECRET": "whsec_x",
+        "SITE_URL": "https://clinic.example.com",
     }
     app = create_app(ProductionConfig(settings))
     try:

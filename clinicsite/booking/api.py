@@ -11,7 +11,7 @@ from clinicsite import clock
 from clinicsite.booking import bp, selection
 from clinicsite.clinic import get_clinic
 from clinicsite.extensions import db
-from clinicsite.models import Therapist
+from clinicsite.models import Location, Therapist
 
 MAX_DAYS = 31
 
@@ -60,6 +60,7 @@ def _availability(args) -> dict:
             )
     day_list = [first_day + timedelta(days=i) for i in range(days)]
     slots = selection.find_slots(option, therapists, day_list, clinic, now)
+    studios = dict(db.session.execute(sa.select(Location.id, Location.slug)).all())
     tz = clinic.tz
     return {
         "service": service.slug,
@@ -70,7 +71,7 @@ def _availability(args) -> dict:
                 "start": s.start.astimezone(tz).isoformat(),
                 "end": s.end.astimezone(tz).isoformat(),
                 "therapist": s.therapist.slug,
-                "location": s.location_id,
+                "location": studios.get(s.location_id),
             }
             for s in slots
         ],
