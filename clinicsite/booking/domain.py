@@ -11,6 +11,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from clinicsite import audit
+from clinicsite.audit import CLIENT, STRIPE, Actor
 from clinicsite.booking import emails
 from clinicsite.extensions import db
 from clinicsite.models import (
@@ -55,11 +57,15 @@ def hold(
     now: datetime,
     request_key: str | None = None,
     source: str = "online",
+    actor: Actor = CLIENT,
+    deposit: int | None = None,
 ) -> Appointment:
     """Take the time for the client and commit: `held` until the deposit is paid, or
-    `confirmed` at once when the option has no deposit. Raises SlotTaken."""
+    `confirmed` at once when the option has no deposit (or staff waived it with
+    deposit=0). Raises SlotTaken."""
     ends_at = starts_at + timedelta(minutes=option.duration_minutes)
-    needs_payment = option.deposit > 0
+    deposit = option.deposit if deposit is None else deposit
+    needs_payment = deposit > 0
     appointment = Appointment(
         token=new_token(),
         request_key=request_key,
@@ -75,7 +81,7 @@ def hold(
         hold_expires_at=now + timedelta(minutes=clinic.hold_minutes + 1) if needs_payment else None,
         confirmed_at=None if needs_payment else now,
         price=option.price,
-        deposit=option.deposit,
+        deposit=deposit,
         currency=clinic.currency,
         client_name=client.name,
         client_email=client.email,
@@ -89,6 +95,7 @@ def hold(
     except SlotTaken:
         db.session.rollback()
         raise
+    audit.record(appointment, "held" if needs_payment else "booked", actor)
     if not needs_payment:
         emails.booking_confirmed(appointment)
     db.session.commit()
@@ -159,6 +166,7 @@ def record_payment(
     with db.session.no_autoflush:
         lock_therapists(appointment.therapist_id)
     db.session.refresh(appointment)
+    before = audit.snapshot(appointment)
     payment.status, payment.paid_at = "paid", now
     payment.payment_intent_id = payment_intent_id
     if appointment.status == "confirmed":
@@ -171,13 +179,16 @@ def record_payment(
             appointment.status = "expired"
             refund(payment, payment.amount, "time taken after the hold expired", gateway)
             emails.late_payment_refunded(appointment)
+            audit.record(appointment, "late payment refunded", STRIPE, before)
             return "refunded: time taken"
         appointment.confirmed_at, appointment.hold_expires_at = now, None
         emails.booking_confirmed(appointment)
+        audit.record(appointment, "deposit paid, confirmed", STRIPE, before)
         return "confirmed"
     # Cancelled while the client was paying: give the money back.
     refund(payment, payment.amount, "appointment already cancelled", gateway)
     emails.refund_sent(appointment, payment.amount)
+    audit.record(appointment, "payment after cancellation refunded", STRIPE, before)
     return "refunded: cancelled"
 
 
@@ -188,7 +199,9 @@ def record_checkout_expired(payment: Payment, now: datetime) -> str:
     payment.status = "expired"
     appointment = payment.appointment
     if appointment.status == "held":
+        before = audit.snapshot(appointment)
         appointment.status = "expired"
+        audit.record(appointment, "checkout expired", STRIPE, before)
     return "expired"
 
 
@@ -225,6 +238,8 @@ def cancel(
     gateway: PaymentGateway,
     now: datetime,
     refund_deposit: bool | None = None,
+    actor: Actor = CLIENT,
+    note: str = "",
 ) -> CancellationTerms:
     """Cancel a held or confirmed appointment and commit. The deposit is refunded when
     cancelled in time (staff may decide otherwise with `refund_deposit`)."""
@@ -234,6 +249,7 @@ def cancel(
     if appointment.status not in ("held", "confirmed"):
         raise NotAllowed("This appointment is not active any more.")
     terms = cancellation_terms(appointment, clinic, now)
+    before = audit.snapshot(appointment)
     if appointment.status == "held":
         for payment in appointment.payments:
             if payment.status == "pending" and payment.checkout_session_id:
@@ -249,6 +265,8 @@ def cancel(
         refund(paid, terms.deposit_paid, "cancelled", gateway)
         refunded = terms.deposit_paid
     emails.booking_cancelled(appointment, refunded)
+    outcome = f"deposit of {refunded} refunded" if refunded else "no refund"
+    audit.record(appointment, "cancelled", actor, before, note=note or outcome)
     db.session.commit()
     return terms
 
@@ -261,6 +279,7 @@ def reschedule(
     clinic: ClinicSettings,
     now: datetime,
     enforce_policy: bool = True,
+    actor: Actor = CLIENT,
 ) -> None:
     """Move a confirmed appointment to a new free time (the deposit carries over) and
     commit. Raises SlotTaken or NotAllowed."""
@@ -268,6 +287,7 @@ def reschedule(
         raise NotAllowed("Only a confirmed appointment can be moved.")
     if enforce_policy and not cancellation_terms(appointment, clinic, now).refundable:
         raise NotAllowed("It is too close to the appointment to move it online; please call us.")
+    before = audit.snapshot(appointment)
     previous = (appointment.starts_at, appointment.therapist_id)
     length = appointment.ends_at - appointment.starts_at
     buffer = appointment.blocks_until - appointment.ends_at
@@ -281,4 +301,5 @@ def reschedule(
         db.session.rollback()
         raise
     emails.booking_rescheduled(appointment, previous[0])
+    audit.record(appointment, "moved", actor, before)
     db.session.commit()

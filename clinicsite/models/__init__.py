@@ -1,6 +1,7 @@
 """The models, one module per domain; importing this package registers all of them."""
 
 from clinicsite.models.areas import AreaService, Region, ServiceArea
+from clinicsite.models.audit import AuditEvent
 from clinicsite.models.booking import (
     BLOCKING,
     STATUSES,
@@ -27,6 +28,7 @@ __all__ = [
     "ROLES",
     "STATUSES",
     "Appointment",
+    "AuditEvent",
     "ExtraHours",
     "OutboxEmail",
     "Payment",

@@ -23,5 +23,6 @@ class Inquiry(db.Model):
     message: Mapped[str] = mapped_column(sa.Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     handled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    handled_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("staff_user.id"))
 
     service: Mapped[Service | None] = relationship()

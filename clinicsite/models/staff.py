@@ -30,6 +30,8 @@ class StaffUser(UserMixin, db.Model):
     session_version: Mapped[int] = mapped_column(default=1)
     therapist_id: Mapped[int | None] = mapped_column(sa.ForeignKey("therapist.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Secret of an admin's whole-clinic calendar feed; None: no feed.
+    feed_token: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
 
     therapist: Mapped[Therapist | None] = relationship()
 

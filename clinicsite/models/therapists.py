@@ -35,6 +35,8 @@ class Therapist(db.Model):
     # Bumped by every booking write of this therapist: the UPDATE takes the row lock that
     # serialises them (see scheduling/holds.py).
     schedule_version: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Secret of the therapist's calendar feed (/calendar/<token>.ics); None: no feed.
+    feed_token: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
 
     services: Mapped[list[Service]] = relationship(
         secondary=therapist_service, order_by=(Service.position, Service.name)
