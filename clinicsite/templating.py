@@ -83,6 +83,11 @@ def local_clock_zone(moment) -> str:
     return clock_with_zone(moment, get_clinic().tz)
 
 
+def local_zone(moment) -> str:
+    """The zone's abbreviation at that moment: PST or PDT."""
+    return moment.astimezone(get_clinic().tz).strftime("%Z")
+
+
 def local_long(moment) -> str:
     return long_datetime(moment, get_clinic().tz)
 
@@ -102,6 +107,7 @@ def register(app: Flask) -> None:
         local_clock=local_clock,
         local_clock_zone=local_clock_zone,
         local_long=local_long,
+        local_zone=local_zone,
         local_day=local_day,
         day_label=day_label,
     )

@@ -73,7 +73,7 @@ class DetailsForm(FlaskForm):
         "Anything else (optional)", filters=[strip], validators=[Optional(), Length(max=1000)]
     )
     consent = BooleanField(
-        "I have read the cancellation policy above and accept it.",
+        "I accept the cancellation policy.",
         validators=[DataRequired("Please accept the cancellation policy to book.")],
     )
 

@@ -3,7 +3,7 @@ secret). It is also the confirmation page after checkout."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 from flask import Response, abort, flash, redirect, render_template, request, url_for
@@ -169,9 +169,16 @@ def reschedule(token: str):
     by_day: dict = {}
     for slot in slots:
         by_day.setdefault(slot.start.astimezone(clinic.tz).date(), []).append(slot)
+    days = sorted(by_day)[:21]
+    try:
+        day = date.fromisoformat(request.args.get("day", ""))
+    except ValueError:
+        day = None
     return render_template(
         "booking/reschedule.html",
         appointment=appointment,
         sel=sel,
-        by_day=sorted(by_day.items())[:14],
+        days=[(d, len(by_day[d])) for d in days],
+        day=day,
+        times=by_day.get(day, []),
     )

@@ -41,7 +41,7 @@ def test_client_books_and_pays_a_deposit(live_server, page, demo):
     page.get_by_label("Mobile phone").fill("310 555 0177")
     page.get_by_label("Current pain or injury").fill("Left shoulder, since a fall in October.")
     page.get_by_label("No", exact=True).check()
-    page.get_by_label("I have read the cancellation policy").check()
+    page.get_by_label("I accept the cancellation policy").check()
     shoot(page, "book-5-details")
     page.get_by_role("button", name="Hold this time").click()
 
