@@ -70,3 +70,27 @@ def history(appointment: Appointment) -> list[AuditEvent]:
             .order_by(AuditEvent.created_at, AuditEvent.id)
         )
     )
+
+
+def record_change(
+    subject_type: str,
+    subject_id: int,
+    action: str,
+    actor: Actor,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    note: str = "",
+) -> AuditEvent:
+    """Add an event about any other record (a service, a therapist's hours, a setting)."""
+    event = AuditEvent(
+        subject_type=subject_type,
+        subject_id=subject_id,
+        action=action,
+        actor_id=actor.staff_id,
+        actor_label=actor.label,
+        before=before or {},
+        after=after or {},
+        note=note,
+    )
+    db.session.add(event)
+    return event

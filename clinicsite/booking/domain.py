@@ -59,6 +59,7 @@ def hold(
     source: str = "online",
     actor: Actor = CLIENT,
     deposit: int | None = None,
+    hold_minutes: int | None = None,
 ) -> Appointment:
     """Take the time for the client and commit: `held` until the deposit is paid, or
     `confirmed` at once when the option has no deposit (or staff waived it with
@@ -78,7 +79,11 @@ def hold(
         blocks_until=ends_at + timedelta(minutes=option.service.buffer_minutes),
         status="held" if needs_payment else "confirmed",
         # One minute over the hold: Stripe wants a Checkout Session to live 30 minutes.
-        hold_expires_at=now + timedelta(minutes=clinic.hold_minutes + 1) if needs_payment else None,
+        hold_expires_at=(
+            now + timedelta(minutes=(hold_minutes or clinic.hold_minutes) + 1)
+            if needs_payment
+            else None
+        ),
         confirmed_at=None if needs_payment else now,
         price=option.price,
         deposit=deposit,

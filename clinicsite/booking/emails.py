@@ -164,3 +164,13 @@ def reminder(appointment: Appointment) -> None:
         f"Reminder: {appointment.service.name} tomorrow",
         key=f"reminder:{appointment.id}",
     )
+
+
+def payment_link(appointment: Appointment, url: str) -> None:
+    _send(
+        appointment,
+        "payment_link",
+        f"Pay the deposit to confirm your {appointment.service.name}",
+        key=f"payment-link:{appointment.id}",
+        pay_url=url,
+    )

@@ -54,3 +54,35 @@ def safe_next(target: str | None) -> str | None:
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         return None
     return target
+
+
+def current_actor():
+    from clinicsite.audit import Actor
+
+    return Actor.staff(current_user)
+
+
+def get_or_404(model, pk, *, allowed=None):
+    """Fetch a row by primary key or 404, then 403 unless `allowed(row, current_user)`.
+    Every staff route that works on one record goes through here."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        abort(404)
+    row = db.session.get(model, pk)
+    if row is None:
+        abort(404)
+    if allowed is not None and not allowed(row, current_user):
+        abort(403)
+    return row
+
+
+def is_admin(user) -> bool:
+    return user.role == "admin"
+
+
+def owns_therapist(therapist_id: int | None, user) -> bool:
+    """Admins manage every therapist; a therapist account only its own profile."""
+    return user.role == "admin" or (
+        user.role == "therapist" and therapist_id is not None and user.therapist_id == therapist_id
+    )

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import sqlalchemy as sa
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy.orm import selectinload
 
+from clinicsite import clock
+from clinicsite.clinic import get_clinic
 from clinicsite.extensions import db, limiter
 from clinicsite.models import Inquiry, StaffUser
 from clinicsite.staff import bp
 from clinicsite.staff.auth import roles_required, safe_next
+from clinicsite.staff.calendar import appointments_between, day_window, visible_therapists
 from clinicsite.staff.forms import LoginForm
 
 
@@ -42,15 +47,28 @@ def logout():
 @bp.get("/")
 @roles_required("admin", "therapist", "editor")
 def dashboard():
-    inquiries = []
+    """Today at a glance: appointments, holds waiting for payment, new inquiries."""
+    clinic, now = get_clinic(), clock.now()
+    today = now.astimezone(clinic.tz).date()
+    start, end = day_window(today, clinic.tz)
+    context: dict = {"today": today}
+    if current_user.role in ("admin", "therapist"):
+        ids = [t.id for t in visible_therapists()]
+        appointments = appointments_between(start, end, ids)
+        context["appointments"] = [a for a in appointments if a.status != "held"]
+        context["holds"] = [
+            a
+            for a in appointments_between(now, now + timedelta(days=60), ids)
+            if a.status == "held"
+        ]
     if current_user.role in ("admin", "editor"):
-        inquiries = list(
+        context["inquiries"] = list(
             db.session.scalars(
                 sa.select(Inquiry)
                 .where(Inquiry.handled_at.is_(None))
                 .order_by(Inquiry.created_at.desc())
-                .limit(50)
+                .limit(10)
                 .options(selectinload(Inquiry.service))
             )
         )
-    return render_template("staff/dashboard.html", inquiries=inquiries)
+    return render_template("staff/dashboard.html", **context)

@@ -1,0 +1,252 @@
+"""One appointment in the staff area: details, history, and the actions on it. Every
+action writes an audit event with the staff member, the time, and before/after."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date, datetime, time, timedelta
+
+import sqlalchemy as sa
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy.orm import selectinload
+
+from clinicsite import audit, clock
+from clinicsite.booking import domain
+from clinicsite.clinic import get_clinic
+from clinicsite.extensions import db
+from clinicsite.models import Appointment, Location, Therapist
+from clinicsite.payments import get_gateway
+from clinicsite.staff import bp
+from clinicsite.staff.auth import current_actor, get_or_404, owns_therapist, roles_required
+from clinicsite.staff.localtime import LocalTimeError, parse_local
+
+
+def may_see(appointment: Appointment, user) -> bool:
+    return owns_therapist(appointment.therapist_id, user)
+
+
+def appointment_for_staff(appointment_id) -> Appointment:
+    return get_or_404(Appointment, appointment_id, allowed=may_see)
+
+
+@bp.get("/appointments/<appointment_id>")
+@roles_required("admin", "therapist")
+def appointment(appointment_id):
+    appt = appointment_for_staff(appointment_id)
+    clinic = get_clinic()
+    therapists = db.session.scalars(
+        sa.select(Therapist).where(Therapist.active).order_by(Therapist.position)
+    ).all()
+    return render_template(
+        "staff/appointment.html",
+        appointment=appt,
+        history=audit.history(appt),
+        terms=domain.cancellation_terms(appt, clinic, clock.now()),
+        therapists=therapists if current_user.role == "admin" else [appt.therapist],
+        locations=db.session.scalars(sa.select(Location).where(Location.active)).all(),
+        local_start=appt.starts_at.astimezone(clinic.tz),
+    )
+
+
+def back(appt: Appointment):
+    return redirect(url_for("staff.appointment", appointment_id=appt.id), code=303)
+
+
+@bp.post("/appointments/<appointment_id>/status")
+@roles_required("admin", "therapist")
+def appointment_status(appointment_id):
+    appt = appointment_for_staff(appointment_id)
+    new_status = request.form.get("status")
+    if new_status not in ("completed", "no_show") or appt.status != "confirmed":
+        flash("Only a confirmed appointment can be marked completed or no-show.", "error")
+        return back(appt)
+    if appt.starts_at > clock.now():
+        flash("That appointment has not started yet.", "error")
+        return back(appt)
+    before = audit.snapshot(appt)
+    appt.status = new_status
+    audit.record(appt, "marked " + new_status.replace("_", "-"), current_actor(), before)
+    db.session.commit()
+    flash(f"Marked {new_status.replace('_', '-')}.", "success")
+    return back(appt)
+
+
+@bp.post("/appointments/<appointment_id>/notes")
+@roles_required("admin", "therapist")
+def appointment_notes(appointment_id):
+    appt = appointment_for_staff(appointment_id)
+    notes = (request.form.get("staff_notes") or "").strip()
+    if len(notes) > 5000:
+        flash("Notes can be at most 5000 characters; nothing was saved.", "error")
+        return back(appt)
+    before = audit.snapshot(appt)
+    appt.staff_notes = notes
+    audit.record(appt, "notes changed", current_actor(), before)
+    db.session.commit()
+    flash("Notes saved.", "success")
+    return back(appt)
+
+
+@bp.post("/appointments/<appointment_id>/cancel")
+@roles_required("admin")
+def appointment_cancel(appointment_id):
+    appt = appointment_for_staff(appointment_id)
+    choice = request.form.get("refund")
+    if choice not in ("yes", "no"):
+        flash("Please choose whether to refund the deposit.", "error")
+        return back(appt)
+    try:
+        domain.cancel(
+            appt,
+            get_clinic(),
+            get_gateway(),
+            clock.now(),
+            refund_deposit=choice == "yes",
+            actor=current_actor(),
+            note=(request.form.get("reason") or "").strip()[:500],
+        )
+    except domain.NotAllowed as exc:
+        flash(str(exc), "error")
+    except domain.PaymentError:
+        db.session.rollback()
+        flash("The payment provider could not be reached; nothing was cancelled.", "error")
+    else:
+        flash("Cancelled" + (" and the deposit refunded." if choice == "yes" else "."), "success")
+    return back(appt)
+
+
+@bp.post("/appointments/<appointment_id>/move")
+@roles_required("admin", "therapist")
+def appointment_move(appointment_id):
+    """Move to any time that is free for the chosen therapist: staff may book outside
+    published hours, but never onto another appointment (the same lock as online)."""
+    appt = appointment_for_staff(appointment_id)
+    clinic = get_clinic()
+    try:
+        starts_at = parse_local(request.form.get("date"), request.form.get("time"), clinic.tz)
+    except LocalTimeError as exc:
+        flash(str(exc), "error")
+        return back(appt)
+    therapist = db.session.get(Therapist, _int(request.form.get("therapist_id")) or -1)
+    location = db.session.get(Location, _int(request.form.get("location_id")) or -1)
+    if therapist is None or location is None or not owns_therapist(therapist.id, current_user):
+        flash("Please choose a therapist and a studio.", "error")
+        return back(appt)
+    try:
+        domain.reschedule(
+            appt,
+            starts_at,
+            therapist,
+            location,
+            clinic,
+            clock.now(),
+            enforce_policy=False,
+            actor=current_actor(),
+        )
+    except domain.SlotTaken:
+        flash(
+            f"{therapist.name} already has an appointment at that time; nothing was moved.", "error"
+        )
+    except domain.NotAllowed as exc:
+        flash(str(exc), "error")
+    else:
+        flash("Moved. The client has been emailed the new time.", "success")
+    return back(appt)
+
+
+def _int(raw) -> int | None:
+    try:
+        return int(raw)
+    except (TypeError, ValueError):
+        return None
+
+
+CSV_COLUMNS = [
+    "id",
+    "start (local)",
+    "end (local)",
+    "status",
+    "service",
+    "minutes",
+    "therapist",
+    "studio",
+    "client",
+    "email",
+    "phone",
+    "price",
+    "deposit",
+    "deposit paid",
+    "refunded",
+    "source",
+    "booked at (UTC)",
+]
+
+
+def _cell(value) -> str:
+    """Text a spreadsheet will not run as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+@bp.get("/appointments.csv")
+@roles_required("admin")
+def appointments_csv():
+    clinic = get_clinic()
+    try:
+        first = date.fromisoformat(request.args.get("from", ""))
+        last = date.fromisoformat(request.args.get("to", ""))
+    except ValueError:
+        abort(400, "Give the range as from=YYYY-MM-DD&to=YYYY-MM-DD.")
+    if last < first or (last - first).days > 366:
+        abort(400, "The range must run forwards and cover at most 366 days.")
+    start = datetime.combine(first, time.min, clinic.tz)
+    end = datetime.combine(last + timedelta(days=1), time.min, clinic.tz)
+    rows = db.session.scalars(
+        sa.select(Appointment)
+        .where(Appointment.starts_at >= start, Appointment.starts_at < end)
+        .order_by(Appointment.starts_at)
+        .options(
+            selectinload(Appointment.service),
+            selectinload(Appointment.option),
+            selectinload(Appointment.therapist),
+            selectinload(Appointment.location),
+            selectinload(Appointment.payments),
+        )
+    )
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    for a in rows:
+        paid = a.paid_payment
+        writer.writerow(
+            [
+                _cell(v)
+                for v in (
+                    a.id,
+                    a.starts_at.astimezone(clinic.tz).strftime("%Y-%m-%d %H:%M %Z"),
+                    a.ends_at.astimezone(clinic.tz).strftime("%Y-%m-%d %H:%M %Z"),
+                    a.status,
+                    a.service.name,
+                    a.option.duration_minutes,
+                    a.therapist.name,
+                    a.location.name,
+                    a.client_name,
+                    a.client_email,
+                    a.client_phone,
+                    a.price / 100,
+                    a.deposit / 100,
+                    (paid.amount / 100) if paid else 0,
+                    (paid.amount_refunded / 100) if paid else 0,
+                    a.source,
+                    a.created_at.strftime("%Y-%m-%d %H:%M"),
+                )
+            ]
+        )
+    filename = f"appointments-{first.isoformat()}-to-{last.isoformat()}.csv"
+    return Response(
+        out.getvalue(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )

@@ -1,0 +1,174 @@
+"""Staff calendar: a week at a glance and a day in columns per therapist, in the clinic's
+time zone. A therapist sees their own appointments; admins see everyone's."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, datetime, time, timedelta
+
+import sqlalchemy as sa
+from flask import render_template, request
+from flask_login import current_user
+from sqlalchemy.orm import selectinload
+
+from clinicsite import clock
+from clinicsite.clinic import get_clinic
+from clinicsite.extensions import db
+from clinicsite.models import (
+    Appointment,
+    ExtraHours,
+    Therapist,
+    TimeOff,
+    WorkingHours,
+)
+from clinicsite.scheduling import availability as av
+from clinicsite.scheduling.holds import blocking_condition
+from clinicsite.staff import bp
+from clinicsite.staff.auth import roles_required
+from clinicsite.staff.calendar_grid import build_day
+
+
+def visible_therapists() -> list[Therapist]:
+    query = sa.select(Therapist).order_by(Therapist.position, Therapist.name)
+    if current_user.role == "therapist":
+        query = query.where(Therapist.id == current_user.therapist_id)
+    else:
+        query = query.where(Therapist.active)
+    return list(db.session.scalars(query))
+
+
+def appointments_between(start: datetime, end: datetime, therapist_ids: list[int]):
+    """Appointments on the calendar in [start, end): booked ones and unexpired holds."""
+    return list(
+        db.session.scalars(
+            sa.select(Appointment)
+            .where(
+                Appointment.therapist_id.in_(therapist_ids),
+                Appointment.starts_at < end,
+                Appointment.ends_at > start,
+                blocking_condition(clock.now()),
+            )
+            .order_by(Appointment.starts_at)
+            .options(
+                selectinload(Appointment.service),
+                selectinload(Appointment.option),
+                selectinload(Appointment.therapist),
+                selectinload(Appointment.location),
+            )
+        )
+    )
+
+
+def parse_day(raw: str | None, today: date) -> tuple[date, str | None]:
+    if not raw:
+        return today, None
+    try:
+        return date.fromisoformat(raw), None
+    except ValueError:
+        return today, "That date could not be read; showing today."
+
+
+def day_window(day: date, tz) -> tuple[datetime, datetime]:
+    start = datetime.combine(day, time.min, tz)
+    end = datetime.combine(day + timedelta(days=1), time.min, tz)
+    return start, end
+
+
+@bp.get("/calendar")
+@roles_required("admin", "therapist")
+def calendar_week():
+    clinic = get_clinic()
+    today = clock.now().astimezone(clinic.tz).date()
+    day, problem = parse_day(request.args.get("week"), today)
+    monday = day - timedelta(days=day.weekday())
+    days = [monday + timedelta(days=i) for i in range(7)]
+    therapists = visible_therapists()
+    start, _ = day_window(days[0], clinic.tz)
+    _, end = day_window(days[-1], clinic.tz)
+    by_day: dict[date, list] = defaultdict(list)
+    for appt in appointments_between(start, end, [t.id for t in therapists]):
+        by_day[appt.starts_at.astimezone(clinic.tz).date()].append(appt)
+    return render_template(
+        "staff/calendar_week.html",
+        days=days,
+        by_day=by_day,
+        today=today,
+        problem=problem,
+        previous=monday - timedelta(days=7),
+        following=monday + timedelta(days=7),
+    ), (400 if problem else 200)
+
+
+@bp.get("/calendar/day")
+@roles_required("admin", "therapist")
+def calendar_day():
+    clinic = get_clinic()
+    today = clock.now().astimezone(clinic.tz).date()
+    day, problem = parse_day(request.args.get("date"), today)
+    therapists = visible_therapists()
+    ids = [t.id for t in therapists]
+    start, end = day_window(day, clinic.tz)
+    appointments = appointments_between(start, end, ids)
+    grid = build_day(day, clinic.tz, therapists, appointments, working_on(day, ids, clinic.tz))
+    return render_template(
+        "staff/calendar_day.html",
+        day=day,
+        grid=grid,
+        today=today,
+        problem=problem,
+        previous=day - timedelta(days=1),
+        following=day + timedelta(days=1),
+    ), (400 if problem else 200)
+
+
+def working_on(day: date, therapist_ids: list[int], tz) -> dict[int, list]:
+    """Each therapist's working intervals that day (UTC), less their time off."""
+    weekly: dict[int, list] = defaultdict(list)
+    for h in db.session.scalars(
+        sa.select(WorkingHours).where(WorkingHours.therapist_id.in_(therapist_ids))
+    ):
+        weekly[h.therapist_id].append(
+            av.WeeklyHours(h.weekday, h.starts_at, h.ends_at, h.location_id)
+        )
+    extra: dict[int, list] = defaultdict(list)
+    for e in db.session.scalars(
+        sa.select(ExtraHours).where(
+            ExtraHours.therapist_id.in_(therapist_ids), ExtraHours.day == day
+        )
+    ):
+        extra[e.therapist_id].append(av.ExtraHours(e.day, e.starts_at, e.ends_at, e.location_id))
+    start, end = day_window(day, tz)
+    off: dict[int, list] = defaultdict(list)
+    for t in db.session.scalars(
+        sa.select(TimeOff).where(
+            TimeOff.therapist_id.in_(therapist_ids),
+            TimeOff.starts_at < end,
+            TimeOff.ends_at > start,
+        )
+    ):
+        off[t.therapist_id].append((t.starts_at, t.ends_at))
+    result = {}
+    for therapist_id in therapist_ids:
+        spans = [
+            (interval.start, interval.end)
+            for interval, _ in av.working_intervals(
+                day, weekly[therapist_id], extra[therapist_id], tz
+            )
+        ]
+        result[therapist_id] = _subtract(spans, off[therapist_id])
+    return result
+
+
+def _subtract(spans, holes):
+    for hole_start, hole_end in holes:
+        next_spans = []
+        for a, b in spans:
+            if hole_end <= a or hole_start >= b:
+                next_spans.append((a, b))
+                continue
+            if a < hole_start:
+                next_spans.append((a, hole_start))
+            if hole_end < b:
+                next_spans.append((hole_end, b))
+        spans = next_spans
+    return spans

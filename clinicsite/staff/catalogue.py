@@ -1,0 +1,1 @@
+"""Staff: catalogue (being built)."""

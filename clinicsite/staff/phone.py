@@ -1,0 +1,161 @@
+"""Booking a client who called: any free time of the therapist (published hours or not),
+with the deposit waived or a payment link emailed to the client."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import flash, redirect, render_template, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import EmailField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Email, Length, Optional
+
+from clinicsite import clock
+from clinicsite.booking import domain, emails
+from clinicsite.clinic import get_clinic
+from clinicsite.extensions import db
+from clinicsite.models import Location, Service, ServiceOption, Therapist
+from clinicsite.payments import get_gateway
+from clinicsite.public.forms import strip
+from clinicsite.staff import bp
+from clinicsite.staff.auth import current_actor, roles_required
+from clinicsite.staff.localtime import LocalTimeError, parse_local
+
+# Stripe lets a Checkout Session live at most 24 hours.
+LINK_HOLD_MINUTES = 24 * 60 - 5
+
+
+class PhoneBookingForm(FlaskForm):
+    option = SelectField("Service and length", validate_choice=True)
+    therapist = SelectField("Therapist", validate_choice=True)
+    location = SelectField("Studio", validate_choice=True)
+    date = StringField("Date", render_kw={"type": "date"}, validators=[DataRequired()])
+    time = StringField(
+        "Start time", render_kw={"type": "time", "step": "300"}, validators=[DataRequired()]
+    )
+    name = StringField(
+        "Client's name",
+        filters=[strip],
+        validators=[DataRequired("Please give the client's name."), Length(max=100)],
+    )
+    email = EmailField(
+        "Client's email",
+        filters=[strip],
+        validators=[
+            DataRequired("An email is needed for the confirmation."),
+            Email("That email address does not look right."),
+            Length(max=254),
+        ],
+    )
+    phone = StringField("Client's phone", filters=[strip], validators=[Optional(), Length(max=40)])
+    notes = TextAreaField("Notes", filters=[strip], validators=[Optional(), Length(max=1000)])
+    payment = RadioField(
+        "Deposit",
+        default="waive",
+        choices=[
+            SelectChoice("waive", "Waive the deposit: confirm now"),
+            SelectChoice("link", "Email the client a payment link (held for 24 hours)"),
+        ],
+    )
+
+
+def fill_choices(form: PhoneBookingForm) -> None:
+    options = db.session.execute(
+        sa.select(ServiceOption, Service)
+        .join(Service)
+        .where(Service.active, ServiceOption.active)
+        .order_by(Service.position, ServiceOption.duration_minutes)
+    ).all()
+    form.option.choices = [
+        SelectChoice(str(o.id), f"{s.name}, {o.duration_minutes} min") for o, s in options
+    ]
+    therapists = sa.select(Therapist).where(Therapist.active).order_by(Therapist.position)
+    if current_user.role == "therapist":
+        therapists = therapists.where(Therapist.id == current_user.therapist_id)
+    form.therapist.choices = [
+        SelectChoice(str(t.id), t.name) for t in db.session.scalars(therapists)
+    ]
+    form.location.choices = [
+        SelectChoice(str(loc.id), loc.name)
+        for loc in db.session.scalars(sa.select(Location).where(Location.active))
+    ]
+
+
+@bp.route("/book", methods=["GET", "POST"])
+@roles_required("admin", "therapist")
+def phone_booking():
+    form = PhoneBookingForm()
+    fill_choices(form)
+    if form.validate_on_submit():
+        appointment = _book(form)
+        if appointment is not None:
+            return redirect(url_for("staff.appointment", appointment_id=appointment.id), code=303)
+    return render_template("staff/phone_booking.html", form=form), (422 if form.errors else 200)
+
+
+def _book(form: PhoneBookingForm):
+    clinic, now = get_clinic(), clock.now()
+    option = db.session.get(ServiceOption, int(form.option.data))
+    therapist = db.session.get(Therapist, int(form.therapist.data))
+    location = db.session.get(Location, int(form.location.data))
+    try:
+        starts_at = parse_local(form.date.data, form.time.data, clinic.tz)
+    except LocalTimeError as exc:
+        form.time.errors.append(str(exc))
+        return None
+    if starts_at <= now:
+        form.date.errors.append("That time has already passed.")
+        return None
+    if option.service not in therapist.services:
+        form.therapist.errors.append(f"{therapist.name} does not offer {option.service.name}.")
+        return None
+    waive = form.payment.data != "link" or option.deposit == 0
+    client = domain.ClientDetails(
+        name=form.name.data,
+        email=form.email.data,
+        phone=form.phone.data or "",
+        notes=form.notes.data or "",
+    )
+    try:
+        appointment = domain.hold(
+            option,
+            therapist,
+            location,
+            starts_at,
+            client,
+            clinic,
+            now,
+            source="phone",
+            actor=current_actor(),
+            deposit=0 if waive else None,
+            hold_minutes=None if waive else LINK_HOLD_MINUTES,
+        )
+    except domain.SlotTaken:
+        form.time.errors.append(f"{therapist.name} already has an appointment then.")
+        return None
+    if waive:
+        flash("Booked and confirmed; the client has been emailed.", "success")
+        return appointment
+    _send_link(appointment)
+    return appointment
+
+
+def _send_link(appointment) -> None:
+    try:
+        url = domain.checkout_url(
+            appointment,
+            get_gateway(),
+            success_url=url_for("booking.manage", token=appointment.token, paid=1, _external=True),
+            cancel_url=url_for("booking.manage", token=appointment.token, _external=True),
+        )
+    except domain.PaymentError:
+        db.session.rollback()
+        flash(
+            "Held, but the payment provider could not be reached: the client can pay from "
+            "the booking page, or try again from here.",
+            "error",
+        )
+        return
+    emails.payment_link(appointment, url)
+    db.session.commit()
+    flash("Held for 24 hours; the payment link has been emailed to the client.", "success")

@@ -1,0 +1,1 @@
+"""Staff: schedules (being built)."""
