@@ -1,0 +1,241 @@
+"""Staff actions on appointments: each works, refuses what it must, and is audited."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from clinicsite.extensions import db
+from clinicsite.models import Appointment, AuditEvent, Inquiry, OutboxEmail, Refund
+from tests.staff_helpers import NOW, appointment, form_token, make_appointment, therapist_id
+
+WEDNESDAY_10 = datetime(2026, 12, 9, 18, 0, tzinfo=UTC)  # 10:00 in Los Angeles
+
+
+@pytest.fixture
+def frozen(monkeypatch):
+    monkeypatch.setattr("clinicsite.clock.now", lambda: NOW)
+
+
+def events(app, appointment_id: int) -> list[AuditEvent]:
+    with app.app_context():
+        return list(
+            db.session.scalars(
+                sa.select(AuditEvent)
+                .filter_by(subject_type="appointment", subject_id=appointment_id)
+                .order_by(AuditEvent.id)
+            )
+        )
+
+
+def post(client, appointment_id: int, action: str, **data):
+    page = client.get(f"/staff/appointments/{appointment_id}").get_data(as_text=True)
+    return client.post(
+        f"/staff/appointments/{appointment_id}/{action}",
+        data={"csrf_token": form_token(page), **data},
+    )
+
+
+def test_appointment_page_shows_intake_payment_and_history(demo, client, login_as, frozen):
+    appt_id = make_appointment(demo, WEDNESDAY_10, deposit=True, paid=True)
+    login_as("admin")
+    html = client.get(f"/staff/appointments/{appt_id}").get_data(as_text=True)
+    assert "Lower back" in html  # intake answer
+    assert "paid via fake" in html
+    assert "held</strong> by client (online)" in html
+    assert "deposit paid, confirmed</strong> by payment provider" in html
+
+
+def test_mark_completed_only_after_the_start(demo, client, login_as, frozen, monkeypatch):
+    appt_id = make_appointment(demo, WEDNESDAY_10)
+    login_as("admin")
+    post(client, appt_id, "status", status="completed")
+    assert appointment(demo, appt_id).status == "confirmed"  # not started yet
+    monkeypatch.setattr("clinicsite.clock.now", lambda: WEDNESDAY_10 + timedelta(hours=2))
+    post(client, appt_id, "status", status="no_show")
+    assert appointment(demo, appt_id).status == "no_show"
+    last = events(demo, appt_id)[-1]
+    assert last.action == "marked no-show"
+    assert (last.before["status"], last.after["status"]) == ("confirmed", "no_show")
+    assert last.actor_label.endswith("(admin)")
+    post(client, appt_id, "status", status="cancelled")  # not a status staff set this way
+    assert appointment(demo, appt_id).status == "no_show"
+
+
+def test_staff_notes_are_saved_and_audited(demo, client, login_as, frozen):
+    appt_id = make_appointment(demo, WEDNESDAY_10)
+    login_as("therapist", therapist_id=therapist_id(demo, "dana-okafor"))
+    post(client, appt_id, "notes", staff_notes="Prefers light pressure on the neck.")
+    assert appointment(demo, appt_id).staff_notes == "Prefers light pressure on the neck."
+    assert events(demo, appt_id)[-1].after["staff_notes"] == "Prefers light pressure on the neck."
+    response = post(client, appt_id, "notes", staff_notes="x" * 5001)
+    assert response.status_code == 303
+    assert appointment(demo, appt_id).staff_notes == "Prefers light pressure on the neck."
+
+
+def test_therapist_cannot_open_another_therapists_appointment(demo, client, login_as, frozen):
+    appt_id = make_appointment(demo, WEDNESDAY_10, therapist="theo-nakamura")
+    login_as("therapist", therapist_id=therapist_id(demo, "dana-okafor"))
+    assert client.get(f"/staff/appointments/{appt_id}").status_code == 403
+    assert client.get("/staff/appointments/999999").status_code == 404
+    assert client.get("/staff/appointments/abc").status_code == 404
+
+
+@pytest.mark.parametrize("refund, refunded_rows", [("yes", 1), ("no", 0)])
+def test_admin_cancels_with_or_without_refund(
+    demo, client, login_as, frozen, refund, refunded_rows
+):
+    appt_id = make_appointment(demo, WEDNESDAY_10, deposit=True, paid=True)
+    login_as("admin")
+    post(client, appt_id, "cancel", refund=refund, reason="Client called in sick")
+    assert appointment(demo, appt_id).status == "cancelled"
+    with demo.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Refund)) == refunded_rows
+        assert (
+            db.session.scalar(
+                sa.select(sa.func.count())
+                .select_from(OutboxEmail)
+                .where(OutboxEmail.subject.like("Cancelled:%"))
+            )
+            == 1
+        )
+    last = events(demo, appt_id)[-1]
+    assert last.action == "cancelled" and last.note == "Client called in sick"
+
+
+def test_therapist_cannot_cancel(demo, client, login_as, frozen):
+    appt_id = make_appointment(demo, WEDNESDAY_10)
+    login_as("therapist", therapist_id=therapist_id(demo, "dana-okafor"))
+    assert post(client, appt_id, "cancel", refund="no").status_code == 403
+    assert appointment(demo, appt_id).status == "confirmed"
+
+
+def test_move_to_a_free_time_and_refuse_a_taken_one(demo, client, login_as, frozen):
+    appt_id = make_appointment(demo, WEDNESDAY_10)
+    other_id = make_appointment(demo, WEDNESDAY_10 + timedelta(hours=3), name="Other Client")
+    login_as("admin")
+    with demo.app_context():
+        dana = therapist_id(demo, "dana-okafor")
+        studio = db.session.get(Appointment, appt_id).location_id
+    move = {"therapist_id": dana, "location_id": studio, "date": "2026-12-09"}
+    post(client, appt_id, "move", time="13:10", **move)  # onto the other appointment
+    assert appointment(demo, appt_id).starts_at == WEDNESDAY_10
+    response = post(client, appt_id, "move", time="15:00", **move)
+    moved = appointment(demo, appt_id)
+    assert moved.starts_at == datetime(2026, 12, 9, 23, 0, tzinfo=UTC)
+    assert response.status_code == 303
+    last = events(demo, appt_id)[-1]
+    assert last.action == "moved" and last.before["starts_at"] != last.after["starts_at"]
+    assert appointment(demo, other_id).starts_at == WEDNESDAY_10 + timedelta(hours=3)
+
+
+@pytest.mark.parametrize(
+    "date, time, message",
+    [
+        ("2026-03-08", "02:30", "the clocks skip that hour"),
+        ("next week", "10:00", "YYYY-MM-DD"),
+        ("2026-12-09", "25:99", "HH:MM"),
+    ],
+)
+def test_move_refuses_impossible_local_times(demo, client, login_as, frozen, date, time, message):
+    appt_id = make_appointment(demo, WEDNESDAY_10)
+    login_as("admin")
+    response = post(
+        client,
+        appt_id,
+        "move",
+        date=date,
+        time=time,
+        therapist_id=therapist_id(demo, "dana-okafor"),
+        location_id=1,
+    )
+    assert message in client.get(response.headers["Location"]).get_data(as_text=True)
+    assert appointment(demo, appt_id).starts_at == WEDNESDAY_10
+
+
+def phone_form(client):
+    html = client.get("/staff/book").get_data(as_text=True)
+    import re
+
+    option = re.search(r'<option value="(\d+)">Neuromuscular Therapy, 60 min', html).group(1)
+    therapist = re.search(r'<option (?:selected )?value="(\d+)">Dana Okafor', html).group(1)
+    location = re.search(r'<option (?:selected )?value="(\d+)">Saltgrass Hermosa', html).group(1)
+    return {
+        "csrf_token": form_token(html),
+        "option": option,
+        "therapist": therapist,
+        "location": location,
+        "date": "2026-12-09",
+        "time": "10:00",
+        "name": "Phone Client",
+        "email": "phone@example.com",
+        "phone": "310 555 0190",
+    }
+
+
+def test_phone_booking_with_deposit_waived_is_confirmed(demo, client, login_as, frozen):
+    login_as("admin")
+    response = client.post("/staff/book", data={**phone_form(client), "payment": "waive"})
+    assert response.status_code == 303
+    with demo.app_context():
+        appt = db.session.scalar(sa.select(Appointment))
+        assert (appt.status, appt.deposit, appt.source) == ("confirmed", 0, "phone")
+        assert appt.starts_at == WEDNESDAY_10
+        subjects = db.session.scalars(sa.select(OutboxEmail.subject)).all()
+    assert any(s.startswith("Booked:") for s in subjects)
+
+
+def test_phone_booking_with_payment_link_holds_and_emails_the_link(demo, client, login_as, frozen):
+    login_as("admin")
+    client.post("/staff/book", data={**phone_form(client), "payment": "link"})
+    with demo.app_context():
+        appt = db.session.scalar(sa.select(Appointment))
+        assert appt.status == "held" and appt.deposit > 0
+        assert appt.hold_expires_at - NOW <= timedelta(hours=24)
+        assert appt.hold_expires_at - NOW > timedelta(hours=23)
+        email = db.session.scalar(
+            sa.select(OutboxEmail).where(OutboxEmail.key.like("payment-link%"))
+        )
+    assert "/pay/test/" in email.body_text
+
+
+def test_phone_booking_refuses_a_taken_time_and_keeps_the_form(demo, client, login_as, frozen):
+    make_appointment(demo, WEDNESDAY_10)
+    login_as("admin")
+    response = client.post("/staff/book", data={**phone_form(client), "payment": "waive"})
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert "Dana Okafor already has an appointment then." in html
+    assert 'value="Phone Client"' in html
+    with demo.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Appointment)) == 1
+
+
+def test_csv_export_for_a_date_range(demo, client, login_as, frozen):
+    make_appointment(demo, WEDNESDAY_10, name='=HYPERLINK("http://evil")')
+    login_as("admin")
+    response = client.get("/staff/appointments.csv?from=2026-12-01&to=2026-12-31")
+    assert response.mimetype == "text/csv"
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
+    assert rows[0][:3] == ["id", "start (local)", "end (local)"]
+    assert rows[1][1] == "2026-12-09 10:00 PST"
+    assert rows[1][8].startswith("'=")  # a formula is neutralised
+    assert client.get("/staff/appointments.csv?from=2026-12-31&to=2026-12-01").status_code == 400
+    assert client.get("/staff/appointments.csv?from=soon").status_code == 400
+
+
+def test_inquiries_can_be_marked_handled(demo, client, login_as):
+    with demo.app_context():
+        db.session.add(Inquiry(name="Ava", email="ava@example.com", message="Parking question"))
+        db.session.commit()
+    login_as("editor")
+    html = client.get("/staff/inquiries").get_data(as_text=True)
+    assert "Parking question" in html
+    inquiry_id = html.split("/staff/inquiries/")[1].split("/")[0]
+    client.post(f"/staff/inquiries/{inquiry_id}/handled", data={"csrf_token": form_token(html)})
+    assert "Parking question" not in client.get("/staff/inquiries").get_data(as_text=True)
+    assert "Parking question" in client.get("/staff/inquiries?show=handled").get_data(as_text=True)
