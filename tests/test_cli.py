@@ -103,7 +103,7 @@ def test_demo_staff_can_log_in(app, client, runner):
         data={"email": "owner@example.com", "password": "clinic-demo-2026", "csrf_token": token},
     )
     assert response.status_code == 302
-    assert "Hello, Clinic Owner" in client.get("/staff/").get_data(as_text=True)
+    assert "Clinic Owner (admin)" in client.get("/staff/").get_data(as_text=True)
 
 
 def test_staff_create_and_set_password(app, runner):

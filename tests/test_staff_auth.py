@@ -32,7 +32,7 @@ def test_login_with_the_right_password(app, client):
     create_user(app)
     response = login(client)
     assert response.status_code == 302 and response.headers["Location"] == "/staff/"
-    assert "Signed in as desk@example.com" in client.get("/staff/").get_data(as_text=True)
+    assert "Log out" in client.get("/staff/").get_data(as_text=True)
 
 
 @pytest.mark.parametrize(

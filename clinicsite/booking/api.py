@@ -58,6 +58,13 @@ def _availability(args) -> dict:
                 if exists
                 else f"unknown therapist {wanted!r}"
             )
+    today = now.astimezone(clinic.tz).date()
+    last = today + timedelta(days=clinic.horizon_days)
+    if not today - timedelta(days=1) <= first_day <= last:
+        raise BadRequest(
+            f"date must be from {today.isoformat()} to {last.isoformat()} "
+            f"(bookings open {clinic.horizon_days} days ahead)"
+        )
     day_list = [first_day + timedelta(days=i) for i in range(days)]
     slots = selection.find_slots(option, therapists, day_list, clinic, now)
     studios = dict(db.session.execute(sa.select(Location.id, Location.slug)).all())

@@ -30,6 +30,10 @@ from clinicsite.scheduling.holds import SlotTaken, claim, lock_therapists
 __all__ = ["SlotTaken", "PaymentError"]
 
 
+class AmountMismatch(Exception):
+    """The provider reports a payment of another amount or currency than was asked."""
+
+
 class NotAllowed(Exception):
     """The action is not possible for this appointment now; the message says why."""
 
@@ -107,14 +111,39 @@ def hold(
     return appointment
 
 
+# Stripe refuses a Checkout Session that expires less than 30 minutes after it is made.
+MIN_CHECKOUT_MINUTES = 30
+
+
+def extend_hold(appointment: Appointment, clinic: ClinicSettings, now: datetime) -> None:
+    """Give a held appointment a fresh hold before a (late) checkout, if its time is still
+    free, and commit. Raises SlotTaken when someone else has the time now."""
+    appointment.hold_expires_at = now + timedelta(minutes=clinic.hold_minutes + 1)
+    try:
+        claim(appointment, now)
+    except SlotTaken:
+        db.session.rollback()
+        raise
+    db.session.commit()
+
+
 def checkout_url(
-    appointment: Appointment, gateway: PaymentGateway, success_url: str, cancel_url: str
+    appointment: Appointment,
+    gateway: PaymentGateway,
+    success_url: str,
+    cancel_url: str,
+    clinic: ClinicSettings | None = None,
+    now: datetime | None = None,
 ) -> str:
     """The hosted checkout for a held appointment's deposit, created once (a retry after a
-    lost response gets the same session through the idempotency key)."""
+    lost response gets the same session through the idempotency key). A hold too short
+    for a new checkout is extended first when `clinic` and `now` are given."""
     pending = next((p for p in appointment.payments if p.status == "pending"), None)
     if pending is not None and pending.checkout_url:
         return pending.checkout_url
+    if clinic is not None and now is not None:
+        if appointment.hold_expires_at - now < timedelta(minutes=MIN_CHECKOUT_MINUTES):
+            extend_hold(appointment, clinic, now)
     session = gateway.create_checkout(
         CheckoutRequest(
             reference=str(appointment.id),
@@ -127,8 +156,11 @@ def checkout_url(
             cancel_url=cancel_url,
             expires_at=appointment.hold_expires_at,
             # The token is random, so a database restored or reset for tests never reuses
-            # a key Stripe still remembers (24 hours) for another appointment.
-            idempotency_key=f"checkout-{appointment.token}",
+            # a key Stripe still remembers (24 hours) for another appointment; the expiry
+            # is part of it because a request with other parameters needs another key.
+            idempotency_key=(
+                f"checkout-{appointment.token}-{int(appointment.hold_expires_at.timestamp())}"
+            ),
         )
     )
     db.session.add(
@@ -165,8 +197,17 @@ def record_payment(
     if payment.status != "pending":
         return "duplicate"
     if amount_paid != payment.amount or currency.upper() != payment.currency.upper():
-        # Never confirm on an amount the server did not ask for.
-        raise PaymentError(f"payment {payment.id}: paid {amount_paid} {currency}")
+        # Never confirm on an amount the server did not ask for: flag it for the staff.
+        payment.status = "failed"
+        audit.record(
+            payment.appointment,
+            "payment of a wrong amount flagged",
+            STRIPE,
+            audit.snapshot(payment.appointment),
+            note=f"paid {amount_paid} {currency}, asked {payment.amount} {payment.currency}; "
+            "check it in the payment provider's dashboard",
+        )
+        return "flagged: wrong amount"
     appointment = payment.appointment
     with db.session.no_autoflush:
         lock_therapists(appointment.therapist_id)
@@ -212,8 +253,10 @@ def record_checkout_expired(payment: Payment, now: datetime) -> str:
 
 def refund(payment: Payment, amount: int, reason: str, gateway: PaymentGateway) -> Refund:
     """Refund through the provider (idempotent per payment) and record it."""
-    # Same refund retried: same key. A later, further refund: a different key.
-    key = f"refund-{payment.id}-{payment.amount_refunded}-{amount}"
+    # Same refund retried: same key. A later, further refund: a different key. Built on
+    # the provider's own session id, never on our row ids (a reset database reuses those).
+    reference = payment.checkout_session_id or payment.appointment.token
+    key = f"refund-{reference}-{payment.amount_refunded}-{amount}"
     result = gateway.refund(payment.payment_intent_id or "", amount, idempotency_key=key)
     row = Refund(payment=payment, provider_refund_id=result.id, amount=amount, reason=reason)
     db.session.add(row)
@@ -300,6 +343,7 @@ def reschedule(
     appointment.blocks_until = starts_at + length + buffer
     appointment.therapist_id, appointment.location_id = therapist.id, location.id
     appointment.sequence += 1
+    appointment.reminder_queued_at = None  # the new time gets its own reminder
     try:
         claim(appointment, now, previous_therapist_id=previous[1])
     except SlotTaken:

@@ -162,7 +162,7 @@ def reminder(appointment: Appointment) -> None:
         appointment,
         "reminder",
         f"Reminder: {appointment.service.name} tomorrow",
-        key=f"reminder:{appointment.id}",
+        key=f"reminder:{appointment.id}:{appointment.starts_at.isoformat()}",
     )
 
 

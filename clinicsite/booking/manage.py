@@ -3,7 +3,7 @@ secret). It is also the confirmation page after checkout."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from flask import Response, abort, flash, redirect, render_template, request, url_for
@@ -150,7 +150,8 @@ def reschedule(token: str):
         if s.start != appointment.starts_at
     ]
     if request.method == "POST":
-        chosen = next((s for s in slots if s.start.isoformat() == request.form.get("start")), None)
+        wanted = _instant(request.form.get("start"))
+        chosen = next((s for s in slots if s.start == wanted), None)
         if chosen is None:
             flash("That time is not available any more. Please pick another.", "error")
         else:
@@ -182,3 +183,12 @@ def reschedule(token: str):
         day=day,
         times=by_day.get(day, []),
     )
+
+
+def _instant(raw: str | None):
+    """An ISO 8601 time with an offset, as an aware datetime; None when unreadable."""
+    try:
+        value = datetime.fromisoformat((raw or "").replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return value if value.tzinfo is not None else None

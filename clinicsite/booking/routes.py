@@ -21,7 +21,7 @@ from clinicsite.payments import get_gateway
 def start():
     clinic, now = get_clinic(), clock.now()
     services = selection.bookable_services()
-    sel = selection.parse(request.args, clinic, services)
+    sel = selection.parse(request.args, clinic, services, now)
     context = {"sel": sel, "services": services, "now": now}
     if sel.option and sel.location is None:
         context["locations"] = selection.locations_for(sel.service)
@@ -49,22 +49,22 @@ def details():
     services = selection.bookable_services()
     form = DetailsForm()
     args = form.data if request.method == "POST" else request.args
-    sel = selection.parse(args, clinic, services)
+    sel = selection.parse(args, clinic, services, now)
     if sel.start is None or not sel.therapist_ready or sel.problems:
         for problem in sel.problems or ["Please choose a time first."]:
             flash(problem, "error")
         return redirect(url_for("booking.start", **sel.params()))
-    if request.method == "GET":
+    if request.method == "GET" or not _valid_key(form.request_key.data):
         form.request_key.data = secrets.token_urlsafe(24)
     offered = _offered(sel, clinic, now)
     if request.method == "GET" and not offered:
-        return _taken(form, sel, clinic, now, status=200)
+        return _not_free(form, sel, clinic, now, status=200)
     if form.validate_on_submit():
         repeat = _already_submitted(form.request_key.data)
         if repeat is not None:
             return _after_hold(repeat)
         if not offered:
-            return _taken(form, sel, clinic, now)
+            return _not_free(form, sel, clinic, now)
         for slot in offered:  # "any therapist": the next one if the first was just taken
             try:
                 appointment = domain.hold(
@@ -80,7 +80,7 @@ def details():
             except domain.SlotTaken:
                 continue
             return _after_hold(appointment)
-        return _taken(form, sel, clinic, now)
+        return _not_free(form, sel, clinic, now)
     status = 422 if form.errors else 200
     return render_template(
         "booking/details.html",
@@ -112,24 +112,37 @@ def _client(form: DetailsForm) -> domain.ClientDetails:
     )
 
 
+def _valid_key(request_key: str | None) -> bool:
+    return bool(request_key) and len(request_key) <= 64
+
+
 def _already_submitted(request_key: str | None) -> Appointment | None:
-    if not request_key:
+    if not _valid_key(request_key):
         return None
     return db.session.scalar(db.select(Appointment).filter_by(request_key=request_key))
 
 
-def _taken(form, sel, clinic, now, status=409):
-    """The time went to someone else: say so, offer the nearest free times, keep the form."""
+def _not_free(form, sel, clinic, now, status=409):
+    """The time cannot be booked: say whether someone just took it or it was never open,
+    offer the nearest free times, and keep everything typed."""
+    bookable = any(
+        s.start == sel.start
+        for s in selection.slots_on(sel, [sel.day], clinic, now, ignore_bookings=True)
+    )
     alternatives = selection.nearest_free(sel, clinic, now)
     form.request_key.data = secrets.token_urlsafe(24)
+    wanted, sel.start = sel.start, None  # the summary must not show the lost time
     return render_template(
         "booking/details.html",
         form=form,
         sel=sel,
         offered=[],
         taken=True,
+        just_taken=bookable,
+        taken_start=wanted,
         alternatives=alternatives,
-    ), status
+        inside_window=False,
+    ), (status if bookable else 422)
 
 
 def _after_hold(appointment: Appointment):
@@ -144,11 +157,20 @@ def to_checkout(appointment: Appointment):
         url = domain.checkout_url(
             appointment,
             get_gateway(),
+            clinic=get_clinic(),
+            now=clock.now(),
             success_url=url_for("booking.manage", token=appointment.token, paid=1, _external=True),
             cancel_url=url_for(
                 "booking.manage", token=appointment.token, checkout="cancelled", _external=True
             ),
         )
+    except domain.SlotTaken:
+        flash(
+            "Your hold ran out and someone else has booked that time since. "
+            "Please choose another time.",
+            "error",
+        )
+        return redirect(url_for("booking.manage", token=appointment.token), code=303)
     except domain.PaymentError:
         db.session.rollback()
         flash(

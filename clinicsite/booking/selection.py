@@ -104,7 +104,18 @@ def therapists_for(service: Service, location: Location | None) -> list[Therapis
     return list(db.session.scalars(query))
 
 
-def parse(args: Mapping[str, str], clinic: ClinicSettings, services: list[Service]) -> Selection:
+def bookable_days(clinic: ClinicSettings, now: datetime) -> tuple[date, date]:
+    """The first and last local days that can have free times."""
+    today = now.astimezone(clinic.tz).date()
+    return today, today + timedelta(days=clinic.horizon_days + 1)
+
+
+def parse(
+    args: Mapping[str, str],
+    clinic: ClinicSettings,
+    services: list[Service],
+    now: datetime | None = None,
+) -> Selection:
     """Read the choices in order; stop at the first one that is missing or wrong."""
     sel = Selection()
     slug = (args.get("service") or "").strip()
@@ -128,6 +139,14 @@ def parse(args: Mapping[str, str], clinic: ClinicSettings, services: list[Servic
     _parse_place(args, sel)
     if sel.therapist_ready and not sel.problems:
         _parse_day(args, sel, clinic)
+    if sel.day is not None and now is not None:
+        first, last = bookable_days(clinic, now)
+        if not first <= sel.day <= last:
+            sel.problems.append(
+                f"Online booking is open for the next {clinic.horizon_days} days. "
+                "Please pick a day below."
+            )
+            sel.day = sel.start = None
     return sel
 
 
@@ -171,8 +190,12 @@ def _parse_day(args: Mapping[str, str], sel: Selection, clinic: ClinicSettings) 
         if start is None or start.tzinfo is None:
             sel.problems.append("That time could not be read. Please pick a time below.")
             return
-        sel.start = start.astimezone(UTC)
-        sel.day = sel.start.astimezone(clinic.tz).date()
+        try:
+            sel.start = start.astimezone(UTC)
+            sel.day = sel.start.astimezone(clinic.tz).date()
+        except OverflowError:  # year 1 or 9999 shifted into the clinic's zone
+            sel.start = None
+            sel.problems.append("That time is outside the booking window. Please pick a day.")
 
 
 def candidates(sel: Selection) -> list[Therapist]:
@@ -181,8 +204,22 @@ def candidates(sel: Selection) -> list[Therapist]:
     return therapists_for(sel.service, sel.location)
 
 
-def slots_on(sel: Selection, days: list[date], clinic: ClinicSettings, now: datetime):
-    return find_slots(sel.option, candidates(sel), days, clinic, now, location_id=sel.location.id)
+def slots_on(
+    sel: Selection,
+    days: list[date],
+    clinic: ClinicSettings,
+    now: datetime,
+    ignore_bookings: bool = False,
+):
+    return find_slots(
+        sel.option,
+        candidates(sel),
+        days,
+        clinic,
+        now,
+        location_id=sel.location.id,
+        ignore_bookings=ignore_bookings,
+    )
 
 
 def first_per_start(slots: list[TherapistSlot]) -> list[TherapistSlot]:

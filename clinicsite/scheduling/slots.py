@@ -50,10 +50,16 @@ def find_slots(
     now: datetime,
     location_id: int | None = None,
     exclude_appointment_id: int | None = None,
+    ignore_bookings: bool = False,
 ) -> list[TherapistSlot]:
     """Every free start for `option` with any of `therapists` on the local `days`, sorted by
     time, then by the therapists' order. `exclude_appointment_id` ignores one appointment
-    (the one being rescheduled)."""
+    (the one being rescheduled); `ignore_bookings` answers "is this time open at all?"."""
+    # No day outside notice and horizon can have a slot; dropping them also keeps the
+    # window arithmetic below away from the ends of the calendar (year 1 or 9999).
+    today = now.astimezone(clinic.tz).date()
+    last = today + timedelta(days=clinic.horizon_days + 1)
+    days = [d for d in days if today - timedelta(days=1) <= d <= last]
     if not therapists or not days:
         return []
     ids = [t.id for t in therapists]
@@ -64,6 +70,8 @@ def find_slots(
     weekly, extra, time_off, busy = _load(
         ids, days, window_start, window_end, now, exclude_appointment_id
     )
+    if ignore_bookings:
+        busy = defaultdict(list)
     rules = rules_for(option, clinic)
     found: list[TherapistSlot] = []
     for therapist in therapists:
