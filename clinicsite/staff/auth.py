@@ -69,6 +69,8 @@ def get_or_404(model, pk, *, allowed=None):
         pk = int(pk)
     except (TypeError, ValueError):
         abort(404)
+    if not 0 < pk < 2**63:  # beyond any id; SQLite would overflow on it
+        abort(404)
     row = db.session.get(model, pk)
     if row is None:
         abort(404)
