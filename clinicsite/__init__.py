@@ -63,10 +63,12 @@ def register_blueprints(app: Flask) -> None:
     from clinicsite.booking import bp as booking_bp
     from clinicsite.public import bp as public_bp
     from clinicsite.staff import bp as staff_bp
+    from clinicsite.staff.schedules import feeds_bp
 
     app.register_blueprint(public_bp)
     app.register_blueprint(booking_bp)
     app.register_blueprint(staff_bp, url_prefix="/staff")
+    app.register_blueprint(feeds_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

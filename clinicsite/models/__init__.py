@@ -2,6 +2,16 @@
 
 from clinicsite.models.areas import AreaService, Region, ServiceArea
 from clinicsite.models.audit import AuditEvent
+from clinicsite.models.blog import (
+    Category,
+    Comment,
+    Post,
+    PostRedirect,
+    Tag,
+    post_category,
+    post_service,
+    post_tag,
+)
 from clinicsite.models.booking import (
     BLOCKING,
     STATUSES,
@@ -14,6 +24,7 @@ from clinicsite.models.catalogue import Service, ServiceOption
 from clinicsite.models.clinic import ClinicSettings, Location
 from clinicsite.models.inquiry import Inquiry
 from clinicsite.models.mail import OutboxEmail
+from clinicsite.models.newsletter import LeadMagnet, Subscriber
 from clinicsite.models.staff import ROLES, StaffUser
 from clinicsite.models.therapists import (
     ExtraHours,
@@ -29,6 +40,16 @@ __all__ = [
     "STATUSES",
     "Appointment",
     "AuditEvent",
+    "Category",
+    "Comment",
+    "LeadMagnet",
+    "Post",
+    "PostRedirect",
+    "Subscriber",
+    "Tag",
+    "post_category",
+    "post_service",
+    "post_tag",
     "ExtraHours",
     "OutboxEmail",
     "Payment",

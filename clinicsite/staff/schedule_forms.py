@@ -7,11 +7,18 @@ it would be named `hours-csrf_token` and the page would carry one token per form
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
 from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, SelectChoice, SelectField, StringField, TimeField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
+from clinicsite.extensions import db
+from clinicsite.models import ExtraHours, WorkingHours
 from clinicsite.public.forms import strip
+from clinicsite.timefmt import day_label
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 TIME_MESSAGE = "Please give a time as HH:MM (24-hour), for example 09:30 or 17:00."
@@ -27,7 +34,7 @@ def date_field(label: str, *validators) -> DateField:
 
 
 def studio_field() -> SelectField:
-    # Choices are the active studios, set by the view (studio_choices).
+    # Choices are the active studios, given to the form by the view.
     return SelectField(
         "Studio",
         coerce=int,
@@ -38,22 +45,59 @@ def studio_field() -> SelectField:
     )
 
 
-def studio_choices(locations) -> list[SelectChoice]:
-    return [SelectChoice(str(loc.id), loc.name) for loc in locations]
-
-
 class _NoCsrf(FlaskForm):
     class Meta:
         csrf = False  # see the module docstring
 
 
 class _Range(_NoCsrf):
-    """start/end clock times with end after start (same local day)."""
+    """A studio and start/end clock times of one local day, checked against the other
+    hours of `therapist_id` (one person can only be in one place). Field names match the
+    model's columns, for populate_obj."""
+
+    location_id = studio_field()
+    starts_at = clock_field("From", InputRequired("Please give the start time."))
+    ends_at = clock_field("Until", InputRequired("Please give the end time."))
+
+    def __init__(self, *args, therapist_id: int | None = None, studios=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.therapist_id = therapist_id
+        self.location_id.choices = [SelectChoice(str(s.id), s.name) for s in studios]
 
     def validate_ends_at(self, field):
         start = self.starts_at.data
         if start is not None and field.data is not None and field.data <= start:
             raise ValidationError("The end must be later than the start, on the same day.")
+
+    def validate(self, extra_validators=None) -> bool:
+        if not super().validate(extra_validators):
+            return False
+        clash = self.clash()
+        if clash is not None:
+            self.starts_at.errors.append(
+                f"That overlaps {self.describe(clash)}. One person can only be in one "
+                "place: remove or change that range first."
+            )
+            return False
+        return True
+
+    def clash(self):
+        raise NotImplementedError
+
+    def describe(self, row) -> str:
+        return f"{row.starts_at:%H:%M}–{row.ends_at:%H:%M} at {row.location.name}"
+
+
+def weekly_clash(therapist_id: int, weekday: int, start: time, end: time):
+    """A weekly range of the therapist on that weekday, at any studio, overlapping
+    [start, end) (touching ranges are fine); None if there is none."""
+    query = sa.select(WorkingHours).where(
+        WorkingHours.therapist_id == therapist_id,
+        WorkingHours.weekday == weekday,
+        WorkingHours.starts_at < end,
+        WorkingHours.ends_at > start,
+    )
+    return db.session.scalars(query.limit(1)).first()
 
 
 class WeeklyHoursForm(_Range):
@@ -65,16 +109,48 @@ class WeeklyHoursForm(_Range):
         invalid_value_message="Please choose a day of the week from the list.",
         invalid_choice_message="Please choose a day of the week from the list.",
     )
-    location = studio_field()
-    starts_at = clock_field("From", InputRequired("Please give the start time."))
-    ends_at = clock_field("Until", InputRequired("Please give the end time."))
+
+    def clash(self):
+        return weekly_clash(
+            self.therapist_id, self.weekday.data, self.starts_at.data, self.ends_at.data
+        )
+
+    def describe(self, row) -> str:
+        return f"{WEEKDAYS[row.weekday]} {super().describe(row)}"
 
 
 class ExtraHoursForm(_Range):
     day = date_field("Date", InputRequired("Please give the date."))
-    location = studio_field()
-    starts_at = clock_field("From", InputRequired("Please give the start time."))
-    ends_at = clock_field("Until", InputRequired("Please give the end time."))
+
+    def __init__(self, *args, today: date | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today
+
+    def validate_day(self, field):
+        if self.today is not None and field.data is not None and field.data < self.today:
+            raise ValidationError("That day is in the past.")
+
+    def clash(self):
+        """Other extra hours that day (any studio), or weekly hours of that weekday at
+        another studio; inside the weekly hours of the same studio they are harmless
+        (availability merges them)."""
+        day, start, end = self.day.data, self.starts_at.data, self.ends_at.data
+        extra = db.session.scalars(
+            sa.select(ExtraHours).where(
+                ExtraHours.therapist_id == self.therapist_id,
+                ExtraHours.day == day,
+                ExtraHours.starts_at < end,
+                ExtraHours.ends_at > start,
+            )
+        ).first()
+        if extra is not None:
+            return extra
+        weekly = weekly_clash(self.therapist_id, day.weekday(), start, end)
+        return weekly if weekly and weekly.location_id != self.location_id.data else None
+
+    def describe(self, row) -> str:
+        weekly = " (weekly hours)" if isinstance(row, WorkingHours) else ""
+        return f"{super().describe(row)} on that day{weekly}"
 
 
 class TimeOffForm(_NoCsrf):
@@ -93,16 +169,55 @@ class TimeOffForm(_NoCsrf):
     def whole_days(self) -> bool:
         return self.start_time.data is None and self.end_time.data is None
 
-    def validate_end_time(self, field):
-        if (self.start_time.data is None) != (field.data is None):
-            raise ValidationError(
+    def validate(self, extra_validators=None) -> bool:
+        if not super().validate(extra_validators):
+            return False
+        # Not a validate_end_time: Optional() skips those when the field is empty.
+        if (self.start_time.data is None) != (self.end_time.data is None):
+            self.end_time.errors.append(
                 "Give both times, or leave both empty to take whole days off."
             )
+            return False
+        return True
 
     def validate_end_day(self, field):
         if field.data is not None and self.start_day.data is not None:
             if field.data < self.start_day.data:
                 raise ValidationError("The last day cannot be before the first day.")
+
+    def span(self, tz: ZoneInfo) -> tuple[datetime, datetime]:
+        """The validated period in UTC; BadTime for a time the clocks skip or an end that is
+        not after the start. Whole days run from local midnight to local midnight, so a
+        daylight-saving day is 23 or 25 hours long."""
+        first, last = self.start_day.data, self.end_day.data or self.start_day.data
+        if self.whole_days:
+            # Midnight as an instant: in a zone whose clocks jump at midnight the day starts
+            # at the jump (fold=0 takes the offset before it), which is what we want.
+            start = datetime.combine(first, time(), tzinfo=tz).astimezone(UTC)
+            end = datetime.combine(last + timedelta(days=1), time(), tzinfo=tz).astimezone(UTC)
+            return start, end
+        start = local_to_utc(first, self.start_time.data, tz)
+        end = local_to_utc(last, self.end_time.data, tz)
+        if end <= start:
+            raise BadTime("The time off must end after it starts.")
+        return start, end
+
+
+class BadTime(ValueError):
+    """A local time that cannot be used; the message is for the user."""
+
+
+def local_to_utc(day: date, clock_time: time, tz: ZoneInfo) -> datetime:
+    """A local wall time as UTC. An ambiguous time (the clocks fall back) is its first
+    occurrence, as in the availability rules; a time the clocks skip is refused."""
+    local = datetime.combine(day, clock_time, tzinfo=tz)
+    moment = local.astimezone(UTC)
+    if moment.astimezone(tz).replace(tzinfo=None) != local.replace(tzinfo=None):
+        raise BadTime(
+            f"There is no {clock_time.strftime('%-I:%M %p')} on {day_label(day)}: the clocks "
+            "jump forward that night. Please pick another time."
+        )
+    return moment
 
 
 FEED_ACTIONS = ("regenerate", "off")
@@ -115,7 +230,7 @@ class FeedForm(_NoCsrf):
         choices=[SelectChoice("clinic"), SelectChoice("therapist")],
         validators=[DataRequired()],
     )
-    therapist_id = StringField(validators=[Optional(), Length(max=12)])
+    therapist_id = StringField(validators=[Optional(), Length(max=20)])
     action = SelectField(
         choices=[SelectChoice(a) for a in FEED_ACTIONS], validators=[DataRequired()]
     )
