@@ -60,13 +60,17 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from clinicsite.blog import bp as blog_bp
     from clinicsite.booking import bp as booking_bp
+    from clinicsite.newsletter import bp as newsletter_bp
     from clinicsite.public import bp as public_bp
     from clinicsite.staff import bp as staff_bp
     from clinicsite.staff.schedules import feeds_bp
 
     app.register_blueprint(public_bp)
     app.register_blueprint(booking_bp)
+    app.register_blueprint(blog_bp, url_prefix="/blog")
+    app.register_blueprint(newsletter_bp)
     app.register_blueprint(staff_bp, url_prefix="/staff")
     app.register_blueprint(feeds_bp)
 

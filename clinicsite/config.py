@@ -72,7 +72,7 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
-    MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+    MAX_CONTENT_LENGTH = 12 * 1024 * 1024  # uploads are checked per kind below this
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
     RATELIMIT_HEADERS_ENABLED = True
     default_secure_cookies = False
@@ -100,6 +100,8 @@ class Config:
         self.RATELIMIT_ENABLED = _env_bool(env, "RATELIMIT_ENABLED", True)
         self.MAIL_FROM = env.get("MAIL_FROM", "") or "Clinic <bookings@example.com>"
         self.STAFF_NOTIFY_EMAIL = env.get("STAFF_NOTIFY_EMAIL", "")
+        # Uploaded files (post covers, the newsletter guide).
+        self.UPLOAD_DIR = env.get("UPLOAD_DIR", "") or str(INSTANCE_PATH / "uploads")
         # Outbox delivery: "smtp", or "files" to write .eml files into MAIL_FILE_DIR.
         self.MAIL_BACKEND = env.get("MAIL_BACKEND", "") or "smtp"
         self.MAIL_FILE_DIR = env.get("MAIL_FILE_DIR", "") or str(INSTANCE_PATH / "outbox")

@@ -4,9 +4,12 @@ bp = Blueprint("staff", __name__)
 
 from clinicsite.staff import (  # noqa: E402,F401
     appointments,
+    blog_admin,
     calendar,
     catalogue,
+    comments_admin,
     inquiries,
+    newsletter_admin,
     phone,
     routes,
     schedules,

@@ -1,0 +1,1 @@
+"""Readers' comments (being built)."""

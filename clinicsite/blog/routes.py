@@ -1,0 +1,1 @@
+"""Public blog pages (being built)."""

@@ -1,0 +1,1 @@
+"""Newsletter sign-up, confirmation and unsubscribe (being built)."""

@@ -1,0 +1,1 @@
+"""Staff: blog (being built)."""

@@ -1,0 +1,1 @@
+"""Staff: comments (being built)."""

@@ -1,0 +1,1 @@
+"""Staff: newsletter (being built)."""
