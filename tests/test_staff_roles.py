@@ -1,0 +1,150 @@
+"""Every rule under /staff/ in app.url_map: anonymous users are sent to the login page and
+each role gets exactly what it should, or 403. A new staff page that is not listed in
+ALLOWED fails here until someone decides who may use it."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+
+import pytest
+import sqlalchemy as sa
+from werkzeug.security import generate_password_hash
+
+from clinicsite import create_app
+from clinicsite.config import TestingConfig
+from clinicsite.extensions import db
+from clinicsite.models import Inquiry, StaffUser, Therapist
+from tests.conftest import csrf_token
+from tests.staff_helpers import NOW, make_appointment
+
+ADMIN, THERAPIST, EDITOR = "admin", "therapist", "editor"
+ROLES = (ADMIN, THERAPIST, EDITOR)
+PUBLIC = {"staff.login", "staff.logout"}
+
+# endpoint prefix -> roles allowed; the longest matching prefix wins.
+ALLOWED = {
+    "staff.dashboard": ROLES,
+    "staff.calendar": (ADMIN, THERAPIST),
+    "staff.appointment": (ADMIN, THERAPIST),
+    "staff.appointment_cancel": (ADMIN,),
+    "staff.appointments_csv": (ADMIN,),
+    "staff.phone_booking": (ADMIN, THERAPIST),
+    "staff.schedule": (ADMIN, THERAPIST),
+    "staff.feeds": (ADMIN, THERAPIST),
+    "staff.inquir": (ADMIN, EDITOR),
+    "staff.catalogue": (ADMIN,),
+    "staff.settings": (ADMIN,),
+    "staff.blog": (ADMIN, EDITOR),
+    "staff.comment": (ADMIN, EDITOR),
+    "staff.subscribers": (ADMIN, EDITOR),
+    "staff.lead_magnet": (ADMIN, EDITOR),
+}
+
+
+def allowed_roles(endpoint: str) -> tuple[str, ...] | None:
+    matches = [prefix for prefix in ALLOWED if endpoint.startswith(prefix)]
+    return ALLOWED[max(matches, key=len)] if matches else None
+
+
+def staff_rules():
+    app = create_app(TestingConfig({}))
+    rules = []
+    for rule in app.url_map.iter_rules():
+        if rule.rule.startswith("/staff/") and rule.endpoint not in PUBLIC:
+            for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+                rules.append(
+                    pytest.param(rule.rule, rule.endpoint, method, id=f"{method} {rule.rule}")
+                )
+    return rules
+
+
+@pytest.fixture
+def world(demo, monkeypatch):
+    """Demo clinic, one appointment of Dana's, one inquiry, and a cheap password hash."""
+    monkeypatch.setattr("clinicsite.clock.now", lambda: NOW)
+    monkeypatch.setattr(
+        "clinicsite.models.staff.generate_password_hash",
+        lambda p: generate_password_hash(p, method="pbkdf2:sha256:1"),
+    )
+    appt_id = make_appointment(demo, datetime(2026, 12, 9, 18, 0, tzinfo=UTC))
+    with demo.app_context():
+        db.session.add(Inquiry(name="Q", email="q@example.com", message="A question here"))
+        db.session.commit()
+        dana = db.session.scalar(sa.select(Therapist.id).filter_by(slug="dana-okafor"))
+        ids = {"appointment_id": appt_id, "therapist_id": dana, "inquiry_id": 1}
+    return demo, ids
+
+
+def fill(rule: str, ids: dict) -> str:
+    """A concrete URL for the rule, with ids of real rows (1 where nothing better)."""
+
+    def value(match):
+        name = match.group(2)
+        if name == "kind":
+            return "hours"
+        return str(ids.get(name, 1))
+
+    return re.sub(r"<(?:(\w+):)?(\w+)>", value, rule)
+
+
+def client_as(app, role: str | None, ids: dict):
+    client = app.test_client()
+    if role is None:
+        return client
+    email = f"{role}-{id(client)}@example.com"
+    with app.app_context():
+        user = StaffUser(
+            email=email,
+            name=role.title(),
+            role=role,
+            therapist_id=ids["therapist_id"] if role == THERAPIST else None,
+        )
+        user.set_password("a long test password")
+        db.session.add(user)
+        db.session.commit()
+    token = csrf_token(client, "/staff/login")
+    response = client.post(
+        "/staff/login",
+        data={"email": email, "password": "a long test password", "csrf_token": token},
+    )
+    assert response.status_code == 302
+    return client
+
+
+def request(client, method: str, url: str):
+    if method == "GET":
+        return client.get(url)
+    token = _token(client)
+    return client.open(url, method=method, data={"csrf_token": token})
+
+
+def _token(client) -> str:
+    # Any page with a form carries the session's CSRF token; the login page always does.
+    page = client.get("/staff/login", follow_redirects=True).get_data(as_text=True)
+    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)
+    return match.group(1) if match else ""
+
+
+def test_every_staff_rule_has_a_decision():
+    undecided = [p.values[1] for p in staff_rules() if allowed_roles(p.values[1]) is None]
+    assert undecided == []
+
+
+@pytest.mark.parametrize("rule, endpoint, method", staff_rules())
+def test_roles_are_enforced(world, rule, endpoint, method):
+    app, ids = world
+    url = fill(rule, ids)
+    allowed = allowed_roles(endpoint) or ()
+
+    anonymous = request(client_as(app, None, ids), method, url)
+    assert anonymous.status_code in (302, 303), f"anonymous {method} {url}"
+    assert "/staff/login" in anonymous.headers["Location"]
+
+    for role in ROLES:
+        response = request(client_as(app, role, ids), method, url)
+        if role in allowed:
+            assert response.status_code not in (401, 403, 500), f"{role} {method} {url}"
+            assert "/staff/login" not in response.headers.get("Location", ""), f"{role} {url}"
+        else:
+            assert response.status_code == 403, f"{role} {method} {url}: {response.status_code}"
