@@ -9,7 +9,8 @@ from typing import Any
 import sqlalchemy as sa
 from werkzeug.security import generate_password_hash
 
-from clinicsite import demo_data
+from clinicsite import clock, demo_data
+from clinicsite.demo_blog import load_blog_demo
 from clinicsite.extensions import db
 from clinicsite.models import (
     AreaService,
@@ -179,6 +180,8 @@ def load_demo() -> dict[str, int]:
         )
     _ensure_staff(DEMO_ADMIN_EMAIL, "Clinic Owner", "admin", None, password_hash, count)
     _ensure_staff("editor@example.com", "Blog Editor", "editor", None, password_hash, count)
+
+    load_blog_demo(clock.now(), count)
 
     db.session.commit()
     return created

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response
+from flask import Flask, Response, abort, request
 
 # No inline scripts or styles, nothing from other origins. JSON-LD blocks are data, not
 # scripts, so the policy does not affect them.
@@ -22,8 +22,29 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
 def register(app: Flask) -> None:
     hsts_seconds = app.config["HSTS_SECONDS"]
+
+    def check_request_input():
+        """Per-view upload limits, then no NUL bytes anywhere a query could receive them:
+        PostgreSQL refuses them in text, which would otherwise surface as a 500."""
+        view = app.view_functions.get(request.endpoint or "")
+        limit = getattr(view, "upload_limit", None)
+        if limit:
+            request.max_content_length = limit
+        texts = [request.path]
+        texts += [t for pair in request.args.items(multi=True) for t in pair]
+        if request.mimetype in FORM_TYPES:
+            texts += [t for pair in request.form.items(multi=True) for t in pair]
+        if any("\x00" in text for text in texts):
+            abort(400, "The request contains a character that cannot be stored (NUL).")
+
+    # First of all hooks: CSRFProtect's own hook reads the form, under whatever limit is
+    # set by then.
+    app.before_request_funcs.setdefault(None, []).insert(0, check_request_input)
 
     @app.after_request
     def set_security_headers(response: Response) -> Response:

@@ -38,6 +38,17 @@ class Stored:
     original_name: str
 
 
+def accepts_uploads(max_bytes: int):
+    """Mark a view as taking files up to `max_bytes` (plus the form around them); the
+    request limit is raised for that view only, before its body is read."""
+
+    def decorator(view):
+        view.upload_limit = max_bytes + 64 * 1024
+        return view
+
+    return decorator
+
+
 def upload_dir() -> Path:
     path = Path(current_app.config["UPLOAD_DIR"])
     path.mkdir(parents=True, exist_ok=True)

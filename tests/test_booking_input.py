@@ -529,7 +529,8 @@ def test_manage_unknown_tokens_are_404(client, app):
     for bad in ("nope", token[:-1], token + "x", "a" * 64, "a" * 65, "x" * 5000, "%00", XSS):
         for suffix in ("", ".ics", "/cancel", "/reschedule"):
             response = client.get(f"/booking/{bad}{suffix}")
-            assert response.status_code == 404, (bad[:20], suffix)
+            # NUL is refused before any query (PostgreSQL cannot take it): 400.
+            assert response.status_code == (400 if bad == "%00" else 404), (bad[:20], suffix)
         assert client.post(f"/booking/{bad}/pay").status_code in (400, 404)
     assert client.get(f"/booking/{token}").status_code == 200
 

@@ -39,6 +39,14 @@ def test_valid_message_is_stored_and_thanked(demo, client):
     with demo.app_context():
         assert db.session.get(Inquiry, stored[0].id).service.slug == "neuromuscular-therapy"
     assert "your message has reached us" in client.get("/contact").get_data(as_text=True)
+    # The front desk is told through the outbox (every active admin of the demo).
+    from clinicsite.models import OutboxEmail
+
+    with demo.app_context():
+        [email] = db.session.scalars(db.select(OutboxEmail)).all()
+    assert email.to_address == "owner@example.com"
+    assert email.subject == "New inquiry from Maya Ortiz"
+    assert "My neck has been stiff" in email.body_text
 
 
 @pytest.mark.parametrize(

@@ -68,3 +68,28 @@ def test_proxy_headers_are_ignored_unless_configured(migrated):
     finally:
         wipe(plain)
         wipe(proxied)
+
+
+def test_nul_bytes_are_refused_before_any_query(demo, client):
+    # PostgreSQL cannot store NUL in text; without this guard these would be 500s there.
+    for url in [
+        "/services/%00",
+        "/booking/%00",
+        "/api/availability?service=%00&date=2026-12-01",
+        "/book/?service=neuromuscular-therapy&therapist=a%00b",
+    ]:
+        assert client.get(url).status_code == 400, url
+    from tests.conftest import csrf_token
+
+    data = {
+        "csrf_token": csrf_token(client, "/contact"),
+        "name": "Nul",
+        "email": "n@example.com",
+        "message": "A message with a \x00 inside it",
+    }
+    assert client.post("/contact", data=data).status_code == 400
+    from clinicsite.extensions import db
+    from clinicsite.models import Inquiry
+
+    with demo.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(Inquiry)) == 0

@@ -1,1 +1,107 @@
-"""Newsletter sign-up, confirmation and unsubscribe (being built)."""
+"""Newsletter sign-up (double opt-in), confirmation, the guide download and unsubscribe.
+
+Every sign-up answers the same way whatever the address's state, so the form cannot be
+used to find out who is subscribed. The token pages carry the subscriber's secret in the
+URL: they are kept out of search engines and send no Referer.
+"""
+
+from __future__ import annotations
+
+from flask import redirect, render_template, request, send_from_directory, url_for
+from sqlalchemy.exc import IntegrityError
+
+from clinicsite import clock, uploads
+from clinicsite.extensions import csrf, db, limiter
+from clinicsite.newsletter import bp, service
+from clinicsite.newsletter.forms import SignupForm
+from clinicsite.staff.auth import safe_next
+
+PRIVATE_PAGE = {"Referrer-Policy": "no-referrer", "X-Robots-Tag": "noindex, nofollow"}
+
+
+@bp.route("/newsletter", methods=["GET", "POST"])
+@limiter.limit("5 per minute;20 per hour", methods=["POST"])
+def signup():
+    form = SignupForm()
+    # Every accepted sign-up (new, pending, confirmed, or a bot) gets this same answer.
+    thanks = url_for("newsletter.thanks", back=safe_next(service.clean_source(form.source.data)))
+    if request.method == "POST" and form.website.data:  # a bot: pretend, store nothing
+        return redirect(thanks, code=303)
+    if form.validate_on_submit():
+        try:
+            service.subscribe(form.email.data, form.source.data, clock.now())
+            db.session.commit()
+        except IntegrityError:  # the same address signed up at the same moment: done
+            db.session.rollback()
+        return redirect(thanks, code=303)
+    page = render_template("newsletter/signup.html", form=form, guide=service.active_guide())
+    return page, 422 if form.errors else 200
+
+
+@bp.get("/newsletter/thanks")
+def thanks():
+    return render_template("newsletter/thanks.html", back=safe_next(request.args.get("back")))
+
+
+@bp.get("/newsletter/confirm/<token>")
+def confirm(token: str):
+    if request.method == "HEAD":
+        return link_check(token)
+    outcome = service.confirm(token, clock.now())
+    if outcome is None:
+        return not_found()
+    subscriber, confirmed_now = outcome
+    db.session.commit()
+    page = render_template(
+        "newsletter/confirmed.html",
+        subscriber=subscriber,
+        confirmed_now=confirmed_now,
+        guide=service.active_guide() if subscriber.status == "confirmed" else None,
+    )
+    return page, 200, PRIVATE_PAGE
+
+
+@bp.get("/newsletter/guide/<token>")
+def guide(token: str):
+    lead_magnet = service.guide_for(token)
+    if lead_magnet is None:
+        return not_found()
+    response = send_from_directory(
+        uploads.upload_dir(),
+        lead_magnet.stored_name,
+        mimetype=lead_magnet.content_type,
+        as_attachment=True,
+        download_name=lead_magnet.original_name,
+    )
+    response.cache_control.public = False
+    response.cache_control.private = True
+    response.headers.update(PRIVATE_PAGE)
+    return response
+
+
+# Mail programs send the RFC 8058 one-click POST (List-Unsubscribe-Post) with no CSRF token
+# and no session; the token in the URL is the proof, as it is for the GET.
+@bp.route("/newsletter/unsubscribe/<token>", methods=["GET", "POST"])
+@csrf.exempt
+def unsubscribe(token: str):
+    if request.method == "HEAD":
+        return link_check(token)
+    outcome = service.unsubscribe(token, clock.now())
+    if outcome is None:
+        return not_found()
+    subscriber, unsubscribed_now = outcome
+    db.session.commit()
+    page = render_template(
+        "newsletter/unsubscribed.html", subscriber=subscriber, unsubscribed_now=unsubscribed_now
+    )
+    return page, 200, PRIVATE_PAGE
+
+
+def link_check(token: str):
+    """Mail filters and link checkers send HEAD to see whether a link works: answer them
+    without confirming or unsubscribing anyone."""
+    return "", 200 if service.by_token(token) else 404, PRIVATE_PAGE
+
+
+def not_found():
+    return render_template("newsletter/not_found.html"), 404, PRIVATE_PAGE

@@ -18,9 +18,12 @@ from flask import (
 )
 from wtforms import SelectChoice
 
+from clinicsite import clock
+from clinicsite.blog import queries as blog_queries
 from clinicsite.clinic import get_clinic
 from clinicsite.extensions import db, limiter
-from clinicsite.models import Inquiry, Service
+from clinicsite.mail.outbox import enqueue
+from clinicsite.models import Inquiry, Service, StaffUser
 from clinicsite.public import bp, queries, seo
 from clinicsite.public.forms import ContactForm
 from clinicsite.public.sitemap import sitemap_entries
@@ -41,6 +44,7 @@ def index():
         regions=regions,
         therapists=queries.active_therapists(),
         locations=queries.active_locations(),
+        posts=blog_queries.latest_posts(clock.now(), limit=3),
         business_ld=seo.local_business(get_clinic(), areas),
     )
 
@@ -214,15 +218,15 @@ def contact():
     if form.validate_on_submit():
         if not form.website.data:  # a filled honeypot is a bot: pretend, store nothing
             chosen = next((s for s in services if s.slug == form.service.data), None)
-            db.session.add(
-                Inquiry(
-                    name=form.name.data,
-                    email=form.email.data,
-                    phone=form.phone.data or "",
-                    service=chosen,
-                    message=form.message.data,
-                )
+            inquiry = Inquiry(
+                name=form.name.data,
+                email=form.email.data,
+                phone=form.phone.data or "",
+                service=chosen,
+                message=form.message.data,
             )
+            db.session.add(inquiry)
+            notify_staff_of(inquiry)
             db.session.commit()
         flash("Thank you, your message has reached us. We reply within one working day.", "success")
         return redirect(url_for("public.contact"))
@@ -233,6 +237,26 @@ def contact():
         locations=queries.active_locations(),
         business_ld=seo.local_business(get_clinic(), []),
     ), status
+
+
+def notify_staff_of(inquiry: Inquiry) -> None:
+    """Queue the message for the front desk: STAFF_NOTIFY_EMAIL, else every active admin."""
+    configured = current_app.config.get("STAFF_NOTIFY_EMAIL")
+    addresses = (
+        [configured]
+        if configured
+        else db.session.scalars(
+            sa.select(StaffUser.email).where(StaffUser.role == "admin", StaffUser.active)
+        ).all()
+    )
+    db.session.flush()
+    for address in addresses:
+        enqueue(
+            to=address,
+            subject=f"New inquiry from {inquiry.name}",
+            text=render_template("email/inquiry.txt", inquiry=inquiry),
+            key=f"inquiry:{inquiry.id}:{address}",
+        )
 
 
 @bp.get("/sitemap.xml")

@@ -8,9 +8,11 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from clinicsite import clock
+from clinicsite.blog import queries as blog_queries
 from clinicsite.clinic import get_clinic
 from clinicsite.extensions import db
-from clinicsite.models import AreaService, Service, ServiceArea, Therapist
+from clinicsite.models import AreaService, Post, Service, ServiceArea, Therapist
 from clinicsite.templating import absolute_url
 
 
@@ -49,7 +51,11 @@ def sitemap_entries() -> list[Entry]:
     newest_service = _latest(*(s.updated_at for s in services))
     newest_area = _latest(*(a.updated_at for a in areas))
     newest_therapist = _latest(*(t.updated_at for t in therapists))
-    site_wide = _latest(clinic.updated_at, newest_service, newest_area, newest_therapist)
+    posts = blog_queries.all_public_posts(clock.now())
+    newest_post = _latest(*(blog_queries.last_changed(p) for p in posts))
+    site_wide = _latest(
+        clinic.updated_at, newest_service, newest_area, newest_therapist, newest_post
+    )
 
     entries = [
         Entry(absolute_url("public.index"), site_wide),
@@ -81,4 +87,27 @@ def sitemap_entries() -> list[Entry]:
         Entry(absolute_url("public.therapist", slug=t.slug), t.updated_at) for t in therapists
     ]
     entries.append(Entry(absolute_url("public.contact"), clinic.updated_at))
+    return entries + blog_entries(posts)
+
+
+def blog_entries(posts: list[Post]) -> list[Entry]:
+    """The blog, its public posts, and the category and tag pages that list any of them.
+    A list page changed when its newest post appeared or changed."""
+    if not posts:
+        return []
+    entries = [
+        Entry(absolute_url("blog.index"), _latest(*(blog_queries.last_changed(p) for p in posts)))
+    ]
+    entries += [Entry(absolute_url("blog.post", slug=p.slug), p.updated_at) for p in posts]
+    for endpoint, attribute in (("blog.category", "categories"), ("blog.tag", "tags")):
+        changed: dict[str, datetime] = {}
+        for post in posts:
+            for term in getattr(post, attribute):
+                changed[term.slug] = _latest(
+                    changed.get(term.slug), blog_queries.last_changed(post)
+                )
+        entries += [
+            Entry(absolute_url(endpoint, slug=slug), stamp)
+            for slug, stamp in sorted(changed.items())
+        ]
     return entries

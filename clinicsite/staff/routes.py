@@ -12,7 +12,7 @@ from sqlalchemy.orm import selectinload
 from clinicsite import clock
 from clinicsite.clinic import get_clinic
 from clinicsite.extensions import db, limiter
-from clinicsite.models import Inquiry, StaffUser
+from clinicsite.models import Comment, Inquiry, StaffUser
 from clinicsite.staff import bp
 from clinicsite.staff.auth import roles_required, safe_next
 from clinicsite.staff.calendar import appointments_between, day_window, visible_therapists
@@ -69,6 +69,15 @@ def dashboard():
                 .order_by(Inquiry.created_at.desc())
                 .limit(10)
                 .options(selectinload(Inquiry.service))
+            )
+        )
+        context["pending_comments"] = list(
+            db.session.scalars(
+                sa.select(Comment)
+                .where(Comment.status == "pending")
+                .order_by(Comment.created_at.desc())
+                .limit(10)
+                .options(selectinload(Comment.post))
             )
         )
     return render_template("staff/dashboard.html", **context)
