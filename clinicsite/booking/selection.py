@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
 
 from clinicsite.extensions import db
 from clinicsite.models import (
@@ -21,6 +20,7 @@ from clinicsite.models import (
     WorkingHours,
     therapist_service,
 )
+from clinicsite.public.queries import active_services
 from clinicsite.scheduling.slots import TherapistSlot, find_slots
 
 ANY = "any"
@@ -57,14 +57,8 @@ class Selection:
 
 
 def bookable_services() -> list[Service]:
-    return list(
-        db.session.scalars(
-            sa.select(Service)
-            .where(Service.active)
-            .order_by(Service.position, Service.name)
-            .options(selectinload(Service.options))
-        )
-    )
+    """Active services with their options: the same list the public pages show."""
+    return active_services()
 
 
 def locations_for(service: Service) -> list[Location]:
