@@ -31,7 +31,8 @@ def _context(appointment: Appointment, **extra) -> dict:
     }
 
 
-def _ics(appointment: Appointment, cancelled: bool = False) -> dict:
+def ics_attachment(appointment: Appointment, cancelled: bool = False) -> dict:
+    """The appointment as an .ics attachment (also served from the manage page)."""
     clinic = get_clinic()
     location = appointment.location
     text = appointment_ics(
@@ -105,7 +106,7 @@ def booking_confirmed(appointment: Appointment) -> None:
         f"Booked: {appointment.service.name} on "
         f"{long_datetime(appointment.starts_at, get_clinic().tz)}",
         key=f"confirmation:{appointment.id}",
-        ics=_ics(appointment),
+        ics=ics_attachment(appointment),
     )
     _notify_therapist(appointment, "New booking")
 
@@ -117,7 +118,7 @@ def booking_rescheduled(appointment: Appointment, previous_start: datetime) -> N
         "rescheduled",
         f"Moved: {appointment.service.name} is now on "
         f"{long_datetime(appointment.starts_at, clinic.tz)}",
-        ics=_ics(appointment),
+        ics=ics_attachment(appointment),
         previous=long_datetime(previous_start, clinic.tz),
     )
     _notify_therapist(appointment, "Moved booking")
@@ -129,7 +130,7 @@ def booking_cancelled(appointment: Appointment, refunded: int) -> None:
         "cancelled",
         f"Cancelled: {appointment.service.name}",
         key=f"cancelled:{appointment.id}",
-        ics=_ics(appointment, cancelled=True),
+        ics=ics_attachment(appointment, cancelled=True),
         refunded=refunded,
     )
     if refunded:

@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from clinicsite import clock
 from clinicsite.booking import bp, domain, selection
-from clinicsite.booking.emails import _ics
+from clinicsite.booking.emails import ics_attachment
 from clinicsite.booking.routes import to_checkout
 from clinicsite.clinic import get_clinic
 from clinicsite.extensions import db, limiter
@@ -68,7 +68,7 @@ def ics(token: str):
     appointment = appointment_or_404(token)
     if appointment.status not in ("confirmed", "completed", "cancelled"):
         abort(404)
-    attachment = _ics(appointment, cancelled=appointment.status == "cancelled")
+    attachment = ics_attachment(appointment, cancelled=appointment.status == "cancelled")
     return Response(
         attachment["content"],
         mimetype="text/calendar",

@@ -21,6 +21,7 @@ from clinicsite.payments import get_gateway
 from clinicsite.staff import bp
 from clinicsite.staff.auth import current_actor, get_or_404, owns_therapist, roles_required
 from clinicsite.staff.localtime import LocalTimeError, parse_local
+from clinicsite.text import spreadsheet_safe
 
 
 def may_see(appointment: Appointment, user) -> bool:
@@ -184,12 +185,6 @@ CSV_COLUMNS = [
 ]
 
 
-def _cell(value) -> str:
-    """Text a spreadsheet will not run as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 @bp.get("/appointments.csv")
 @roles_required("admin")
 def appointments_csv():
@@ -222,7 +217,7 @@ def appointments_csv():
         paid = a.paid_payment
         writer.writerow(
             [
-                _cell(v)
+                spreadsheet_safe(v)
                 for v in (
                     a.id,
                     a.starts_at.astimezone(clinic.tz).strftime("%Y-%m-%d %H:%M %Z"),

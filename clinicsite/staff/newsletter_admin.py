@@ -25,8 +25,8 @@ from clinicsite.models import Subscriber
 from clinicsite.newsletter import service
 from clinicsite.newsletter.forms import LeadMagnetForm
 from clinicsite.staff import bp
-from clinicsite.staff.appointments import _cell as csv_cell
 from clinicsite.staff.auth import current_actor, roles_required
+from clinicsite.text import spreadsheet_safe as csv_cell
 
 EDITORS = ("admin", "editor")
 GUIDE_TYPES = ("application/pdf",)
