@@ -17,6 +17,7 @@ from flask_migrate import upgrade
 from clinicsite import create_app
 from clinicsite.config import TestingConfig, normalise_database_url
 from clinicsite.extensions import db
+from tests.conftest import queries_for_page
 from tests.test_query_counts import PAGES, build_catalogue
 
 SIZES = (3, 30, 300)
@@ -45,25 +46,15 @@ def measure(size: int) -> dict[str, tuple[int, float]]:
     slugs = build_catalogue(app, size)
     client = app.test_client()
     results = {}
-    with app.app_context():
-        engine = db.engine
     for name, url_for_slugs in PAGES.items():
         url = url_for_slugs(slugs)
-        client.get(url)
-        statements: list[str] = []
-
-        def record(*args, _s=statements):
-            _s.append(args[2])
-
-        sa.event.listen(engine, "before_cursor_execute", record)
-        client.get(url)
-        sa.event.remove(engine, "before_cursor_execute", record)
+        count = queries_for_page(app, client, url)
         timings = []
         for _ in range(RUNS):
             start = time.perf_counter()
             client.get(url)
             timings.append((time.perf_counter() - start) * 1000)
-        results[name] = (len(statements), statistics.median(timings))
+        results[name] = (count, statistics.median(timings))
     with app.app_context():
         db.engine.dispose()
     return results

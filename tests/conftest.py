@@ -123,3 +123,23 @@ def login_as(app: Flask, client: FlaskClient):
         return email
 
     return login
+
+
+def queries_for_page(app: Flask, client: FlaskClient, url: str) -> int:
+    """How many SQL statements one GET of `url` runs, after a warm-up request (first-request
+    work is not the page's). The page must answer 200."""
+    client.get(url)
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    sa.event.listen(engine, "before_cursor_execute", record)
+    try:
+        response = client.get(url)
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", record)
+    assert response.status_code == 200, url
+    return len(statements)

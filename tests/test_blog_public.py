@@ -517,26 +517,13 @@ PAGES = ["/blog/", "/blog/measured", "/blog/?q=post", "/blog/feed.xml", "/", "/s
 
 
 def queries_for(migrated, monkeypatch, size: int, url: str) -> int:
-    from tests.conftest import make_app, wipe
+    from tests.conftest import make_app, queries_for_page, wipe
 
     monkeypatch.setattr("clinicsite.clock.now", lambda: NOW)
     app = make_app(migrated)
     try:
         build_blog(app, size)
-        client = app.test_client()
-        client.get(url)  # warm-up: first-request work is not the page's
-        statements: list[str] = []
-
-        def record(conn, cursor, statement, *args):
-            statements.append(statement)
-
-        with app.app_context():
-            engine = db.engine
-        db.event.listen(engine, "before_cursor_execute", record)
-        response = client.get(url)
-        db.event.remove(engine, "before_cursor_execute", record)
-        assert response.status_code == 200
-        return len(statements)
+        return queries_for_page(app, app.test_client(), url)
     finally:
         wipe(app)
 

@@ -54,26 +54,12 @@ PAGES = {
 
 
 def queries_for(migrated, size: int, page: str) -> int:
-    from tests.conftest import make_app, wipe
+    from tests.conftest import make_app, queries_for_page, wipe
 
     app = make_app(migrated)
     try:
         slugs = build_catalogue(app, size)
-        client = app.test_client()
-        url = PAGES[page](slugs)
-        client.get(url)  # warm-up: first-request work is not the page's
-        statements: list[str] = []
-
-        def record(conn, cursor, statement, *args):
-            statements.append(statement)
-
-        with app.app_context():
-            engine = db.engine
-        db.event.listen(engine, "before_cursor_execute", record)
-        response = client.get(url)
-        db.event.remove(engine, "before_cursor_execute", record)
-        assert response.status_code == 200
-        return len(statements)
+        return queries_for_page(app, app.test_client(), PAGES[page](slugs))
     finally:
         wipe(app)
 

@@ -68,10 +68,8 @@ def find_slots(
     window_end = datetime.combine(max(days), time.max, tz) + timedelta(days=1)
 
     weekly, extra, time_off, busy = _load(
-        ids, days, window_start, window_end, now, exclude_appointment_id
+        ids, days, window_start, window_end, now, exclude_appointment_id, ignore_bookings
     )
-    if ignore_bookings:
-        busy = defaultdict(list)
     rules = rules_for(option, clinic)
     found: list[TherapistSlot] = []
     for therapist in therapists:
@@ -91,7 +89,7 @@ def find_slots(
     return found
 
 
-def _load(ids, days, window_start, window_end, now, exclude_appointment_id):
+def _load(ids, days, window_start, window_end, now, exclude_appointment_id, ignore_bookings):
     weekly: dict[int, list[av.WeeklyHours]] = defaultdict(list)
     for h in db.session.scalars(sa.select(WorkingHours).where(WorkingHours.therapist_id.in_(ids))):
         weekly[h.therapist_id].append(
@@ -114,6 +112,8 @@ def _load(ids, days, window_start, window_end, now, exclude_appointment_id):
     ):
         time_off[t.therapist_id].append(av.Interval(t.starts_at, t.ends_at))
     busy: dict[int, list[av.Interval]] = defaultdict(list)
+    if ignore_bookings:
+        return weekly, extra, time_off, busy
     query = sa.select(Appointment.therapist_id, Appointment.starts_at, Appointment.blocks_until)
     query = query.where(
         Appointment.therapist_id.in_(ids),

@@ -37,19 +37,22 @@ def visible_therapists() -> list[Therapist]:
     return list(db.session.scalars(query))
 
 
-def appointments_between(start: datetime, end: datetime, therapist_ids: list[int]):
-    """Appointments on the calendar in [start, end): booked ones and unexpired holds."""
+def appointments_between(
+    start: datetime, end: datetime, therapist_ids: list[int], status: str | None = None
+):
+    """Appointments on the calendar in [start, end): booked ones and unexpired holds
+    (only those with `status` when given)."""
+    query = sa.select(Appointment).where(
+        Appointment.therapist_id.in_(therapist_ids),
+        Appointment.starts_at < end,
+        Appointment.ends_at > start,
+        blocking_condition(clock.now()),
+    )
+    if status is not None:
+        query = query.where(Appointment.status == status)
     return list(
         db.session.scalars(
-            sa.select(Appointment)
-            .where(
-                Appointment.therapist_id.in_(therapist_ids),
-                Appointment.starts_at < end,
-                Appointment.ends_at > start,
-                blocking_condition(clock.now()),
-            )
-            .order_by(Appointment.starts_at)
-            .options(
+            query.order_by(Appointment.starts_at).options(
                 selectinload(Appointment.service),
                 selectinload(Appointment.option),
                 selectinload(Appointment.therapist),

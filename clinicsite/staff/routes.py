@@ -56,11 +56,8 @@ def dashboard():
         ids = [t.id for t in visible_therapists()]
         appointments = appointments_between(start, end, ids)
         context["appointments"] = [a for a in appointments if a.status != "held"]
-        context["holds"] = [
-            a
-            for a in appointments_between(now, now + timedelta(days=60), ids)
-            if a.status == "held"
-        ]
+        # Holds last a day at most, but a phone booking's may be for any date ahead.
+        context["holds"] = appointments_between(now, now + timedelta(days=366), ids, status="held")
     if current_user.role in ("admin", "editor"):
         context["inquiries"] = list(
             db.session.scalars(
