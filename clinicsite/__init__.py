@@ -7,6 +7,10 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from clinicsite.config import Config, config_from_environment, is_in_memory_sqlite
 from clinicsite.extensions import csrf, db, limiter, login_manager, migrate
+from clinicsite.tzdb import use_pinned_tzdata
+
+# Before any zone is loaded: every worker on every host must agree on what an instant is.
+use_pinned_tzdata()
 
 
 def create_app(config: Config | None = None) -> Flask:

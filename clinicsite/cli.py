@@ -96,7 +96,6 @@ def send_reminders() -> None:
     Safe to run from cron every minute; `flask outbox send` delivers them."""
     from clinicsite.booking.reminders import queue_reminders
 
-    base_url = current_app.config.get("SITE_URL") or "http://localhost"
-    with current_app.test_request_context(base_url=base_url):
+    with current_app.test_request_context(base_url=current_app.config["SITE_URL"]):
         queued = queue_reminders()
     click.echo(f"queued {queued} reminder{'s' if queued != 1 else ''}")

@@ -10,12 +10,16 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
+from urllib.parse import urlsplit
 
 INSTANCE_PATH = Path(__file__).resolve().parent.parent / "instance"
 
 # Keys that must never protect a production session: the development default and the
 # placeholders people copy from examples.
 DEV_SECRET_KEY = "dev-insecure-secret-key"
+STRIPE_CHECKOUT_ORIGIN = "https://checkout.stripe.com"
+# Where `make run` serves the demo; development emails link here whatever Host a request claims.
+DEV_SITE_URL = "http://127.0.0.1:8000"
 KNOWN_WEAK_SECRETS = frozenset(
     {"", "dev", DEV_SECRET_KEY, "change-me", "changeme", "secret", "replace-me"}
 )
@@ -40,6 +44,17 @@ def _env_bool(env: Mapping[str, str], name: str, default: bool) -> bool:
     if raw in {"0", "false", "no", "off"}:
         return False
     raise RuntimeError(f"{name} must be true or false, got {raw!r}")
+
+
+def _is_origin(url: str) -> bool:
+    """scheme://host[:port] and nothing else: a CSP source must not carry a path or spaces."""
+    parts = urlsplit(url)
+    return (
+        parts.scheme in ("http", "https")
+        and bool(parts.netloc)
+        and not (parts.path or parts.query or parts.fragment)
+        and not any(c.isspace() or c in ";,'" for c in url)
+    )
 
 
 def _sqlite_default() -> str:
@@ -84,8 +99,9 @@ class Config:
         self.SQLALCHEMY_DATABASE_URI = normalise_database_url(env.get("DATABASE_URL", ""))
         # Connections per worker process (PostgreSQL); each gunicorn thread needs one.
         self.DATABASE_POOL_SIZE = _env_int(env, "DATABASE_POOL_SIZE", 5)
-        # Absolute base for canonical links, the sitemap and JSON-LD, such as
-        # https://www.example.com. Empty: taken from the request.
+        # Absolute base of every link the site makes (canonical links, sitemap, JSON-LD,
+        # emails, Stripe's return addresses), such as https://www.example.com. Never taken
+        # from the request: a forged Host header must not reach an email or Stripe.
         self.SITE_URL = env.get("SITE_URL", "").strip().rstrip("/")
         self.SESSION_COOKIE_SECURE = _env_bool(
             env, "SESSION_COOKIE_SECURE", self.default_secure_cookies
@@ -120,6 +136,11 @@ class Config:
         self.STRIPE_WEBHOOK_SECRET = env.get("STRIPE_WEBHOOK_SECRET", "")
         # Only for tests against a local stub of Stripe's API; empty means Stripe itself.
         self.STRIPE_API_BASE = env.get("STRIPE_API_BASE", "")
+        # The origin of Stripe's hosted checkout, the one other origin forms may lead to
+        # (the Content-Security-Policy's form-action). Tests point it at a local stand-in.
+        self.STRIPE_CHECKOUT_ORIGIN = (
+            env.get("STRIPE_CHECKOUT_ORIGIN", "").strip().rstrip("/") or STRIPE_CHECKOUT_ORIGIN
+        )
 
     def validate(self) -> None:
         """Raise RuntimeError when these settings cannot run safely."""
@@ -129,6 +150,16 @@ class Config:
             )
         if self.MAIL_BACKEND not in ("smtp", "files"):
             raise RuntimeError(f"MAIL_BACKEND must be smtp or files, not {self.MAIL_BACKEND!r}")
+        if not self.SITE_URL.startswith(("https://", "http://")):
+            raise RuntimeError(
+                "SITE_URL must be set to the site's address, such as https://www.example.com "
+                "(every link in emails and Stripe's return addresses is built on it)"
+            )
+        if not _is_origin(self.STRIPE_CHECKOUT_ORIGIN):
+            raise RuntimeError(
+                "STRIPE_CHECKOUT_ORIGIN must be an origin such as https://checkout.stripe.com, "
+                f"got {self.STRIPE_CHECKOUT_ORIGIN!r}"
+            )
 
 
 class DevelopmentConfig(Config):
@@ -141,6 +172,10 @@ class DevelopmentConfig(Config):
         self.SECRET_KEY = self.SECRET_KEY or DEV_SECRET_KEY
         self.SQLALCHEMY_DATABASE_URI = self.SQLALCHEMY_DATABASE_URI or _sqlite_default()
         env = os.environ if environ is None else environ
+        port = env.get("PORT", "").strip()
+        self.SITE_URL = self.SITE_URL or (
+            f"http://127.0.0.1:{port}" if port.isdigit() else DEV_SITE_URL
+        )
         # The demo runs without Stripe or a mail server unless told otherwise.
         self.PAYMENT_GATEWAY = (env.get("PAYMENT_GATEWAY", "") or "fake").strip().lower()
         self.MAIL_BACKEND = env.get("MAIL_BACKEND", "") or "files"
@@ -155,6 +190,8 @@ class TestingConfig(Config):
         super().__init__({} if environ is None else environ)
         self.SECRET_KEY = "testing-secret-key-not-for-production-use"
         self.SQLALCHEMY_DATABASE_URI = self.SQLALCHEMY_DATABASE_URI or "sqlite://"
+        # The host Flask's test client uses, so links in emails open in its requests.
+        self.SITE_URL = self.SITE_URL or "http://localhost"
         env = {} if environ is None else environ
         self.PAYMENT_GATEWAY = (env.get("PAYMENT_GATEWAY", "") or "fake").strip().lower()
         self.MAIL_BACKEND = env.get("MAIL_BACKEND", "") or "files"
@@ -175,8 +212,11 @@ class ProductionConfig(Config):
             problems.append("DATABASE_URL must not be an in-memory database")
         if self.PAYMENT_GATEWAY != "stripe":
             problems.append("PAYMENT_GATEWAY must be stripe (the fake gateway is for demos)")
-        if not self.SITE_URL.startswith(("https://", "http://")):
-            problems.append("SITE_URL must be set (emails sent from cron jobs need full links)")
+        if self.RATELIMIT_STORAGE_URI.startswith("memory://"):
+            problems.append(
+                "RATELIMIT_STORAGE_URI must name a shared store such as redis://host:6379/0 "
+                "(in memory, each worker keeps its own count and the limits multiply)"
+            )
         if not self.STRIPE_SECRET_KEY or not self.STRIPE_WEBHOOK_SECRET:
             problems.append("STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET must be set")
         if problems:

@@ -5,21 +5,27 @@ from __future__ import annotations
 from flask import Flask, Response, abort, request
 
 # No inline scripts or styles, nothing from other origins. JSON-LD blocks are data, not
-# scripts, so the policy does not affect them.
-CONTENT_SECURITY_POLICY = "; ".join(
-    [
-        "default-src 'self'",
-        "script-src 'self'",
-        "style-src 'self'",
-        "img-src 'self' data:",
-        "font-src 'self'",
-        "connect-src 'self'",
-        "object-src 'none'",
-        "base-uri 'self'",
-        "form-action 'self'",
-        "frame-ancestors 'none'",
-    ]
-)
+# scripts, so the policy does not affect them. The one exception is where a form may lead:
+# Chromium applies form-action to the redirects that follow a form's POST, and booking
+# answers its POST with a 303 to the payment provider's hosted checkout.
+
+
+def content_security_policy(checkout_origins: list[str]) -> str:
+    """The policy, with `checkout_origins` (exact origins) allowed as form destinations."""
+    return "; ".join(
+        [
+            "default-src 'self'",
+            "script-src 'self'",
+            "style-src 'self'",
+            "img-src 'self' data:",
+            "font-src 'self'",
+            "connect-src 'self'",
+            "object-src 'none'",
+            "base-uri 'self'",
+            " ".join(["form-action 'self'", *checkout_origins]),
+            "frame-ancestors 'none'",
+        ]
+    )
 
 
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
@@ -27,6 +33,8 @@ FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 def register(app: Flask) -> None:
     hsts_seconds = app.config["HSTS_SECONDS"]
+    stripe = app.config["PAYMENT_GATEWAY"] == "stripe"
+    policy = content_security_policy([app.config["STRIPE_CHECKOUT_ORIGIN"]] if stripe else [])
 
     def check_request_input():
         """Per-view upload limits, then no NUL bytes anywhere a query could receive them:
@@ -49,7 +57,7 @@ def register(app: Flask) -> None:
     @app.after_request
     def set_security_headers(response: Response) -> Response:
         headers = response.headers
-        headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        headers.setdefault("Content-Security-Policy", policy)
         headers.setdefault("X-Content-Type-Options", "nosniff")
         headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
         headers.setdefault("X-Frame-Options", "DENY")

@@ -19,11 +19,9 @@ from clinicsite.timefmt import clock, clock_with_zone, day_label, long_datetime
 
 
 def absolute_url(endpoint: str, **values: Any) -> str:
-    """An absolute URL, on SITE_URL when configured (canonical links, sitemap)."""
-    base = current_app.config.get("SITE_URL")
-    if base:
-        return base + url_for(endpoint, **values)
-    return url_for(endpoint, _external=True, **values)
+    """An absolute URL on SITE_URL (canonical links, sitemap, emails, Stripe's return
+    addresses). Never built from the request's Host header, which a client chooses."""
+    return current_app.config["SITE_URL"] + url_for(endpoint, **values)
 
 
 def canonical_url() -> str | None:

@@ -18,6 +18,7 @@ STRIPE = {
     "STRIPE_SECRET_KEY": "sk_live_x",
     "STRIPE_WEBHOOK_SECRET": "whsec_x",
     "SITE_URL": "https://clinic.example.com",
+    "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/0",
 }
 
 
@@ -88,3 +89,25 @@ def test_development_defaults_to_an_sqlite_file_in_instance():
 def test_malformed_numbers_and_flags_are_reported_by_name(name, value):
     with pytest.raises(RuntimeError, match=name):
         DevelopmentConfig({name: value})
+
+
+def test_production_refuses_a_rate_limit_store_each_worker_keeps_alone():
+    settings = {"SECRET_KEY": STRONG, "DATABASE_URL": GOOD_DB, **STRIPE}
+    for store in ("memory://", ""):
+        with pytest.raises(RuntimeError, match="RATELIMIT_STORAGE_URI must name a shared store"):
+            create_app(ProductionConfig({**settings, "RATELIMIT_STORAGE_URI": store}))
+
+
+@pytest.mark.parametrize(
+    "origin",
+    ["checkout.stripe.com", "https://checkout.stripe.com/pay", "https://a.test 'unsafe-inline'"],
+)
+def test_a_checkout_origin_that_is_not_an_origin_is_refused(origin):
+    with pytest.raises(RuntimeError, match="STRIPE_CHECKOUT_ORIGIN"):
+        DevelopmentConfig({"STRIPE_CHECKOUT_ORIGIN": origin}).validate()
+
+
+def test_development_links_do_not_depend_on_the_request():
+    assert DevelopmentConfig({}).SITE_URL == "http://127.0.0.1:8000"
+    assert DevelopmentConfig({"PORT": "5001"}).SITE_URL == "http://127.0.0.1:5001"
+    assert DevelopmentConfig({"SITE_URL": "http://demo.test/"}).SITE_URL == "http://demo.test"

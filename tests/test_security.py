@@ -46,6 +46,7 @@ def test_production_session_cookie_is_secure(migrated):
         "STRIPE_SECRET_KEY": "sk_test_x",
         "STRIPE_WEBHOOK_SECRET": "whsec_x",
         "SITE_URL": "https://clinic.example.com",
+        "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/0",
     }
     app = create_app(ProductionConfig(settings))
     try:
@@ -56,18 +57,44 @@ def test_production_session_cookie_is_secure(migrated):
         wipe(app)
 
 
+def test_links_come_from_site_url_whatever_host_a_request_claims(migrated):
+    forged = {"Host": "evil.example", "X-Forwarded-Host": "evil.example"}
+    for proxied in (0, 1):
+        app = make_app(
+            migrated,
+            SITE_URL="https://clinic.example.com",
+            PROXY_FIX_X_PROTO=proxied,
+            PROXY_FIX_X_HOST=proxied,
+        )
+        try:
+            client = app.test_client()
+            robots = client.get("/robots.txt", headers=forged).get_data(as_text=True)
+            assert "Sitemap: https://clinic.example.com/sitemap.xml" in robots
+            home = client.get("/contact", headers=forged).get_data(as_text=True)
+            assert 'rel="canonical" href="https://clinic.example.com/contact"' in home
+            assert "evil.example" not in robots + home
+        finally:
+            wipe(app)
+
+
 def test_proxy_headers_are_ignored_unless_configured(migrated):
-    headers = {"X-Forwarded-Proto": "https", "X-Forwarded-Host": "clinic.example.com"}
-    plain = make_app(migrated)
-    proxied = make_app(migrated, PROXY_FIX_X_PROTO=1, PROXY_FIX_X_HOST=1)
-    try:
-        html = plain.test_client().get("/robots.txt", headers=headers).get_data(as_text=True)
-        assert "Sitemap: http://localhost/sitemap.xml" in html
-        html = proxied.test_client().get("/robots.txt", headers=headers).get_data(as_text=True)
-        assert "Sitemap: https://clinic.example.com/sitemap.xml" in html
-    finally:
-        wipe(plain)
-        wipe(proxied)
+    headers = {"X-Forwarded-Proto": "https"}
+    for proxied, scheme in ((0, "http"), (1, "https")):
+        app = make_app(migrated, PROXY_FIX_X_PROTO=proxied)
+        try:
+            seen = {}
+
+            @app.get("/_scheme")
+            def scheme_probe():
+                from flask import request
+
+                seen["scheme"] = request.scheme
+                return ""
+
+            app.test_client().get("/_scheme", headers=headers)
+            assert seen["scheme"] == scheme
+        finally:
+            wipe(app)
 
 
 def test_nul_bytes_are_refused_before_any_query(demo, client):
@@ -93,3 +120,30 @@ def test_nul_bytes_are_refused_before_any_query(demo, client):
 
     with demo.app_context():
         assert db.session.scalar(db.select(db.func.count()).select_from(Inquiry)) == 0
+
+
+def _form_action(app) -> str:
+    csp = app.test_client().get("/robots.txt").headers["Content-Security-Policy"]
+    return next(d for d in csp.split("; ") if d.startswith("form-action"))
+
+
+def test_forms_may_lead_to_the_stripe_checkout_and_nowhere_else(migrated):
+    # Chromium applies form-action to the 303 that follows the details form; without the
+    # checkout origin the browser blocks the hand-off to Stripe and the client is stuck.
+    stripe_app = make_app(migrated, PAYMENT_GATEWAY="stripe", STRIPE_SECRET_KEY="sk_test_x")
+    local = make_app(
+        migrated,
+        PAYMENT_GATEWAY="stripe",
+        STRIPE_SECRET_KEY="sk_test_x",
+        STRIPE_CHECKOUT_ORIGIN="http://127.0.0.1:9999",
+    )
+    fake = make_app(migrated)
+    try:
+        assert _form_action(stripe_app) == "form-action 'self' https://checkout.stripe.com"
+        assert _form_action(local) == "form-action 'self' http://127.0.0.1:9999"
+        assert _form_action(fake) == "form-action 'self'"
+        csp = stripe_app.test_client().get("/").headers["Content-Security-Policy"]
+        assert csp.count("checkout.stripe.com") == 1  # nothing else is loosened
+    finally:
+        for app in (stripe_app, local, fake):
+            wipe(app)

@@ -15,6 +15,7 @@ from clinicsite.clinic import get_clinic
 from clinicsite.extensions import db, limiter
 from clinicsite.models import Appointment
 from clinicsite.payments import get_gateway
+from clinicsite.templating import absolute_url
 
 
 @bp.get("/book/")
@@ -159,9 +160,9 @@ def to_checkout(appointment: Appointment):
             get_gateway(),
             clinic=get_clinic(),
             now=clock.now(),
-            success_url=url_for("booking.manage", token=appointment.token, paid=1, _external=True),
-            cancel_url=url_for(
-                "booking.manage", token=appointment.token, checkout="cancelled", _external=True
+            success_url=absolute_url("booking.manage", token=appointment.token, paid=1),
+            cancel_url=absolute_url(
+                "booking.manage", token=appointment.token, checkout="cancelled"
             ),
         )
     except domain.SlotTaken:

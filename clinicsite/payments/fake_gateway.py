@@ -29,7 +29,7 @@ class FakeGateway:
         session_id = _stable_id("fake_cs", request.idempotency_key)
         return CheckoutSession(
             id=session_id,
-            url=url_for("booking.fake_checkout", session_id=session_id, _external=True),
+            url=url_for("booking.fake_checkout", session_id=session_id),
         )
 
     def expire_checkout(self, session_id: str) -> None:

@@ -20,6 +20,7 @@ from clinicsite.public.forms import strip
 from clinicsite.staff import bp
 from clinicsite.staff.auth import current_actor, roles_required
 from clinicsite.staff.localtime import LocalTimeError, parse_local
+from clinicsite.templating import absolute_url
 
 # Stripe lets a Checkout Session live at most 24 hours.
 LINK_HOLD_MINUTES = 24 * 60 - 5
@@ -145,8 +146,8 @@ def _send_link(appointment) -> None:
         url = domain.checkout_url(
             appointment,
             get_gateway(),
-            success_url=url_for("booking.manage", token=appointment.token, paid=1, _external=True),
-            cancel_url=url_for("booking.manage", token=appointment.token, _external=True),
+            success_url=absolute_url("booking.manage", token=appointment.token, paid=1),
+            cancel_url=absolute_url("booking.manage", token=appointment.token),
         )
     except domain.PaymentError:
         db.session.rollback()

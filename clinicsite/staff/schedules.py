@@ -375,8 +375,7 @@ def _change_feed():
 
 def staff_link(appointment_id: int) -> str:
     """The staff page of an appointment, as a full URL for the calendar event."""
-    base = current_app.config.get("SITE_URL") or request.url_root.rstrip("/")
-    return base + appointment_path(appointment_id)
+    return current_app.config["SITE_URL"] + appointment_path(appointment_id)
 
 
 @feeds_bp.get("/calendar/<token>.ics")

@@ -48,8 +48,10 @@ def live_server(demo) -> Iterator[str]:
     server = make_server("127.0.0.1", 0, demo, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
+    url = f"http://127.0.0.1:{server.server_port}"
+    demo.config["SITE_URL"] = url  # links in emails and return addresses lead back here
     try:
-        yield f"http://127.0.0.1:{server.server_port}"
+        yield url
     finally:
         server.shutdown()
         thread.join(timeout=5)
