@@ -121,12 +121,12 @@ def appointment_of(site: Site, email: str) -> Appointment:
         return rows[0]
 
 
-def staff_login(page, site: Site, who: tuple[str, str]) -> None:
+def staff_login(page, site: Site, who: tuple[str, str], heading: str = "Today") -> None:
     page.goto(site.url + "/staff/login")
     page.get_by_label("Email").fill(who[0])
     page.get_by_label("Password").fill(who[1])
     page.get_by_role("button", name="Log in").click()
-    expect(page.locator("h1")).to_contain_text("Today")
+    expect(page.locator("h1")).to_contain_text(heading)
 
 
 def links_in(message, prefix: str) -> list[str]:
