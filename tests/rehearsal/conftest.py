@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import ctypes
 import os
 import secrets
 import signal
@@ -45,6 +46,7 @@ DEFAULT_REDIS = "redis://127.0.0.1:6379/5"
 ADMIN = ("admin@example.org", "Rita Admin")
 EDITOR = ("editor@example.org", "Eddie Editor")
 WIDTHS = (360, 1280)
+PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 
 
 def _database_url() -> str:
@@ -96,6 +98,14 @@ def _stop(process: subprocess.Popen) -> None:
         _running.remove(process)
 
 
+def _own_group_ended_with_us() -> None:
+    """In the child before exec: its own process group (gunicorn's master and workers are
+    ended as one), and SIGTERM when pytest dies, even by SIGKILL (Linux's PDEATHSIG)."""
+    os.setsid()
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
 @atexit.register
 def _stop_all() -> None:  # pytest killed mid-run: still no orphan gunicorn
     for process in list(_running):
@@ -143,15 +153,23 @@ class Site:
         return [r.message for r in received if address in r.rcpt_tos]
 
     def mail(self, address: str, subject_starts: str) -> EmailMessage:
-        """Deliver the outbox, then the one email to `address` whose subject starts so."""
-        self.send_mail()
-        # Python folds a long Subject right after "Subject:", and its parser keeps the
-        # folding space (mail programs drop it): compare without it.
-        mails = self.mails_to(address)
-        subjects = [str(m["Subject"]).strip() for m in mails]
-        found = [m for m, s in zip(mails, subjects, strict=True) if s.startswith(subject_starts)]
-        assert len(found) == 1, f"emails to {address}: {subjects}"
-        return found[0]
+        """The one email to `address` whose subject starts so, delivering the outbox first
+        unless an earlier delivery brought it already."""
+
+        def found() -> tuple[list[EmailMessage], list[str]]:
+            # Python folds a long Subject right after "Subject:", and its parser keeps the
+            # folding space (mail programs drop it): compare without it.
+            mails = self.mails_to(address)
+            subjects = [str(m["Subject"]).strip() for m in mails]
+            return [
+                m for m, s in zip(mails, subjects, strict=True) if s.startswith(subject_starts)
+            ], subjects
+
+        if not found()[0]:
+            self.send_mail()
+        matching, subjects = found()
+        assert len(matching) == 1, f"emails to {address}: {subjects}"
+        return matching[0]
 
     def session(self) -> Session:
         return Session(self.engine, expire_on_commit=False)
@@ -242,7 +260,7 @@ def site(rehearsal_database, redis_url, tmp_path_factory) -> Iterator[Site]:
                 env=env,
                 stdout=out,
                 stderr=subprocess.STDOUT,
-                start_new_session=True,  # its own process group, ended as one
+                preexec_fn=_own_group_ended_with_us,
             )
         _running.append(process)
         engine = sa.create_engine(rehearsal_database, pool_size=2)
@@ -338,11 +356,26 @@ def page(new_page):
     return new_page()
 
 
+# Elements that stick out of the viewport on the right (what makes a phone scroll sideways).
+OVERFLOW_JS = """() => [...document.querySelectorAll('body *')]
+  .filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 0.5)
+  .map(e => e.tagName.toLowerCase() + (e.className ? '.' + String(e.className).trim()
+    .replace(/ +/g, '.') : '') + ' ' + Math.round(e.getBoundingClientRect().right) + 'px')"""
+
+
 def shoot(page, name: str) -> None:
-    """Full-page screenshots of what the client sees, at phone and desktop widths."""
+    """Full-page screenshots of what the client sees, at phone and desktop widths; no page
+    may be wider than the phone's screen."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     size = page.viewport_size
-    for width in WIDTHS:
-        page.set_viewport_size({"width": width, "height": 900})
-        page.screenshot(path=str(SCREENSHOTS / f"rehearsal-{name}-{width}.png"), full_page=True)
-    page.set_viewport_size(size)
+    try:
+        for width in WIDTHS:
+            page.set_viewport_size({"width": width, "height": 900})
+            path = SCREENSHOTS / f"rehearsal-{name}-{width}.png"
+            page.screenshot(path=str(path), full_page=True)
+            wider = page.evaluate("document.documentElement.scrollWidth")
+            assert wider <= width, f"{name} at {width} px is {wider} px wide: " + ", ".join(
+                page.evaluate(OVERFLOW_JS)[:8]
+            )
+    finally:
+        page.set_viewport_size(size)

@@ -132,4 +132,4 @@ def staff_login(page, site: Site, who: tuple[str, str], heading: str = "Today") 
 def links_in(message, prefix: str) -> list[str]:
     """The addresses starting with `prefix` in an email's plain text."""
     text = message.get_body(preferencelist=("plain",)).get_content()
-    return re.findall(re.escape(prefix) + r"[^\s<>\"]+", text)
+    return re.findall(re.escape(prefix) + r"[^\s<>\"]*", text)

@@ -91,6 +91,7 @@ def test_payment_after_the_hold_lapsed_and_the_time_was_retaken_is_refunded(site
     pay_on_checkout(late, site)  # too late: the site refunds it when the webhook comes
     expect(late.locator("h1")).to_have_text("Your payment has been refunded", timeout=25_000)
     expect(late.locator(".lead")).to_contain_text("another client had booked it")
+    expect(late.locator(".summary")).to_contain_text("$35 (refunded)")
     shoot(late, "late-2-refunded")
 
     site.stripe.wait_idle()
