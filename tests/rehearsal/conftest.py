@@ -37,7 +37,7 @@ from sqlalchemy.orm import Session
 
 from clinicsite.config import normalise_database_url
 from tests.browser.conftest import CHROMIUM, CHROMIUM_FLAGS, SCREENSHOTS
-from tests.rehearsal.standin import StripeStandIn
+from tests.rehearsal.standin import StripeStandIn, WebhookPlan
 from tests.smtp_sink import SMTPSink
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -311,6 +311,13 @@ def wait_until_up(url: str, process: subprocess.Popen, log: Path, workers: int) 
             pass
         time.sleep(0.2)
     raise AssertionError(f"gunicorn did not answer /healthz in time:\n{log.read_text()}")
+
+
+@pytest.fixture(autouse=True)
+def plain_webhooks(request):
+    """Each test starts with Stripe's plainest behaviour and sets the one it wants."""
+    if "site" in request.fixturenames:
+        request.getfixturevalue("site").stripe.plan = WebhookPlan()
 
 
 # -- the browser ----------------------------------------------------------------------------

@@ -218,6 +218,8 @@ def test_rescheduled_booking_keeps_its_deposit(site, page):
 
 
 def test_phone_booking_paid_from_the_emailed_link(site, new_page):
+    # A payment that settles later, its events in the opposite order from Stripe's.
+    site.stripe.plan = WebhookPlan(delay=0.5, async_payment=True, reverse=True)
     desk, client = new_page(), new_page(360)
     staff_login(desk, site, site.admin)
     desk.goto(site.url + "/staff/book")
@@ -248,6 +250,13 @@ def test_phone_booking_paid_from_the_emailed_link(site, new_page):
 
     appointment = appointment_of(site, "pat.phone@example.com")
     assert (appointment.status, appointment.source) == ("confirmed", "phone")
+    site.stripe.wait_idle()
+    session_id = appointment.payments[0].checkout_session_id
+    assert [(d.type, d.answer.get("outcome")) for d in site.stripe.deliveries_for(session_id)] == [
+        ("checkout.session.async_payment_succeeded", "confirmed"),
+        ("payment_intent.succeeded", None),
+        ("checkout.session.completed", "awaiting asynchronous payment"),
+    ]
     assert appointment.starts_at.astimezone(CLINIC_TZ).strftime("%H:%M") == "13:45"
     assert [p.status for p in appointment.payments] == ["paid"]
     site.mail("pat.phone@example.com", "Booked: Neuromuscular Therapy")
