@@ -174,13 +174,6 @@ class Site:
     def session(self) -> Session:
         return Session(self.engine, expire_on_commit=False)
 
-    def worker_pids(self) -> set[str]:
-        return {
-            line.rsplit("pid: ", 1)[1].strip()
-            for line in self.log.read_text().splitlines()
-            if "Booting worker with pid: " in line
-        }
-
 
 @pytest.fixture(scope="session")
 def rehearsal_database() -> str:
@@ -249,7 +242,8 @@ def site(rehearsal_database, redis_url, tmp_path_factory) -> Iterator[Site]:
             "SMTP_PORT": str(sink.port),
             "MAIL_FROM": "Saltgrass Rehearsal <bookings@example.org>",
             "UPLOAD_DIR": str(work / "uploads"),
-            # Plain HTTP on 127.0.0.1: Chromium keeps Secure cookies there (a secure context).
+            # SESSION_COOKIE_SECURE stays true, as in production: Chromium keeps Secure
+            # cookies from http://127.0.0.1, which it counts as a secure context.
         }
         release(env, admin, editor)
         log = work / "gunicorn.log"
