@@ -220,6 +220,9 @@ class StripeStub:
             and a Stripe `api_error` body, before doing anything. The SDK retries 5xx answers
             up to its max_network_retries, so set that to 0 where a failure must come through.
         fail_status: the status of those failures.
+        checkout_url: the hosted checkout page's address, "{id}" standing for the session id
+            (default CHECKOUT_URL, an origin nothing answers on; the rehearsal's stand-in
+            serves a real page on another local port).
         clock: the stub's idea of now, a `time.time`-like callable (default time.time). It
             dates objects and bounds expires_at; tests that stop the app's clock
             (clinicsite.clock.now) should stop this one at the same moment, e.g.
@@ -235,6 +238,7 @@ class StripeStub:
         self.refunds: dict[str, dict[str, Any]] = {}
         self.fail_next = 0
         self.fail_status = 500
+        self.checkout_url = CHECKOUT_URL
         self.clock: Callable[[], float] = time.time
         self._session_extra: dict[str, dict[str, Any]] = {}  # line items, PI metadata
         self._refunded: dict[str, int] = {}  # amount refunded by payment intent
@@ -503,7 +507,7 @@ class StripeStub:
             "payment_status": "unpaid",
             "status": "open",
             "success_url": success_url,
-            "url": CHECKOUT_URL.format(id=session_id),
+            "url": self.checkout_url.format(id=session_id),
         }
         self.sessions[session_id] = session
         self._session_extra[session_id] = {

@@ -58,8 +58,13 @@ def manage(token: str):
         terms=domain.cancellation_terms(appointment, clinic, now),
         returned_from_checkout=returned_from_checkout,
         checkout_cancelled=request.args.get("checkout") == "cancelled",
-        # Waiting for Stripe's webhook: the page refreshes itself until it has news.
-        refresh=state == "awaiting-payment" and returned_from_checkout,
+        # Waiting for Stripe's webhook: the page refreshes itself until it has news. A
+        # payment made as the hold lapsed is still decided by it (confirmed or refunded).
+        refresh=returned_from_checkout
+        and (
+            state == "awaiting-payment"
+            or (state == "hold-lapsed" and any(p.status == "pending" for p in appointment.payments))
+        ),
     )
 
 
