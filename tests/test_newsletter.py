@@ -18,6 +18,7 @@ from clinicsite.models import AuditEvent, LeadMagnet, OutboxEmail, Subscriber
 from clinicsite.newsletter import service
 from tests.conftest import csrf_token
 from tests.factories import make_clinic
+from tests.mail_helpers import deliver, plain
 
 PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -469,6 +470,30 @@ def test_one_click_with_an_unknown_token_is_a_404(site):
     )
     assert response.status_code == 404
     assert subscriber(site).status == "confirmed"
+
+
+def test_newsletter_mail_carries_one_click_unsubscribe_headers(site, client, tmp_path):
+    """Gmail and Yahoo show their own Unsubscribe for bulk mail with these headers, and
+    press it by POSTing List-Unsubscribe=One-Click to the URL: no cookies, no token."""
+    sign_up(client)
+    confirmation = deliver(site, tmp_path / "first")[0]
+    # Not on the list yet: the confirmation request is no newsletter mail.
+    assert confirmation["List-Unsubscribe"] is None
+    assert confirmation["List-Unsubscribe-Post"] is None
+
+    press_button(client, link(CONFIRM_LINK, plain(confirmation)))
+    [welcome] = deliver(site, tmp_path / "second")
+    token = subscriber(site).token
+    assert welcome["List-Unsubscribe"] == f"<http://localhost/newsletter/unsubscribe/{token}>"
+    assert welcome["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+
+    url = welcome["List-Unsubscribe"].strip("<>").removeprefix("http://localhost")
+    mail_program = site.test_client()
+    response = mail_program.post(
+        url, data="List-Unsubscribe=One-Click", content_type="application/x-www-form-urlencoded"
+    )
+    assert response.status_code == 200
+    assert subscriber(site).status == "unsubscribed"
 
 
 def test_a_pending_address_can_unsubscribe_and_sign_up_again(site, client, monkeypatch):

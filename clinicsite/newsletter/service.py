@@ -21,7 +21,7 @@ from flask import render_template
 from clinicsite.audit import Actor, record_change
 from clinicsite.clinic import get_clinic
 from clinicsite.extensions import db
-from clinicsite.mail.outbox import enqueue
+from clinicsite.mail.outbox import ONE_CLICK, enqueue
 from clinicsite.models import LeadMagnet, OutboxEmail, Subscriber
 from clinicsite.templating import absolute_url
 from clinicsite.uploads import Stored
@@ -135,6 +135,7 @@ def confirm(token: str, now: datetime) -> tuple[Subscriber, bool] | None:
             subject=f"Welcome to the {get_clinic().name} newsletter",
             text=_render("newsletter_welcome", subscriber, guide=guide),
             key=f"newsletter-welcome:{subscriber.id}:{int(now.timestamp())}",
+            headers=newsletter_headers(subscriber),
         )
     return subscriber, changed
 
@@ -180,6 +181,15 @@ def newsletter_email_footer(subscriber: Subscriber) -> str:
         clinic=get_clinic(),
         unsubscribe_url=absolute_url("newsletter.unsubscribe", token=subscriber.token),
     )
+
+
+def newsletter_headers(subscriber: Subscriber) -> dict[str, str]:
+    """The headers of every email sent to a subscriber because they are on the list (the
+    welcome, any issue sent later): mail programs show their own Unsubscribe button and
+    send the RFC 8058 one-click POST to the same URL as the footer's link. Not on the
+    confirmation request: the address is not on the list until it is confirmed."""
+    url = absolute_url("newsletter.unsubscribe", token=subscriber.token)
+    return {"List-Unsubscribe": f"<{url}>", "List-Unsubscribe-Post": ONE_CLICK}
 
 
 def _render(template: str, subscriber: Subscriber, **extra: Any) -> str:
