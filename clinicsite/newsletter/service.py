@@ -116,6 +116,7 @@ def send_confirmation(subscriber: Subscriber, now: datetime) -> bool:
         to=subscriber.email,
         subject=f"Please confirm your subscription to {get_clinic().name}",
         text=_render("newsletter_confirm", subscriber),
+        html=_render("newsletter_confirm", subscriber, kind="html"),
         key=f"{prefix}{window}",
     )
     return queued is not None
@@ -134,6 +135,7 @@ def confirm(token: str, now: datetime) -> tuple[Subscriber, bool] | None:
             to=subscriber.email,
             subject=f"Welcome to the {get_clinic().name} newsletter",
             text=_render("newsletter_welcome", subscriber, guide=guide),
+            html=_render("newsletter_welcome", subscriber, kind="html", guide=guide),
             key=f"newsletter-welcome:{subscriber.id}:{int(now.timestamp())}",
             headers=newsletter_headers(subscriber),
         )
@@ -192,14 +194,16 @@ def newsletter_headers(subscriber: Subscriber) -> dict[str, str]:
     return {"List-Unsubscribe": f"<{url}>", "List-Unsubscribe-Post": ONE_CLICK}
 
 
-def _render(template: str, subscriber: Subscriber, **extra: Any) -> str:
+def _render(template: str, subscriber: Subscriber, kind: str = "txt", **extra: Any) -> str:
+    """The plain-text ("txt") or HTML ("html") version of a newsletter email."""
     return render_template(
-        f"email/{template}.txt",
+        f"email/{template}.{kind}",
         clinic=get_clinic(),
         subscriber=subscriber,
         confirm_url=absolute_url("newsletter.confirm", token=subscriber.token),
         guide_url=absolute_url("newsletter.guide", token=subscriber.token),
-        footer=newsletter_email_footer(subscriber),
+        unsubscribe_url=absolute_url("newsletter.unsubscribe", token=subscriber.token),
+        footer=newsletter_email_footer(subscriber) if kind == "txt" else "",
         **extra,
     )
 

@@ -257,6 +257,7 @@ def notify_staff_of(inquiry: Inquiry) -> None:
             to=address,
             subject=f"New inquiry from {inquiry.name}",
             text=render_template("email/inquiry.txt", inquiry=inquiry),
+            html=render_template("email/inquiry.html", inquiry=inquiry),
             key=f"inquiry:{inquiry.id}:{address}",
             headers={"Reply-To": answer_to} if answer_to else None,
         )
