@@ -24,6 +24,17 @@ def deliver(app: Flask, folder: Path) -> list[EmailMessage]:
     return [email.message_from_bytes(p.read_bytes(), policy=email.policy.default) for p in paths]
 
 
+def database_rows(app: Flask) -> dict[str, list[str]]:
+    """Every row of every table, to show that a request changed nothing at all."""
+    from clinicsite.extensions import db
+
+    with app.app_context():
+        return {
+            table.name: sorted(map(repr, db.session.execute(table.select()).all()))
+            for table in db.metadata.sorted_tables
+        }
+
+
 def plain(message: EmailMessage) -> str:
     return message.get_body(("plain",)).get_content()
 

@@ -17,6 +17,7 @@ from tests.mail_helpers import (
     KINDS,
     PAY_URL,
     by_kind,
+    database_rows,
     deliver,
     html,
     plain,
@@ -130,3 +131,27 @@ def test_booking_html_links_to_the_manage_page(delivered):
     for kind in ("confirmation", "rescheduled", "reminder", "payment_link"):
         assert any("/booking/" in href for href in Page(html(messages[kind])).links), kind
     assert PAY_URL in Page(html(messages["payment_link"])).links
+
+
+def test_opening_every_link_in_every_email_changes_nothing(app, tmp_path):
+    """Mail security gateways open every link of every email they pass on; none of those
+    GETs may confirm, unsubscribe, cancel or pay for anything."""
+    load_demo_fast(app)
+    queue_every_kind(app)
+    messages = deliver(app, tmp_path)
+    links = set()
+    for message in messages:
+        links |= set(URL.findall(plain(message))) | set(Page(html(message)).links)
+    on_site = sorted(u.removeprefix("http://localhost") for u in links if "localhost" in u)
+    for part in ("/booking/", "/newsletter/confirm/", "/newsletter/unsubscribe/", "/staff/"):
+        assert any(part in path for path in on_site), part
+    # The manage page's own links: cancelling and moving ask again before they act.
+    manage = [p for p in on_site if p.startswith("/booking/")]
+    on_site += [p + end for p in manage for end in ("/cancel", "/reschedule", ".ics")]
+    before = database_rows(app)
+    for path in on_site:
+        scanner = app.test_client()
+        response = scanner.get(path)
+        assert response.status_code in (200, 302, 303, 404), path
+        response.close()
+    assert database_rows(app) == before

@@ -18,7 +18,7 @@ from clinicsite.models import AuditEvent, LeadMagnet, OutboxEmail, Subscriber
 from clinicsite.newsletter import service
 from tests.conftest import csrf_token
 from tests.factories import make_clinic
-from tests.mail_helpers import deliver, plain
+from tests.mail_helpers import database_rows, deliver, plain
 
 PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -107,15 +107,6 @@ def press_button(client, url: str):
     assert form, f"no button on {url}"
     token = re.search(r'name="csrf_token" value="([^"]+)"', form.group(1)).group(1)
     return client.post(url, data={"csrf_token": token})
-
-
-def database_rows(app) -> dict[str, list]:
-    """Every row of every table, to show that a request changed nothing at all."""
-    with app.app_context():
-        return {
-            table.name: sorted(map(repr, db.session.execute(table.select()).all()))
-            for table in db.metadata.sorted_tables
-        }
 
 
 # ---- Sign-up ----------------------------------------------------------------------------
