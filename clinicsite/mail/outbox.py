@@ -71,7 +71,8 @@ POLICY = email.policy.SMTP.clone(cte_type="7bit", refold_source="none")
 EXTRA_HEADERS = ("Reply-To", "List-Unsubscribe", "List-Unsubscribe-Post")
 ONE_CLICK = "List-Unsubscribe=One-Click"  # RFC 8058
 # RFC 2369: one or more <URL>, comma-separated; printable ASCII only, no spaces or < >.
-LIST_URLS = re.compile(r"<(?:https?|mailto):[!-;=?-~]+>(?:\s*,\s*<(?:https?|mailto):[!-;=?-~]+>)*")
+_LIST_URL = r"<(?:https?|mailto):[!-;=?-~]+>"
+LIST_URLS = re.compile(rf"{_LIST_URL}(?:\s*,\s*{_LIST_URL})*")
 MAX_DISPLAY_NAME_LENGTH = 100
 
 
