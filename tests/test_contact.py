@@ -7,6 +7,7 @@ import pytest
 from clinicsite.extensions import db
 from clinicsite.models import Inquiry
 from tests.conftest import csrf_token
+from tests.mail_helpers import deliver
 
 VALID = {
     "name": "Maya Ortiz",
@@ -118,3 +119,20 @@ def test_garbage_posts_never_cause_a_500(demo, client):
     invalid_utf8 = f"csrf_token={token}&name=%FF%FE&email=a%C0%80@example.com&message=%ED%A0%80"
     assert client.post("/contact", data=invalid_utf8, content_type=form).status_code == 422
     assert inquiries(demo) == []
+
+
+def test_replying_to_the_inquiry_notice_answers_the_client(demo, client, tmp_path):
+    post(client, name="Zoë O'Brien, Jr.")
+    [notice] = deliver(demo, tmp_path)
+    assert notice["To"] == "owner@example.com"
+    [address] = notice["Reply-To"].addresses
+    assert address.addr_spec == "maya@example.org"
+    assert address.display_name == "Zoë O'Brien, Jr."
+
+
+def test_a_name_with_a_newline_cannot_add_headers_to_the_notice(demo, client, tmp_path):
+    response = post(client, name="Maya\r\nBcc: victim@example.com\r\nX-Evil: 1")
+    assert response.status_code == 302
+    [notice] = deliver(demo, tmp_path)
+    assert notice["Bcc"] is None and notice["X-Evil"] is None
+    assert [a.addr_spec for a in notice["Reply-To"].addresses] == ["maya@example.org"]

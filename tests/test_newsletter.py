@@ -18,6 +18,7 @@ from clinicsite.models import AuditEvent, LeadMagnet, OutboxEmail, Subscriber
 from clinicsite.newsletter import service
 from tests.conftest import csrf_token
 from tests.factories import make_clinic
+from tests.mail_helpers import database_rows, deliver, plain
 
 PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -96,6 +97,16 @@ def link(pattern: re.Pattern, text: str) -> str:
 
 def text(response) -> str:
     return response.get_data(as_text=True)
+
+
+def press_button(client, url: str):
+    """Open a link from an email, then press the page's button, as a person would."""
+    page = client.get(url)
+    assert page.status_code == 200, url
+    form = re.search(r'<form method="post"[^>]*>(.*?)</form>', text(page), re.S)
+    assert form, f"no button on {url}"
+    token = re.search(r'name="csrf_token" value="([^"]+)"', form.group(1)).group(1)
+    return client.post(url, data={"csrf_token": token})
 
 
 # ---- Sign-up ----------------------------------------------------------------------------
@@ -242,7 +253,7 @@ def test_confirming_sends_the_welcome_with_the_guide_and_unsubscribe_links(site,
     sign_up(client)
     confirm_url = link(CONFIRM_LINK, emails(site)[0].body_text)
 
-    response = client.get(confirm_url)
+    response = press_button(client, confirm_url)
     assert response.status_code == 200
     html = text(response)
     assert "You are subscribed" in html
@@ -258,17 +269,19 @@ def test_confirming_sends_the_welcome_with_the_guide_and_unsubscribe_links(site,
     assert link(UNSUBSCRIBE_LINK, welcome.body_text) == f"/newsletter/unsubscribe/{maya.token}"
     assert "Five stretches for desk workers" in welcome.body_text
 
-    # A second click changes nothing and says so.
+    # Opening the link again, or sending the button again, changes nothing and says so.
     again = client.get(confirm_url)
     assert again.status_code == 200
-    assert "Already confirmed" in text(again)
+    assert "Already confirmed" in text(again) and "<button" not in text(again)
+    token = csrf_token(client, "/newsletter")
+    assert "Already confirmed" in text(client.post(confirm_url, data={"csrf_token": token}))
     assert len(emails(site)) == 2
     assert subscriber(site).confirmed_at == maya.confirmed_at
 
 
 def test_confirming_without_a_guide_still_welcomes_with_an_unsubscribe_link(site, client):
     token = add_subscriber(site, "maya@example.org", "pending")
-    html = text(client.get(f"/newsletter/confirm/{token}"))
+    html = text(press_button(client, f"/newsletter/confirm/{token}"))
     assert "You are subscribed" in html and "/newsletter/guide/" not in html
     [welcome] = emails(site)
     assert GUIDE_LINK.search(welcome.body_text) is None
@@ -280,6 +293,11 @@ def test_an_old_confirmation_link_does_not_undo_an_unsubscribe(site, client):
     response = client.get(f"/newsletter/confirm/{token}")
     assert response.status_code == 200
     assert "This address is unsubscribed" in text(response)
+    assert "<button" not in text(response)
+    posted = client.post(
+        f"/newsletter/confirm/{token}", data={"csrf_token": csrf_token(client, "/newsletter")}
+    )
+    assert "This address is unsubscribed" in text(posted)
     assert subscriber(site).status == "unsubscribed"
     assert emails(site) == []
 
@@ -289,7 +307,7 @@ def test_the_guide_downloads_only_for_a_confirmed_subscriber(site, client):
     token = add_subscriber(site, "maya@example.org", "pending")
     assert client.get(f"/newsletter/guide/{token}").status_code == 404
 
-    client.get(f"/newsletter/confirm/{token}")
+    press_button(client, f"/newsletter/confirm/{token}")
     response = client.get(f"/newsletter/guide/{token}")
     assert response.status_code == 200
     assert response.data == PDF
@@ -300,7 +318,7 @@ def test_the_guide_downloads_only_for_a_confirmed_subscriber(site, client):
     assert "public" not in response.headers["Cache-Control"]
     response.close()
 
-    client.get(f"/newsletter/unsubscribe/{token}")
+    press_button(client, f"/newsletter/unsubscribe/{token}")
     assert client.get(f"/newsletter/guide/{token}").status_code == 404
 
 
@@ -314,7 +332,7 @@ def test_no_guide_uploaded_means_no_download(site, client):
 
 def test_unsubscribe_link_works_without_login_twice_in_a_row(site, client):
     token = add_subscriber(site, "maya@example.org", "confirmed")
-    first = client.get(f"/newsletter/unsubscribe/{token}")
+    first = press_button(client, f"/newsletter/unsubscribe/{token}")
     assert first.status_code == 200
     assert "You are unsubscribed" in text(first)
     assert 'href="/newsletter"' in text(first)  # re-subscribe
@@ -323,7 +341,7 @@ def test_unsubscribe_link_works_without_login_twice_in_a_row(site, client):
 
     second = client.get(f"/newsletter/unsubscribe/{token}")
     assert second.status_code == 200
-    assert "already unsubscribed" in text(second)
+    assert "already unsubscribed" in text(second) and "<button" not in text(second)
     assert subscriber(site).unsubscribed_at == maya.unsubscribed_at
 
 
@@ -336,21 +354,143 @@ def test_link_checkers_sending_head_change_nothing(site, client):
     assert emails(site) == []
 
 
+@pytest.mark.parametrize("status", ["pending", "confirmed"])
+def test_opening_the_links_in_an_email_changes_nothing(site, client, status):
+    """Mail security gateways open every link in every email they let through."""
+    add_guide(site)
+    token = add_subscriber(site, "maya@example.org", status)
+    before = database_rows(site)
+    scanner = site.test_client()
+    for url in (f"/newsletter/confirm/{token}", f"/newsletter/unsubscribe/{token}"):
+        for _ in range(2):
+            response = scanner.get(url)
+            assert response.status_code == 200, url
+            assert response.headers["Referrer-Policy"] == "no-referrer"
+            assert "noindex" in response.headers["X-Robots-Tag"]
+    scanner.get(f"/newsletter/guide/{token}").close()
+    assert database_rows(site) == before
+    assert subscriber(site).status == status
+
+
+def test_the_confirmation_link_shows_a_button_that_confirms(site, client):
+    token = add_subscriber(site, "maya@example.org", "pending")
+    page = text(client.get(f"/newsletter/confirm/{token}"))
+    assert "<h1>Confirm your subscription</h1>" in page
+    assert "maya@example.org" in page
+    assert re.search(r'<form method="post"[^>]*>\s*<input type="hidden" name="csrf_token"', page)
+    assert "Yes, subscribe me</button>" in page
+    assert subscriber(site).status == "pending"
+
+    assert "You are subscribed" in text(press_button(client, f"/newsletter/confirm/{token}"))
+    assert subscriber(site).status == "confirmed"
+    assert [m.subject for m in emails(site)] == ["Welcome to the Saltgrass Bodywork newsletter"]
+
+
+def test_the_unsubscribe_link_shows_a_button_that_unsubscribes(site, client):
+    token = add_subscriber(site, "maya@example.org", "confirmed")
+    page = text(client.get(f"/newsletter/unsubscribe/{token}"))
+    assert "<h1>Unsubscribe from the newsletter?</h1>" in page
+    assert "Unsubscribe</button>" in page and 'name="csrf_token"' in page
+    assert subscriber(site).status == "confirmed"
+
+    assert "You are unsubscribed" in text(press_button(client, f"/newsletter/unsubscribe/{token}"))
+    assert subscriber(site).status == "unsubscribed"
+
+
+@pytest.mark.parametrize(
+    "url, status",
+    [("/newsletter/confirm/{}", "pending"), ("/newsletter/unsubscribe/{}", "confirmed")],
+)
+@pytest.mark.parametrize(
+    "data",
+    [
+        {},
+        {"csrf_token": "forged"},
+        {"List-Unsubscribe": "one-click"},
+        {"List-Unsubscribe": "Something"},
+    ],
+)
+def test_the_buttons_need_the_pages_csrf_token(site, client, url, status, data):
+    token = add_subscriber(site, "maya@example.org", status)
+    client.get(url.format(token))  # a session exists, but the token is not sent back
+    response = client.post(url.format(token), data=data)
+    assert response.status_code == 400
+    assert "This form has expired" in text(response)
+    assert subscriber(site).status == status
+    assert emails(site) == []
+
+
 def test_one_click_unsubscribe_post_needs_no_csrf_token(site):
+    """RFC 8058: what Gmail and Yahoo send when the reader presses their Unsubscribe."""
     token = add_subscriber(site, "maya@example.org", "confirmed")
     mail_client = site.test_client()  # no session, no token: as a mail program sends it
     response = mail_client.post(
-        f"/newsletter/unsubscribe/{token}", data={"List-Unsubscribe": "One-Click"}
+        f"/newsletter/unsubscribe/{token}",
+        data="List-Unsubscribe=One-Click",
+        content_type="application/x-www-form-urlencoded",
     )
     assert response.status_code == 200
     assert subscriber(site).status == "unsubscribed"
-    assert mail_client.post(f"/newsletter/unsubscribe/{token}").status_code == 200
+    again = mail_client.post(
+        f"/newsletter/unsubscribe/{token}", data={"List-Unsubscribe": "One-Click"}
+    )
+    assert again.status_code == 200 and "already unsubscribed" in text(again)
+
+
+@pytest.mark.parametrize(
+    "body, content_type",
+    [
+        ("", "application/x-www-form-urlencoded"),
+        ('{"List-Unsubscribe": "One-Click"}', "application/json"),
+        ("List-Unsubscribe=One-Click", "text/plain"),
+    ],
+)
+def test_only_the_one_click_form_post_goes_without_a_csrf_token(site, body, content_type):
+    token = add_subscriber(site, "maya@example.org", "confirmed")
+    response = site.test_client().post(
+        f"/newsletter/unsubscribe/{token}", data=body, content_type=content_type
+    )
+    assert response.status_code == 400
+    assert subscriber(site).status == "confirmed"
+
+
+def test_one_click_with_an_unknown_token_is_a_404(site):
+    add_subscriber(site, "maya@example.org", "confirmed")
+    response = site.test_client().post(
+        "/newsletter/unsubscribe/no-such-token", data={"List-Unsubscribe": "One-Click"}
+    )
+    assert response.status_code == 404
+    assert subscriber(site).status == "confirmed"
+
+
+def test_newsletter_mail_carries_one_click_unsubscribe_headers(site, client, tmp_path):
+    """Gmail and Yahoo show their own Unsubscribe for bulk mail with these headers, and
+    press it by POSTing List-Unsubscribe=One-Click to the URL: no cookies, no token."""
+    sign_up(client)
+    confirmation = deliver(site, tmp_path / "first")[0]
+    # Not on the list yet: the confirmation request is no newsletter mail.
+    assert confirmation["List-Unsubscribe"] is None
+    assert confirmation["List-Unsubscribe-Post"] is None
+
+    press_button(client, link(CONFIRM_LINK, plain(confirmation)))
+    [welcome] = deliver(site, tmp_path / "second")
+    token = subscriber(site).token
+    assert welcome["List-Unsubscribe"] == f"<http://localhost/newsletter/unsubscribe/{token}>"
+    assert welcome["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+
+    url = welcome["List-Unsubscribe"].strip("<>").removeprefix("http://localhost")
+    mail_program = site.test_client()
+    response = mail_program.post(
+        url, data="List-Unsubscribe=One-Click", content_type="application/x-www-form-urlencoded"
+    )
+    assert response.status_code == 200
+    assert subscriber(site).status == "unsubscribed"
 
 
 def test_a_pending_address_can_unsubscribe_and_sign_up_again(site, client, monkeypatch):
     sign_up(client)
     token = subscriber(site).token
-    client.get(f"/newsletter/unsubscribe/{token}")
+    press_button(client, f"/newsletter/unsubscribe/{token}")
     assert subscriber(site).status == "unsubscribed"
 
     later = clock.now() + timedelta(minutes=11)
@@ -359,7 +499,7 @@ def test_a_pending_address_can_unsubscribe_and_sign_up_again(site, client, monke
     maya = subscriber(site)
     assert maya.status == "pending" and maya.unsubscribed_at is None
     assert len(emails(site)) == 2
-    client.get(link(CONFIRM_LINK, emails(site)[1].body_text))
+    press_button(client, link(CONFIRM_LINK, emails(site)[1].body_text))
     assert subscriber(site).status == "confirmed"
 
 
@@ -370,12 +510,14 @@ def test_a_pending_address_can_unsubscribe_and_sign_up_again(site, client, monke
         ("GET", "/newsletter/guide/no-such-token"),
         ("GET", "/newsletter/unsubscribe/no-such-token"),
         ("POST", "/newsletter/unsubscribe/no-such-token"),
+        ("POST", "/newsletter/confirm/no-such-token"),
         ("GET", "/newsletter/confirm/" + "x" * 500),
     ],
 )
 def test_unknown_tokens_get_a_friendly_404(site, client, method, path):
     add_subscriber(site, "maya@example.org", "confirmed")
-    response = client.open(path, method=method)
+    data = {"csrf_token": csrf_token(client, "/newsletter")} if method == "POST" else None
+    response = client.open(path, method=method, data=data)
     assert response.status_code == 404
     assert "We could not find that newsletter link" in text(response)
     assert subscriber(site).status == "confirmed"

@@ -21,7 +21,7 @@ from clinicsite.mail import (
     enqueue,
 )
 from clinicsite.mail.cli import outbox_cli
-from clinicsite.mail.outbox import BACKOFF, LEASE, _claim, backoff
+from clinicsite.mail.outbox import BACKOFF, LEASE, _claim, backoff, reply_to
 from clinicsite.models import OutboxEmail
 from clinicsite.models.types import utcnow
 from tests.conftest import make_app, wipe
@@ -217,6 +217,92 @@ def test_smtp_delivery_to_the_sink(smtp_app, sink):
     assert received.rcpt_tos == ["client0@example.com"]
     assert received.message["Subject"] == "Booking 0"
     assert received.message.get_body(("html",)).get_content().strip() == "<p>Hello</p>"
+
+
+LONG_UNSUBSCRIBE = (
+    "https://www.saltgrass-neuromuscular-therapy.example.com/newsletter/unsubscribe/"
+    "Zq3v8M1oXb0-6aKc2eT9uWn4yR7pLs5dHj_0fGi1kQe"
+)
+
+
+def test_extra_headers_reach_the_mail_client_as_written(smtp_app, sink):
+    """As a mail client parses what the SMTP server received: Reply-To is the client, and
+    List-Unsubscribe is the plain <URL> (a long URL must not become RFC 2047 encoded
+    words, which mailbox providers do not decode in that header)."""
+    with smtp_app.app_context():
+        queue(
+            to="front-desk@clinic.test",
+            html="<p>Hello</p>",
+            headers={
+                "Reply-To": reply_to("Zoë O'Brien, Jr.", "zoe@example.org"),
+                "List-Unsubscribe": f"<{LONG_UNSUBSCRIBE}>",
+                "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            },
+        )
+        assert deliver_due().sent == 1
+    [received] = sink.messages
+    message = received.message
+    [address] = message["Reply-To"].addresses
+    assert (address.display_name, address.addr_spec) == ("Zoë O'Brien, Jr.", "zoe@example.org")
+    assert message["List-Unsubscribe"] == f"<{LONG_UNSUBSCRIBE}>"
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert f"\r\nList-Unsubscribe: <{LONG_UNSUBSCRIBE}>\r\n".encode() in received.data
+    assert received.rcpt_tos == ["front-desk@clinic.test"]  # Reply-To adds no recipient
+    assert message.get_content_type() == "multipart/alternative"
+
+
+def test_emails_without_extra_headers_have_none(app):
+    with app.app_context():
+        [email_id] = queue()
+        message = build_message(row(email_id), "bookings@clinic.test")
+    for name in ("Reply-To", "List-Unsubscribe", "List-Unsubscribe-Post"):
+        assert message[name] is None
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "maya@example.org\r\nBcc: victim@example.com",
+        "maya@example.org\nBcc: victim@example.com",
+        "maya@example.org, victim@example.com",
+        "Mallory <mallory@example.com>",
+        "maya@example.org (Bcc: victim@example.com)",
+        "maya@example.org>",
+        "not-an-address",
+        "",
+    ],
+)
+def test_reply_to_takes_only_one_bare_address(address):
+    assert reply_to("Maya", address) is None
+
+
+def test_a_newline_in_the_reply_to_name_cannot_add_a_header(app):
+    value = reply_to("Maya\r\nBcc: victim@example.com", "maya@example.org")
+    with app.app_context():
+        [email_id] = queue(headers={"Reply-To": value})
+        raw = build_message(row(email_id), "bookings@clinic.test").as_bytes()
+    parsed = email.message_from_bytes(raw, policy=email.policy.default)
+    assert parsed["Bcc"] is None
+    assert [a.addr_spec for a in parsed["Reply-To"].addresses] == ["maya@example.org"]
+    assert parsed["Reply-To"].addresses[0].display_name == "Maya Bcc: victim@example.com"
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Bcc": "victim@example.com"},
+        {"reply-to": "maya@example.org"},
+        {"Reply-To": "maya@example.org\r\nBcc: victim@example.com"},
+        {"Reply-To": "maya@example.org, victim@example.com"},
+        {"List-Unsubscribe": "https://example.com/u/1"},
+        {"List-Unsubscribe": "<https://example.com/u/1>\r\nBcc: victim@example.com"},
+        {"List-Unsubscribe": "<javascript:alert(1)>"},
+        {"List-Unsubscribe-Post": "List-Unsubscribe=Yes"},
+    ],
+)
+def test_enqueue_refuses_headers_it_cannot_vouch_for(app, headers):
+    with app.app_context(), pytest.raises(ValueError):
+        enqueue(to="pat@example.com", subject="s", text="t", headers=headers)
 
 
 def test_smtp_login(migrated, app):

@@ -8,7 +8,7 @@ of being shown (scripts) or a day later (replayed pages).
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import abort, flash, redirect, url_for
+from flask import abort, flash, redirect, render_template, url_for
 
 from clinicsite import clock
 from clinicsite.blog import bp, queries
@@ -59,6 +59,7 @@ def add_comment(post: Post, name: str, email: str, body: str) -> Comment:
             to=moderator.email,
             subject=f"New comment on “{post.title}”",
             text=notice_text(comment, post),
+            html=render_template("email/comment_notice.html", comment=comment, post=post),
             key=f"comment:{comment.id}:{moderator.email}",
         )
     return comment

@@ -68,10 +68,12 @@ def _send(
     to: str | None = None,
     **extra,
 ) -> None:
+    context = _context(appointment, **extra)
     enqueue(
         to=to or appointment.client_email,
         subject=subject,
-        text=render_template(f"email/{template}.txt", **_context(appointment, **extra)),
+        text=render_template(f"email/{template}.txt", **context),
+        html=render_template(f"email/{template}.html", **context),
         attachments=[ics] if ics else None,
         key=key,
     )

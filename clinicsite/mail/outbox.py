@@ -22,13 +22,15 @@ from __future__ import annotations
 import email.policy
 import logging
 import os
+import re
 import smtplib
 import ssl
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from email.headerregistry import Address
 from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid, parseaddr
+from email.utils import format_datetime, formataddr, make_msgid, parseaddr
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -61,7 +63,17 @@ MAX_ADDRESS_LENGTH = 254
 MAX_SUBJECT_LENGTH = 300
 MAX_KEY_LENGTH = 200
 # 7bit: non-ASCII bodies are quoted-printable or base64, so any SMTP server takes them.
-POLICY = email.policy.SMTP.clone(cte_type="7bit")
+# refold_source="none": headers set with set_raw (the List-* ones) are written as given;
+# the default would turn a long URL into RFC 2047 encoded words, which mail providers do
+# not decode in List-Unsubscribe. Headers set the usual way are folded as before.
+POLICY = email.policy.SMTP.clone(cte_type="7bit", refold_source="none")
+# The headers an email may add to those build_message writes, each checked in enqueue.
+EXTRA_HEADERS = ("Reply-To", "List-Unsubscribe", "List-Unsubscribe-Post")
+ONE_CLICK = "List-Unsubscribe=One-Click"  # RFC 8058
+# RFC 2369: one or more <URL>, comma-separated; printable ASCII only, no spaces or < >.
+_LIST_URL = r"<(?:https?|mailto):[!-;=?-~]+>"
+LIST_URLS = re.compile(rf"{_LIST_URL}(?:\s*,\s*{_LIST_URL})*")
+MAX_DISPLAY_NAME_LENGTH = 100
 
 
 class MailConfigError(RuntimeError):
@@ -94,11 +106,15 @@ def enqueue(
     html: str | None = None,
     attachments: list[dict] | None = None,
     key: str | None = None,
+    headers: dict[str, str] | None = None,
 ) -> OutboxEmail | None:
     """Queue an email in the current session; the caller commits it with its change.
 
+    html: an HTML version of `text`; the email then carries both (multipart/alternative).
     attachments: [{"filename": "booking.ics", "content_type": "text/calendar;
-    method=REQUEST", "content": "<text>"}]. With `key`, an email with that key that
+    method=REQUEST", "content": "<text>"}]. headers: any of EXTRA_HEADERS (build a
+    Reply-To with `reply_to`); anything else, or a value that does not check out, raises
+    ValueError. With `key`, an email with that key that
     already exists (sent or not, committed or pending in this transaction) is not queued
     again and None is returned. A keyed email is inserted at once (INSERT ... ON CONFLICT
     DO NOTHING on PostgreSQL and SQLite), still inside the caller's transaction, so two
@@ -120,6 +136,7 @@ def enqueue(
         "body_text": text,
         "body_html": html or None,
         "attachments": [_checked_attachment(item) for item in attachments or []],
+        "headers": _checked_headers(headers),
         "status": "pending",
         "attempts": 0,
         "next_attempt_at": now,
@@ -169,6 +186,57 @@ def _checked_attachment(item: dict) -> dict[str, str]:
     return {"filename": filename.strip(), "content_type": content_type, "content": content}
 
 
+def reply_to(name: str, address: str) -> str | None:
+    """A Reply-To header value for one person (`Maya Ortiz <maya@example.org>`), or None
+    when `address` is not exactly one bare address: a newline, a second address, a comment
+    or a display name typed into the field cannot reach the header. Control characters in
+    the name become spaces."""
+    address = address.strip() if isinstance(address, str) else ""
+    if not address or len(address) > MAX_ADDRESS_LENGTH:
+        return None
+    parsed = _one_address(address)
+    if parsed is None or parsed.display_name or parsed.addr_spec != address:
+        return None
+    name = " ".join("".join(c if c.isprintable() else " " for c in name or "").split())
+    return formataddr((name[:MAX_DISPLAY_NAME_LENGTH], address))
+
+
+def _one_address(value: str) -> Address | None:
+    """The address in `value` when it parses cleanly as one address with a user and a
+    domain, else None."""
+    if not _printable_ascii(value):
+        return None
+    header = email.policy.default.header_factory("Reply-To", value)
+    addresses = getattr(header, "addresses", ())
+    if len(addresses) != 1 or header.defects:
+        return None
+    found = addresses[0]
+    return found if found.username and "." in found.domain else None
+
+
+def _printable_ascii(value: str) -> bool:
+    return all(" " <= c <= "~" for c in value)
+
+
+def _checked_headers(headers: dict[str, str] | None) -> dict[str, str] | None:
+    if not headers:
+        return None
+    checked: dict[str, str] = {}
+    for name, value in headers.items():
+        if name not in EXTRA_HEADERS:
+            raise ValueError(f"header {name!r} cannot be set on an outbox email")
+        if not isinstance(value, str) or not value or not _printable_ascii(value):
+            raise ValueError(f"unsafe value for {name}: {value!r}")
+        if name == "Reply-To" and _one_address(value) is None:
+            raise ValueError(f"Reply-To must be one address: {value!r}")
+        if name == "List-Unsubscribe" and not LIST_URLS.fullmatch(value):
+            raise ValueError(f"List-Unsubscribe must be <URL>s: {value!r}")
+        if name == "List-Unsubscribe-Post" and value != ONE_CLICK:
+            raise ValueError(f"List-Unsubscribe-Post must be {ONE_CLICK!r}")
+        checked[name] = value
+    return checked
+
+
 # --- building messages ------------------------------------------------------------------
 
 
@@ -177,7 +245,7 @@ def build_message(email: OutboxEmail, sender: str, *, now: datetime | None = Non
 
     text/plain alone, or multipart/alternative (text, html); with attachments, both inside
     multipart/mixed. The Message-ID is derived from the row, so every retry of one email
-    carries the same one.
+    carries the same one. The row's extra headers (checked when it was queued) follow.
     """
     message = EmailMessage(policy=POLICY)
     message["From"] = sender
@@ -185,6 +253,16 @@ def build_message(email: OutboxEmail, sender: str, *, now: datetime | None = Non
     message["Subject"] = email.subject
     message["Date"] = format_datetime(now or utcnow())
     message["Message-ID"] = _message_id(email, sender)
+    for name, value in (email.headers or {}).items():
+        if name == "Reply-To":
+            # An Address, not the string: refolding a parsed string can drop the quotes
+            # around a name with a comma, turning one address into two.
+            address = _one_address(value)
+            if address is None:
+                raise ValueError(f"Reply-To must be one address: {value!r}")
+            message[name] = address
+        else:
+            message.set_raw(name, value)  # as given: see POLICY
     message.set_content(email.body_text)
     if email.body_html:
         message.add_alternative(email.body_html, subtype="html")

@@ -28,6 +28,8 @@ class OutboxEmail(db.Model):
     body_html: Mapped[str | None] = mapped_column(sa.Text)
     # [{"filename": ..., "content_type": "text/calendar", "content": <text>}, ...]
     attachments: Mapped[list[dict[str, Any]]] = mapped_column(sa.JSON, default=list)
+    # Extra headers, checked by outbox.enqueue: {"Reply-To": ..., "List-Unsubscribe": ...}
+    headers: Mapped[dict[str, str] | None] = mapped_column(sa.JSON)
     status: Mapped[str] = mapped_column(sa.String(20), default="pending")
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -2,16 +2,19 @@
 
 Every sign-up answers the same way whatever the address's state, so the form cannot be
 used to find out who is subscribed. The token pages carry the subscriber's secret in the
-URL: they are kept out of search engines and send no Referer.
+URL: they are kept out of search engines and send no Referer. Mail security gateways open
+every link in an email, so a GET on a confirmation or unsubscribe link only shows a page
+with a button; the button's POST makes the change.
 """
 
 from __future__ import annotations
 
-from flask import redirect, render_template, request, send_from_directory, url_for
+from flask import Request, redirect, render_template, request, send_from_directory, url_for
 from sqlalchemy.exc import IntegrityError
 
 from clinicsite import clock, uploads
 from clinicsite.extensions import csrf, db, limiter
+from clinicsite.models import Subscriber
 from clinicsite.newsletter import bp, service
 from clinicsite.newsletter.forms import SignupForm
 from clinicsite.staff.auth import safe_next
@@ -43,15 +46,29 @@ def thanks():
     return render_template("newsletter/thanks.html", back=safe_next(request.args.get("back")))
 
 
-@bp.get("/newsletter/confirm/<token>")
+@bp.route("/newsletter/confirm/<token>", methods=["GET", "POST"])
 def confirm(token: str):
+    """GET shows a button and changes nothing (mail filters open every link in an email);
+    the button's POST confirms."""
     if request.method == "HEAD":
         return link_check(token)
+    if request.method == "GET":
+        subscriber = service.by_token(token)
+        if subscriber is None:
+            return not_found()
+        if subscriber.status != "pending":
+            return confirmed_page(subscriber, confirmed_now=False)
+        page = render_template("newsletter/confirm.html", subscriber=subscriber)
+        return page, 200, PRIVATE_PAGE
     outcome = service.confirm(token, clock.now())
     if outcome is None:
         return not_found()
     subscriber, confirmed_now = outcome
     db.session.commit()
+    return confirmed_page(subscriber, confirmed_now)
+
+
+def confirmed_page(subscriber: Subscriber, confirmed_now: bool):
     page = render_template(
         "newsletter/confirmed.html",
         subscriber=subscriber,
@@ -79,18 +96,44 @@ def guide(token: str):
     return response
 
 
-# Mail programs send the RFC 8058 one-click POST (List-Unsubscribe-Post) with no CSRF token
-# and no session; the token in the URL is the proof, as it is for the GET.
+# The URL in the List-Unsubscribe header. Mail programs send the RFC 8058 one-click POST
+# (body "List-Unsubscribe=One-Click") with no cookies and no CSRF token; the secret token in
+# the URL is the proof. Every other POST must carry the CSRF token of the page's button.
 @bp.route("/newsletter/unsubscribe/<token>", methods=["GET", "POST"])
 @csrf.exempt
 def unsubscribe(token: str):
+    """GET shows a button and changes nothing; the button's POST (or a mail program's
+    one-click POST) unsubscribes."""
     if request.method == "HEAD":
         return link_check(token)
+    if request.method == "POST" and not is_one_click(request):
+        csrf.protect()  # raises CSRFError: the same 400 page as any other form
+    if request.method == "GET":
+        subscriber = service.by_token(token)
+        if subscriber is None:
+            return not_found()
+        if subscriber.status == "unsubscribed":
+            return unsubscribed_page(subscriber, unsubscribed_now=False)
+        page = render_template("newsletter/unsubscribe.html", subscriber=subscriber)
+        return page, 200, PRIVATE_PAGE
     outcome = service.unsubscribe(token, clock.now())
     if outcome is None:
         return not_found()
     subscriber, unsubscribed_now = outcome
     db.session.commit()
+    return unsubscribed_page(subscriber, unsubscribed_now)
+
+
+def is_one_click(req: Request) -> bool:
+    """An RFC 8058 one-click unsubscribe: a form-encoded POST of List-Unsubscribe=One-Click."""
+    return (
+        req.method == "POST"
+        and req.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data")
+        and req.form.get("List-Unsubscribe") == "One-Click"
+    )
+
+
+def unsubscribed_page(subscriber: Subscriber, unsubscribed_now: bool):
     page = render_template(
         "newsletter/unsubscribed.html", subscriber=subscriber, unsubscribed_now=unsubscribed_now
     )

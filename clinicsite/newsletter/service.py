@@ -21,7 +21,7 @@ from flask import render_template
 from clinicsite.audit import Actor, record_change
 from clinicsite.clinic import get_clinic
 from clinicsite.extensions import db
-from clinicsite.mail.outbox import enqueue
+from clinicsite.mail.outbox import ONE_CLICK, enqueue
 from clinicsite.models import LeadMagnet, OutboxEmail, Subscriber
 from clinicsite.templating import absolute_url
 from clinicsite.uploads import Stored
@@ -116,6 +116,7 @@ def send_confirmation(subscriber: Subscriber, now: datetime) -> bool:
         to=subscriber.email,
         subject=f"Please confirm your subscription to {get_clinic().name}",
         text=_render("newsletter_confirm", subscriber),
+        html=_render("newsletter_confirm", subscriber, kind="html"),
         key=f"{prefix}{window}",
     )
     return queued is not None
@@ -134,7 +135,9 @@ def confirm(token: str, now: datetime) -> tuple[Subscriber, bool] | None:
             to=subscriber.email,
             subject=f"Welcome to the {get_clinic().name} newsletter",
             text=_render("newsletter_welcome", subscriber, guide=guide),
+            html=_render("newsletter_welcome", subscriber, kind="html", guide=guide),
             key=f"newsletter-welcome:{subscriber.id}:{int(now.timestamp())}",
+            headers=newsletter_headers(subscriber),
         )
     return subscriber, changed
 
@@ -182,14 +185,25 @@ def newsletter_email_footer(subscriber: Subscriber) -> str:
     )
 
 
-def _render(template: str, subscriber: Subscriber, **extra: Any) -> str:
+def newsletter_headers(subscriber: Subscriber) -> dict[str, str]:
+    """The headers of every email sent to a subscriber because they are on the list (the
+    welcome, any issue sent later): mail programs show their own Unsubscribe button and
+    send the RFC 8058 one-click POST to the same URL as the footer's link. Not on the
+    confirmation request: the address is not on the list until it is confirmed."""
+    url = absolute_url("newsletter.unsubscribe", token=subscriber.token)
+    return {"List-Unsubscribe": f"<{url}>", "List-Unsubscribe-Post": ONE_CLICK}
+
+
+def _render(template: str, subscriber: Subscriber, kind: str = "txt", **extra: Any) -> str:
+    """The plain-text ("txt") or HTML ("html") version of a newsletter email."""
     return render_template(
-        f"email/{template}.txt",
+        f"email/{template}.{kind}",
         clinic=get_clinic(),
         subscriber=subscriber,
         confirm_url=absolute_url("newsletter.confirm", token=subscriber.token),
         guide_url=absolute_url("newsletter.guide", token=subscriber.token),
-        footer=newsletter_email_footer(subscriber),
+        unsubscribe_url=absolute_url("newsletter.unsubscribe", token=subscriber.token),
+        footer=newsletter_email_footer(subscriber) if kind == "txt" else "",
         **extra,
     )
 

@@ -22,7 +22,7 @@ from clinicsite import clock
 from clinicsite.blog import queries as blog_queries
 from clinicsite.clinic import get_clinic
 from clinicsite.extensions import db, limiter
-from clinicsite.mail.outbox import enqueue
+from clinicsite.mail.outbox import enqueue, reply_to
 from clinicsite.models import Inquiry, Service, StaffUser
 from clinicsite.public import bp, queries, seo
 from clinicsite.public.forms import ContactForm
@@ -250,12 +250,16 @@ def notify_staff_of(inquiry: Inquiry) -> None:
         ).all()
     )
     db.session.flush()
+    # Pressing Reply answers the client; an address that is not one clean mailbox is left out.
+    answer_to = reply_to(inquiry.name, inquiry.email)
     for address in addresses:
         enqueue(
             to=address,
             subject=f"New inquiry from {inquiry.name}",
             text=render_template("email/inquiry.txt", inquiry=inquiry),
+            html=render_template("email/inquiry.html", inquiry=inquiry),
             key=f"inquiry:{inquiry.id}:{address}",
+            headers={"Reply-To": answer_to} if answer_to else None,
         )
 
 
