@@ -9,6 +9,7 @@ Every ordering of the events for one session: tests/test_webhook_orderings.py.""
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Iterator
 
 import pytest
@@ -32,7 +33,7 @@ from tests.booking_helpers import (
     text_of,
     webhook,
 )
-from tests.stripe_stub import StripeStub, sign
+from tests.stripe_stub import StripeStub, sign, signed_event
 
 DEPOSIT = 3500  # demo_data: neuromuscular therapy, 60 minutes, $35 deposit
 DANA = "dana-okafor"
@@ -332,6 +333,69 @@ def test_a_second_paid_checkout_for_a_confirmed_booking_is_refunded(client, app,
     assert [r["payment_intent"] for r in stub.refunds.values()] == [paid_first["payment_intent"]]
     assert appointment(app, token)["status"] == "confirmed"
     assert "paid twice" in attention_notes(app)[0]
+
+
+def send_at_once(app, events: list[tuple[str, dict, str]]) -> list:
+    """Each event from its own thread (its own client, session and connection), released
+    together; returns the responses' (status, JSON)."""
+    barrier = threading.Barrier(len(events))
+    answers: list = []
+
+    def send(event_type: str, data: dict, event_id: str) -> None:
+        body, header = signed_event(event_type, data, event_id=event_id)
+        client = app.test_client()
+        barrier.wait(timeout=30)
+        response = client.post(
+            "/stripe/webhook",
+            data=body,
+            headers={"Stripe-Signature": header, "Content-Type": "application/json"},
+        )
+        answers.append((response.status_code, response.get_json()))
+
+    threads = [threading.Thread(target=send, args=event) for event in events]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return answers
+
+
+SIMULTANEOUS = [
+    "checkout.session.completed",
+    "checkout.session.completed",
+    "checkout.session.async_payment_succeeded",
+    "checkout.session.expired",
+]
+
+
+def test_simultaneous_events_for_one_paid_session_confirm_once(client, app, stub):
+    slot, token, session_id = hold_to_checkout(client, app, stub)
+    paid = stub.complete_session(session_id)
+    events = [(kind, paid, f"evt_test_same_time_{i}") for i, kind in enumerate(SIMULTANEOUS)]
+    events.append(events[0])  # and one of them twice
+    answers = send_at_once(app, events)
+    assert [status for status, _ in answers] == [200] * len(events)
+    outcomes = sorted(a.get("outcome") or "duplicate" for _, a in answers)
+    assert outcomes == ["already settled"] * 3 + ["confirmed", "duplicate"]
+    assert appointment(app, token)["status"] == "confirmed"
+    assert stub.refunds == {}
+    assert len(client_mails(app, "Booked")) == 1
+
+
+def test_simultaneous_late_payments_after_the_time_was_taken_refund_once(client, app, stub, clock):
+    slot, token, session_id = hold_to_checkout(client, app, stub)
+    clock.advance(minutes=45)
+    other = book_slot(client, app, slot, name="Ben Second", email="ben@example.com")
+    assert other.status_code == 303
+    paid = stub.complete_session(session_id)
+    answers = send_at_once(
+        app, [(kind, paid, f"evt_test_late_{i}") for i, kind in enumerate(SIMULTANEOUS)]
+    )
+    assert sorted(a["outcome"] for _, a in answers) == ["already settled"] * 3 + [
+        "refunded: time taken"
+    ]
+    assert [r["amount"] for r in stub.refunds.values()] == [DEPOSIT]
+    assert appointment(app, token)["payments"][0]["amount_refunded"] == DEPOSIT
 
 
 # -- the staff dashboard --------------------------------------------------------------------------
