@@ -219,6 +219,26 @@ def test_expired_recorded_then_paid_after_the_time_was_taken_refunds(client, app
     assert "time taken" in note
 
 
+def test_expired_recorded_then_paid_while_the_time_is_free_confirms_and_says_so(
+    client, app, stub, clock
+):
+    slot, token, session_id = hold_to_checkout(client, app, stub)
+    with app.app_context():
+        from clinicsite.booking import fulfilment
+
+        payment = fulfilment.payment_for_session(session_id)
+        fulfilment.record_checkout_expired(payment, clock())
+        db.session.commit()
+        db.session.remove()
+    response = webhook(client, "checkout.session.completed", stub.complete_session(session_id))
+    assert response.get_json()["outcome"] == "confirmed"
+    done = appointment(app, token)
+    assert (done["status"], done["payments"][0]["status"]) == ("confirmed", "paid")
+    assert stub.refunds == {}
+    [note] = attention_notes(app)
+    assert "paid after we recorded the checkout expired" in note
+
+
 def test_an_event_one_cent_short_then_the_right_one(client, app, stub):
     """Issue 9, item 5: the right event used to be answered "duplicate" and the hold lapsed.
     An event's body is not Stripe's record: both events are looked up, and the session

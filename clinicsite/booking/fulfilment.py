@@ -65,6 +65,7 @@ def _settle_paid(
     db.session.refresh(appointment)
     before = audit.snapshot(appointment)
     asked = (payment.amount, payment.currency.upper())
+    was = payment.status
     payment.status, payment.paid_at = "paid", now
     payment.payment_intent_id = state.payment_intent_id
     if (state.amount, state.currency) != asked:
@@ -77,7 +78,10 @@ def _settle_paid(
             return "refunded: paid twice"
         return "already confirmed"
     if appointment.status in ("held", "expired"):
-        return _confirm_or_refund(payment, gateway, now, before)
+        outcome = _confirm_or_refund(payment, gateway, now, before)
+        if outcome == "confirmed" and was != "pending":  # we had given up on this money
+            flag(payment, f"paid after we recorded the checkout {was}: confirmed", now)
+        return outcome
     _give_back(payment, "appointment already cancelled", gateway, now)
     emails.refund_sent(appointment, payment.amount)
     audit.record(appointment, "payment after cancellation refunded", STRIPE, before)
