@@ -14,9 +14,13 @@ from collections.abc import Iterator
 
 import pytest
 import sqlalchemy as sa
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from clinicsite.extensions import db
 from clinicsite.models import AuditEvent, Payment, ProcessedEvent
+from clinicsite.payments.gateway import InvalidWebhook
+from clinicsite.payments.stripe_gateway import PROVIDER_ID, StripeGateway
 from tests.booking_helpers import (
     NMT,
     FrozenClock,
@@ -33,7 +37,7 @@ from tests.booking_helpers import (
     text_of,
     webhook,
 )
-from tests.stripe_stub import StripeStub, sign, signed_event
+from tests.stripe_stub import WEBHOOK_SECRET, StripeStub, sign, signed_event
 
 DEPOSIT = 3500  # demo_data: neuromuscular therapy, 60 minutes, $35 deposit
 DANA = "dana-okafor"
@@ -150,6 +154,34 @@ def test_brackets_inside_strings_do_not_count_as_nesting(client, app, stub):
     paid = {**stub.complete_session(session_id), "metadata": {"note": "[[[{{{" * 100 + '\\"'}}
     assert webhook(client, "checkout.session.completed", paid).status_code == 200
     assert appointment(app, token)["status"] == "confirmed"
+
+
+_SCALARS = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text()
+_JSON = st.recursive(
+    _SCALARS,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner),
+    max_leaves=20,
+)
+_EVENT_KEYS = st.sampled_from(["id", "type", "data", "object", "created", "request", "metadata"])
+_EVENTS = st.recursive(
+    _JSON, lambda inner: st.dictionaries(_EVENT_KEYS | st.text(max_size=5), inner), max_leaves=30
+)
+
+
+@settings(max_examples=150, deadline=None, database=None)
+@given(body=_EVENTS, event_id=st.text(max_size=300) | st.integers() | st.none())
+def test_any_signed_json_is_an_event_or_invalid_webhook(body, event_id):
+    """No body Stripe's signature covers makes the parser raise anything but InvalidWebhook
+    (the route answers that with a 400; anything else would be a 500)."""
+    gateway = StripeGateway("sk_test_parse_only", WEBHOOK_SECRET, api_base="http://127.0.0.1:9")
+    shaped = {"id": event_id, "type": "checkout.session.completed", "data": {"object": body}}
+    for candidate in (body, shaped):
+        raw = json.dumps(candidate).encode()
+        try:
+            event = gateway.parse_webhook(raw, sign(raw))
+        except InvalidWebhook:
+            continue
+        assert PROVIDER_ID.fullmatch(event.id) and isinstance(event.data, dict)
 
 
 @pytest.mark.parametrize(
