@@ -321,34 +321,7 @@ def test_late_refund_failing_at_stripe_is_retried_once(client, app, stub, clock,
     assert appointment(app, late_token)["status"] == "expired"
 
 
-def test_wrong_amount_never_confirms(client, app, stub):
-    slot, token, session_id = hold_to_checkout(client, app, stub)
-    paid = stub.complete_session(session_id)
-    wrong = [{"amount_total": a} for a in (100, DEPOSIT_60 - 1, DEPOSIT_60 * 10, "3500")]
-    for change in [*wrong, {"currency": "eur"}]:
-        response = webhook(client, "checkout.session.completed", {**paid, **change})
-        assert response.status_code != 200 or response.get_json()["outcome"] != "confirmed"
-    held = appointment(app, token)
-    # Flagged for the staff (the appointment's history says what was paid), never confirmed.
-    assert (held["status"], held["payments"][0]["status"]) == ("held", "failed")
-    assert [e for e in outbox(app) if e["subject"].startswith("Booked")] == []
-    with app.app_context():
-        from clinicsite.models import AuditEvent
-
-        notes = db.session.scalars(
-            db.select(AuditEvent.note).where(
-                AuditEvent.action == "payment of a wrong amount flagged"
-            )
-        ).all()
-    assert notes and "paid 100" in notes[0]
-
-
-def test_wrong_amount_is_answered_without_a_server_error(client, app, stub):
-    slot, token, session_id = hold_to_checkout(client, app, stub)
-    paid = stub.complete_session(session_id)
-    response = webhook(client, "checkout.session.completed", {**paid, "amount_total": 100})
-    assert response.status_code < 500
-    assert appointment(app, token)["status"] != "confirmed"
+# Wrong amounts: tests/test_webhook.py (Stripe's own record of the session decides).
 
 
 def test_free_discovery_session_is_confirmed_without_stripe(client, app, stub):

@@ -39,6 +39,7 @@ ALLOWED = {
     "staff.comment": (ADMIN, EDITOR),
     "staff.subscribers": (ADMIN, EDITOR),
     "staff.lead_magnet": (ADMIN, EDITOR),
+    "staff.payment": (ADMIN,),
 }
 
 

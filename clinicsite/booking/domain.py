@@ -9,29 +9,36 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-import sqlalchemy as sa
-
 from clinicsite import audit
-from clinicsite.audit import CLIENT, STRIPE, Actor
+from clinicsite.audit import CLIENT, Actor
 from clinicsite.booking import emails
+from clinicsite.booking.fulfilment import (
+    payment_for_session,
+    record_checkout_expired,
+    record_payment,
+    refund,
+)
 from clinicsite.extensions import db
 from clinicsite.models import (
     Appointment,
     ClinicSettings,
     Location,
     Payment,
-    Refund,
     ServiceOption,
     Therapist,
 )
 from clinicsite.payments.gateway import CheckoutRequest, PaymentError, PaymentGateway
 from clinicsite.scheduling.holds import SlotTaken, claim, lock_therapists
 
-__all__ = ["SlotTaken", "PaymentError"]
-
-
-class AmountMismatch(Exception):
-    """The provider reports a payment of another amount or currency than was asked."""
+# Settling payments lives in fulfilment.py; its entry points stay reachable from here.
+__all__ = [
+    "SlotTaken",
+    "PaymentError",
+    "payment_for_session",
+    "record_checkout_expired",
+    "record_payment",
+    "refund",
+]
 
 
 class NotAllowed(Exception):
@@ -175,95 +182,6 @@ def checkout_url(
     )
     db.session.commit()
     return session.url
-
-
-def payment_for_session(session_id: str) -> Payment | None:
-    return db.session.scalar(
-        sa.select(Payment).where(Payment.checkout_session_id == session_id).with_for_update()
-    )
-
-
-def record_payment(
-    payment: Payment,
-    payment_intent_id: str | None,
-    amount_paid: int,
-    currency: str,
-    gateway: PaymentGateway,
-    now: datetime,
-) -> str:
-    """The provider says the deposit was paid: confirm the appointment, or refund the
-    money when its hold lapsed and the time went to someone else. Returns what happened.
-    The caller commits."""
-    if payment.status != "pending":
-        return "duplicate"
-    if amount_paid != payment.amount or currency.upper() != payment.currency.upper():
-        # Never confirm on an amount the server did not ask for: flag it for the staff.
-        payment.status = "failed"
-        audit.record(
-            payment.appointment,
-            "payment of a wrong amount flagged",
-            STRIPE,
-            audit.snapshot(payment.appointment),
-            note=f"paid {amount_paid} {currency}, asked {payment.amount} {payment.currency}; "
-            "check it in the payment provider's dashboard",
-        )
-        return "flagged: wrong amount"
-    appointment = payment.appointment
-    with db.session.no_autoflush:
-        lock_therapists(appointment.therapist_id)
-    db.session.refresh(appointment)
-    before = audit.snapshot(appointment)
-    payment.status, payment.paid_at = "paid", now
-    payment.payment_intent_id = payment_intent_id
-    if appointment.status == "confirmed":
-        return "already confirmed"
-    if appointment.status == "held" or appointment.status == "expired":
-        appointment.status = "confirmed"
-        try:
-            claim(appointment, now)
-        except SlotTaken:
-            appointment.status = "expired"
-            refund(payment, payment.amount, "time taken after the hold expired", gateway)
-            emails.late_payment_refunded(appointment)
-            audit.record(appointment, "late payment refunded", STRIPE, before)
-            return "refunded: time taken"
-        appointment.confirmed_at, appointment.hold_expires_at = now, None
-        emails.booking_confirmed(appointment)
-        audit.record(appointment, "deposit paid, confirmed", STRIPE, before)
-        return "confirmed"
-    # Cancelled while the client was paying: give the money back.
-    refund(payment, payment.amount, "appointment already cancelled", gateway)
-    emails.refund_sent(appointment, payment.amount)
-    audit.record(appointment, "payment after cancellation refunded", STRIPE, before)
-    return "refunded: cancelled"
-
-
-def record_checkout_expired(payment: Payment, now: datetime) -> str:
-    """The checkout ran out unpaid: the hold ends (its time was already free again)."""
-    if payment.status != "pending":
-        return "ignored"
-    payment.status = "expired"
-    appointment = payment.appointment
-    if appointment.status == "held":
-        before = audit.snapshot(appointment)
-        appointment.status = "expired"
-        audit.record(appointment, "checkout expired", STRIPE, before)
-    return "expired"
-
-
-def refund(payment: Payment, amount: int, reason: str, gateway: PaymentGateway) -> Refund:
-    """Refund through the provider (idempotent per payment) and record it."""
-    # Same refund retried: same key. A later, further refund: a different key. Built on
-    # the provider's own session id, never on our row ids (a reset database reuses those).
-    reference = payment.checkout_session_id or payment.appointment.token
-    key = f"refund-{reference}-{payment.amount_refunded}-{amount}"
-    result = gateway.refund(payment.payment_intent_id or "", amount, idempotency_key=key)
-    row = Refund(payment=payment, provider_refund_id=result.id, amount=amount, reason=reason)
-    db.session.add(row)
-    payment.amount_refunded += amount
-    if payment.amount_refunded >= payment.amount:
-        payment.status = "refunded"
-    return row
 
 
 @dataclass(frozen=True)

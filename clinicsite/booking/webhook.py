@@ -1,4 +1,10 @@
-"""Stripe's webhook: the only thing that marks a deposit paid."""
+"""Stripe's webhook: the only thing that marks a deposit paid.
+
+An event is taken as news that something happened to a checkout session, not as the
+account of what happened: the session is read back from Stripe and settled from that
+(fulfilment.settle_checkout). So events that come late, out of order, more than once, or
+saying something the session does not, all end in the same state.
+"""
 
 from __future__ import annotations
 
@@ -6,14 +12,18 @@ import sqlalchemy as sa
 from flask import current_app, jsonify, request
 
 from clinicsite import clock
-from clinicsite.booking import bp, domain
+from clinicsite.booking import bp, fulfilment
 from clinicsite.extensions import csrf, db, limiter
 from clinicsite.models import ProcessedEvent
 from clinicsite.payments import get_gateway
-from clinicsite.payments.gateway import InvalidWebhook
+from clinicsite.payments.gateway import InvalidWebhook, PaymentError
+from clinicsite.payments.stripe_gateway import PROVIDER_ID
 
-PAID_EVENTS = ("checkout.session.completed", "checkout.session.async_payment_succeeded")
-EXPIRED_EVENT = "checkout.session.expired"
+HANDLED_EVENTS = (
+    "checkout.session.completed",
+    "checkout.session.async_payment_succeeded",
+    "checkout.session.expired",
+)
 
 
 @bp.post("/stripe/webhook")
@@ -26,12 +36,14 @@ def stripe_webhook():
             request.get_data(cache=False), request.headers.get("Stripe-Signature", "")
         )
     except InvalidWebhook as exc:
+        # A 4xx: Stripe stops sending it. (A 5xx would be retried for days.)
         return jsonify(error=f"invalid webhook: {exc}"), 400
-    if event.type not in (*PAID_EVENTS, EXPIRED_EVENT):
+    if event.type not in HANDLED_EVENTS:
         return jsonify(received=True, handled=False)
 
-    # Recording the event id first makes a duplicate (or a retry racing the original)
-    # fail on the primary key, and serialises the two on SQLite.
+    # Each event once, by its own id (never by session: another event for the same session
+    # must still be looked at). Recording it first makes a duplicate, or a retry racing the
+    # original, fail on the primary key, and serialises the two on SQLite.
     db.session.add(ProcessedEvent(id=event.id, type=event.type))
     try:
         db.session.flush()
@@ -39,25 +51,22 @@ def stripe_webhook():
         db.session.rollback()
         return jsonify(received=True, duplicate=True)
 
-    outcome = _handle(event, gateway)
+    session_id = event.data.get("id")
+    payment = None
+    if isinstance(session_id, str) and PROVIDER_ID.fullmatch(session_id):
+        payment = fulfilment.payment_for_session(session_id)
+    if payment is None:
+        db.session.commit()
+        return jsonify(received=True, outcome="unknown checkout session")
+    try:
+        state = gateway.retrieve_checkout(session_id)
+        outcome = fulfilment.settle_checkout(payment, state, gateway, clock.now())
+    except PaymentError as exc:
+        # Nothing of this attempt is kept, the event id included: Stripe sends it again.
+        db.session.rollback()
+        fulfilment.flag_failure(session_id, exc, clock.now())
+        current_app.logger.warning("Stripe event %s not settled: %s", event.id, exc)
+        return jsonify(error="the payment provider could not be reached; send it again"), 503
     db.session.commit()
     current_app.logger.info("Stripe event %s (%s): %s", event.id, event.type, outcome)
     return jsonify(received=True, outcome=outcome)
-
-
-def _handle(event, gateway) -> str:
-    session = event.data
-    session_id = session.get("id")
-    payment = domain.payment_for_session(session_id) if isinstance(session_id, str) else None
-    if payment is None:
-        return "unknown checkout session"
-    if event.type == EXPIRED_EVENT:
-        return domain.record_checkout_expired(payment, clock.now())
-    if session.get("payment_status") != "paid":
-        return "awaiting asynchronous payment"  # async_payment_succeeded follows
-    amount, currency = session.get("amount_total"), session.get("currency")
-    if not isinstance(amount, int) or not isinstance(currency, str):
-        return "malformed session"
-    return domain.record_payment(
-        payment, session.get("payment_intent"), amount, currency, gateway, clock.now()
-    )

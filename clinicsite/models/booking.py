@@ -100,12 +100,18 @@ class Payment(db.Model):
     checkout_session_id: Mapped[str | None] = mapped_column(sa.String(255), unique=True)
     checkout_url: Mapped[str | None] = mapped_column(sa.String(2000))
     payment_intent_id: Mapped[str | None] = mapped_column(sa.String(255), index=True)
+    # What we asked for; once the provider reports another amount taken, what it took (the
+    # appointment's deposit keeps what was asked), so that refunds add up to it.
     amount: Mapped[int]
     amount_refunded: Mapped[int] = mapped_column(default=0)
     currency: Mapped[str] = mapped_column(sa.String(3))
     status: Mapped[str] = mapped_column(sa.String(20), default="pending")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Why staff should look at this payment (money returned automatically, a wrong amount,
+    # the provider failing); None once nothing needs them. Listed on the staff dashboard.
+    attention: Mapped[str | None] = mapped_column(sa.String(300))
+    attention_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     appointment: Mapped[Appointment] = relationship(back_populates="payments")
     refunds: Mapped[list[Refund]] = relationship(back_populates="payment", order_by="Refund.id")

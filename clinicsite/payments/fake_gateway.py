@@ -11,7 +11,9 @@ from flask import url_for
 from clinicsite.payments.gateway import (
     CheckoutRequest,
     CheckoutSession,
+    CheckoutState,
     InvalidWebhook,
+    PaymentError,
     RefundResult,
     WebhookEvent,
 )
@@ -34,6 +36,9 @@ class FakeGateway:
 
     def expire_checkout(self, session_id: str) -> None:
         """Nothing to do: the fake checkout page checks the payment's state itself."""
+
+    def retrieve_checkout(self, session_id: str) -> CheckoutState:
+        raise PaymentError("the fake gateway keeps no checkouts: its page settles them itself")
 
     def refund(self, payment_intent_id: str, amount: int, idempotency_key: str) -> RefundResult:
         return RefundResult(_stable_id("fake_re", idempotency_key), amount, "succeeded")

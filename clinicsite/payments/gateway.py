@@ -42,6 +42,23 @@ class RefundResult:
 
 
 @dataclass(frozen=True)
+class CheckoutState:
+    """What the provider itself says about a checkout: the source of truth for fulfilment,
+    whatever a webhook's body claimed and in whatever order the events came."""
+
+    session_id: str
+    status: str  # "open", "complete" or "expired"
+    payment_status: str  # "paid"; "unpaid" (a delayed method may still pay); "no_payment_required"
+    amount: int | None  # minor units actually charged (amount_total)
+    currency: str | None  # ISO 4217, upper case
+    payment_intent_id: str | None
+
+    @property
+    def paid(self) -> bool:
+        return self.payment_status == "paid"
+
+
+@dataclass(frozen=True)
 class WebhookEvent:
     id: str
     type: str
@@ -57,6 +74,10 @@ class PaymentGateway(Protocol):
 
     def expire_checkout(self, session_id: str) -> None:
         """Make an unpaid checkout unusable (the hold was given up). Raises PaymentError."""
+        ...
+
+    def retrieve_checkout(self, session_id: str) -> CheckoutState:
+        """The checkout as the provider has it now. Raises PaymentError."""
         ...
 
     def refund(self, payment_intent_id: str, amount: int, idempotency_key: str) -> RefundResult:

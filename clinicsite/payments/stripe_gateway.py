@@ -5,6 +5,7 @@ Everything goes through one `stripe.StripeClient` owned by the gateway (never th
 
 - `client.v1.checkout.sessions.create(params, {"idempotency_key": ...})`
 - `client.v1.checkout.sessions.expire(session_id)`
+- `client.v1.checkout.sessions.retrieve(session_id)` (what a webhook's session really is)
 - `client.v1.refunds.create(params, {"idempotency_key": ...})`
 - `client.construct_event(payload, signature_header, webhook_secret)` for webhooks
 
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Mapping
 from typing import Any, NoReturn
 
@@ -25,6 +27,7 @@ import stripe
 from clinicsite.payments.gateway import (
     CheckoutRequest,
     CheckoutSession,
+    CheckoutState,
     InvalidWebhook,
     PaymentError,
     RefundResult,
@@ -35,6 +38,14 @@ log = logging.getLogger(__name__)
 
 # Seconds a webhook's signed timestamp may be old (the SDK's default, 5 minutes).
 WEBHOOK_TOLERANCE = stripe.Webhook.DEFAULT_TOLERANCE
+# Stripe's events nest a few levels deep; far deeper JSON is hostile (and would exhaust
+# Python's recursion while being parsed).
+MAX_WEBHOOK_DEPTH = 32
+# Ids as Stripe makes them ("evt_1Nb...", "cs_test_..."): printable ASCII, no spaces, and
+# short enough for our columns (a NUL or an over-long id would break the INSERT on PostgreSQL).
+PROVIDER_ID = re.compile(r"[!-~]{1,255}")
+# A JSON string (an unterminated one runs to the end) or a bracket: one pass, no backtracking.
+_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"?|[\[\]{}]')
 
 
 class StripeGateway:
@@ -125,6 +136,24 @@ class StripeGateway:
         except stripe.StripeError as exc:
             self._fail(f"could not expire Stripe checkout session {session_id}", exc)
 
+    def retrieve_checkout(self, session_id: str) -> CheckoutState:
+        try:
+            session = self._client.v1.checkout.sessions.retrieve(session_id)
+        except stripe.StripeError as exc:
+            self._fail(f"could not read Stripe checkout session {session_id}", exc)
+        intent = getattr(session, "payment_intent", None)
+        if intent is not None and not isinstance(intent, str):  # expanded
+            intent = intent.id
+        currency = getattr(session, "currency", None)
+        return CheckoutState(
+            session_id=session.id,
+            status=getattr(session, "status", None) or "open",
+            payment_status=getattr(session, "payment_status", None) or "unpaid",
+            amount=getattr(session, "amount_total", None),
+            currency=currency.upper() if isinstance(currency, str) else None,
+            payment_intent_id=intent,
+        )
+
     # -- refunds ------------------------------------------------------------------------------
 
     def refund(self, payment_intent_id: str, amount: int, idempotency_key: str) -> RefundResult:
@@ -143,7 +172,8 @@ class StripeGateway:
         """Check the Stripe-Signature header against the raw body (as received, before any
         parsing), then read the event. Raises InvalidWebhook for a missing or malformed header,
         a wrong signature, a timestamp older than WEBHOOK_TOLERANCE, a body that is not UTF-8
-        JSON, or an event without an id, a type or a data.object."""
+        JSON, JSON nested deeper than MAX_WEBHOOK_DEPTH, or an event without an id (of
+        PROVIDER_ID's shape), a type or a data.object."""
         if isinstance(payload, str):
             payload = payload.encode("utf-8")
         try:
@@ -151,6 +181,12 @@ class StripeGateway:
         except UnicodeDecodeError as exc:
             raise InvalidWebhook("webhook body is not UTF-8") from exc
         try:
+            # The signature first, so that only Stripe's bodies get read any further.
+            stripe.WebhookSignature.verify_header(
+                text, signature_header or None, self._webhook_secret, WEBHOOK_TOLERANCE
+            )
+            if _depth(text) > MAX_WEBHOOK_DEPTH:
+                raise InvalidWebhook(f"webhook body is nested deeper than {MAX_WEBHOOK_DEPTH}")
             event = self._client.construct_event(
                 text, signature_header or None, self._webhook_secret, WEBHOOK_TOLERANCE
             )
@@ -158,7 +194,7 @@ class StripeGateway:
             raise InvalidWebhook(f"webhook signature rejected: {exc.user_message}") from exc
         except json.JSONDecodeError as exc:
             raise InvalidWebhook("webhook body is not JSON") from exc
-        except (ValueError, TypeError, AttributeError, KeyError) as exc:
+        except (ValueError, TypeError, AttributeError, KeyError, RecursionError) as exc:
             raise InvalidWebhook("webhook body is not a Stripe event") from exc
 
         body = _plain(event)
@@ -167,6 +203,8 @@ class StripeGateway:
         event_id, event_type = body.get("id"), body.get("type")
         if not isinstance(event_id, str) or not event_id:
             raise InvalidWebhook("webhook event has no id")
+        if not PROVIDER_ID.fullmatch(event_id):
+            raise InvalidWebhook("webhook event id is not a Stripe id (printable, 1-255 chars)")
         if not isinstance(event_type, str) or not event_type:
             raise InvalidWebhook("webhook event has no type")
         data = body.get("data")
@@ -193,6 +231,20 @@ class StripeGateway:
         # Stripe masks keys in its own messages; this is a second line of defence.
         key = self._api_key.strip()
         return text.replace(key, "[redacted]") if len(key) >= 8 else text
+
+
+def _depth(text: str) -> int:
+    """How deep the JSON in `text` nests arrays and objects (brackets inside strings do not
+    count); no parsing, so no recursion, whatever the input."""
+    depth = deepest = 0
+    for match in _JSON_TOKEN.finditer(text):
+        token = match.group()
+        if token in ("[", "{"):
+            depth += 1
+            deepest = max(deepest, depth)
+        elif token in ("]", "}"):
+            depth -= 1
+    return deepest
 
 
 def _plain(value: Any) -> Any:

@@ -10,11 +10,12 @@ from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy.orm import selectinload
 
 from clinicsite import clock
+from clinicsite.booking import fulfilment
 from clinicsite.clinic import get_clinic
 from clinicsite.extensions import db, limiter
-from clinicsite.models import Comment, Inquiry, StaffUser
+from clinicsite.models import Comment, Inquiry, Payment, StaffUser
 from clinicsite.staff import bp
-from clinicsite.staff.auth import roles_required, safe_next
+from clinicsite.staff.auth import current_actor, get_or_404, roles_required, safe_next
 from clinicsite.staff.calendar import appointments_between, day_window, visible_therapists
 from clinicsite.staff.forms import LoginForm
 
@@ -58,6 +59,9 @@ def dashboard():
         context["appointments"] = [a for a in appointments if a.status != "held"]
         # Holds last a day at most, but a phone booking's may be for any date ahead.
         context["holds"] = appointments_between(now, now + timedelta(days=366), ids, status="held")
+    if current_user.role == "admin":
+        # Money refunded automatically, wrong amounts, a provider failing: until cleared.
+        context["payments_attention"] = fulfilment.needing_attention()
     if current_user.role in ("admin", "editor"):
         context["inquiries"] = list(
             db.session.scalars(
@@ -78,3 +82,14 @@ def dashboard():
             )
         )
     return render_template("staff/dashboard.html", **context)
+
+
+@bp.post("/payments/<payment_id>/handled")
+@roles_required("admin")
+def payment_handled(payment_id):
+    """Take a payment off the attention list (its note stays in the appointment's history)."""
+    payment = get_or_404(Payment, payment_id)
+    fulfilment.clear_attention(payment, current_actor())
+    db.session.commit()
+    flash("Taken off the list of payments needing attention.", "success")
+    return redirect(url_for("staff.dashboard"), code=303)
