@@ -47,8 +47,9 @@ def roles_required(*roles: str):
 
 
 def safe_next(target: str | None) -> str | None:
-    """Accept `next` only as a path on this site (no scheme, host or protocol-relative URL)."""
-    if not target or "\\" in target:
+    """Accept `next` only as a path on this site (no scheme, host or protocol-relative URL),
+    and none with control characters: a newline cannot go into a Location header."""
+    if not target or "\\" in target or any(ord(c) < 0x20 or ord(c) == 0x7F for c in target):
         return None
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):

@@ -176,14 +176,14 @@ def blog_posts():
 
 
 @bp.route("/blog/new", methods=["GET", "POST"])
-@uploads.accepts_uploads(EDITOR_MAX_BYTES)
+@uploads.accepts_uploads(EDITOR_MAX_BYTES, fields=("cover",))
 @roles_required("admin", "editor")
 def blog_post_new():
     return edit(None)
 
 
 @bp.route("/blog/<int:post_id>", methods=["GET", "POST"])
-@uploads.accepts_uploads(EDITOR_MAX_BYTES)
+@uploads.accepts_uploads(EDITOR_MAX_BYTES, fields=("cover",))
 @roles_required("admin", "editor")
 def blog_post_edit(post_id: int):
     return edit(fetch(Post, post_id))

@@ -96,7 +96,7 @@ def subscribers_csv():
 
 
 @bp.route("/newsletter/guide", methods=["GET", "POST"])
-@uploads.accepts_uploads(GUIDE_MAX_BYTES)
+@uploads.accepts_uploads(GUIDE_MAX_BYTES, fields=("file",))
 @roles_required(*EDITORS)
 def lead_magnet():
     form = LeadMagnetForm()
