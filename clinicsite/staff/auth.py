@@ -14,7 +14,8 @@ from clinicsite.models import StaffUser
 
 @login_manager.user_loader
 def load_user(user_id: str) -> StaffUser | None:
-    # The id carries the session version, so a password change ends older sessions.
+    # The id carries the session version, so a password change or a logout ends older
+    # sessions. (A deactivated account is refused by UserMixin.is_authenticated.)
     try:
         pk, version = (int(part) for part in user_id.split(":", 1))
     except ValueError:
