@@ -26,6 +26,7 @@ from clinicsite.blog import posts
 from clinicsite.clinic import get_clinic
 from clinicsite.extensions import db
 from clinicsite.models import Category, Comment, Post, PostRedirect, Service, Tag
+from clinicsite.pagination import requested_page
 from clinicsite.staff import bp
 from clinicsite.staff.auth import current_actor, roles_required
 from clinicsite.staff.blog_forms import ACTIONS, MAX_BODY, PostForm, cut_slug, names
@@ -170,7 +171,7 @@ def blog_posts():
         .options(selectinload(Post.author))
         .order_by(Post.updated_at.desc(), Post.id.desc())
     )
-    page = db.paginate(query, per_page=PER_PAGE, error_out=False)
+    page = db.paginate(query, page=requested_page(), per_page=PER_PAGE, error_out=False)
     rows = [(p, status_label(p, now, tz), p.updated_at.astimezone(tz)) for p in page.items]
     return render_template("staff/blog/posts.html", page=page, rows=rows, show=show)
 
