@@ -151,3 +151,25 @@ def test_time_off_starting_after_the_last_usable_day_is_refused(demo, client, lo
     response = client.post(f"/staff/schedules/{dana}/time-off", data=data)
     assert response.status_code == 422
     assert "Please give a date between" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("field", ["therapist_id", "location_id"])
+def test_move_with_an_id_past_bigint_is_refused_not_a_server_error(
+    demo, client, login_as, frozen, field
+):
+    appt_id = make_appointment(demo, WEDNESDAY_10)
+    login_as("admin")
+    with demo.app_context():
+        studio = db.session.get(Appointment, appt_id).location_id
+    html = client.get(f"/staff/appointments/{appt_id}").get_data(as_text=True)
+    data = {
+        "csrf_token": form_token(html),
+        "date": "2026-12-10",
+        "time": "10:00",
+        "therapist_id": therapist_id(demo, "dana-okafor"),
+        "location_id": studio,
+        field: "-" + HUGE_PAGE,
+    }
+    response = client.post(f"/staff/appointments/{appt_id}/move", data=data)
+    assert response.status_code == 303
+    assert appointment(demo, appt_id).starts_at == WEDNESDAY_10

@@ -19,7 +19,13 @@ from clinicsite.extensions import db
 from clinicsite.models import Appointment, Location, Therapist
 from clinicsite.payments import get_gateway
 from clinicsite.staff import bp
-from clinicsite.staff.auth import current_actor, get_or_404, owns_therapist, roles_required
+from clinicsite.staff.auth import (
+    current_actor,
+    get_or_404,
+    owns_therapist,
+    roles_required,
+    row_id,
+)
 from clinicsite.staff.localtime import LocalTimeError, parse_day, parse_local
 from clinicsite.text import spreadsheet_safe
 
@@ -158,10 +164,7 @@ def appointment_move(appointment_id):
 
 
 def _int(raw) -> int | None:
-    try:
-        return int(raw)
-    except (TypeError, ValueError):
-        return None
+    return row_id(raw)
 
 
 CSV_COLUMNS = [

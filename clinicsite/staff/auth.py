@@ -64,14 +64,21 @@ def current_actor():
     return Actor.staff(current_user)
 
 
+def row_id(raw) -> int | None:
+    """`raw` as a possible primary key, or None: past 2**63 a query would overflow the
+    database's integer (a 500 on PostgreSQL and SQLite alike)."""
+    try:
+        pk = int(raw)
+    except (TypeError, ValueError):
+        return None
+    return pk if 0 < pk < 2**63 else None
+
+
 def get_or_404(model, pk, *, allowed=None):
     """Fetch a row by primary key or 404, then 403 unless `allowed(row, current_user)`.
     Every staff route that works on one record goes through here."""
-    try:
-        pk = int(pk)
-    except (TypeError, ValueError):
-        abort(404)
-    if not 0 < pk < 2**63:  # beyond any id; SQLite would overflow on it
+    pk = row_id(pk)
+    if pk is None:
         abort(404)
     row = db.session.get(model, pk)
     if row is None:
