@@ -37,8 +37,9 @@ def register(app: Flask) -> None:
     policy = content_security_policy([app.config["STRIPE_CHECKOUT_ORIGIN"]] if stripe else [])
 
     def check_request_input():
-        """Per-view upload limits, then no NUL bytes anywhere a query could receive them:
-        PostgreSQL refuses them in text, which would otherwise surface as a 500."""
+        """Per-view upload limits, then what no form of ours sends: parts without a name,
+        files where a text field is expected, and NUL bytes anywhere a query could receive
+        them (PostgreSQL refuses them in text). Each would otherwise surface as a 500."""
         view = app.view_functions.get(request.endpoint or "")
         limit = getattr(view, "upload_limit", None)
         if limit:
@@ -46,7 +47,12 @@ def register(app: Flask) -> None:
         texts = [request.path]
         texts += [t for pair in request.args.items(multi=True) for t in pair]
         if request.mimetype in FORM_TYPES:
+            if None in request.form or None in request.files:
+                abort(400, "Every part of the form needs a name.")
             texts += [t for pair in request.form.items(multi=True) for t in pair]
+            file_fields = getattr(view, "upload_fields", ())
+            if any(name not in file_fields for name in request.files):
+                abort(400, "A file was sent where the form expects text.")
         if any("\x00" in text for text in texts):
             abort(400, "The request contains a character that cannot be stored (NUL).")
 

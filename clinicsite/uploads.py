@@ -38,12 +38,14 @@ class Stored:
     original_name: str
 
 
-def accepts_uploads(max_bytes: int):
-    """Mark a view as taking files up to `max_bytes` (plus the form around them); the
-    request limit is raised for that view only, before its body is read."""
+def accepts_uploads(max_bytes: int, fields: tuple[str, ...]):
+    """Mark a view as taking files up to `max_bytes` (plus the form around them) in the
+    form fields named `fields`; the request limit is raised for that view only, before its
+    body is read. A file part under any other name is refused (security.py)."""
 
     def decorator(view):
         view.upload_limit = max_bytes + 64 * 1024
+        view.upload_fields = fields
         return view
 
     return decorator

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cache
 
 import sqlalchemy as sa
 from flask_login import UserMixin
@@ -37,6 +38,10 @@ class StaffUser(UserMixin, db.Model):
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)
+        self.end_sessions()
+
+    def end_sessions(self) -> None:
+        """Log out every session of this user, on every device (see get_id)."""
         self.session_version = (self.session_version or 0) + 1
 
     def check_password(self, password: str) -> bool:
@@ -48,3 +53,18 @@ class StaffUser(UserMixin, db.Model):
 
     def get_id(self) -> str:
         return f"{self.id}:{self.session_version}"
+
+
+@cache
+def _unmatchable_hash() -> str:
+    # Made once, with the same method and cost as real passwords.
+    return generate_password_hash("no staff account has this password")
+
+
+def password_matches(user: StaffUser | None, password: str) -> bool:
+    """Whether `password` is `user`'s, taking the same time when there is no such user, so
+    the login form's response time does not tell which staff emails exist."""
+    if user is None:
+        check_password_hash(_unmatchable_hash(), password)
+        return False
+    return user.check_password(password)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 
 import sqlalchemy as sa
 from flask import Response, abort, flash, redirect, render_template, request, url_for
@@ -19,8 +19,14 @@ from clinicsite.extensions import db
 from clinicsite.models import Appointment, Location, Therapist
 from clinicsite.payments import get_gateway
 from clinicsite.staff import bp
-from clinicsite.staff.auth import current_actor, get_or_404, owns_therapist, roles_required
-from clinicsite.staff.localtime import LocalTimeError, parse_local
+from clinicsite.staff.auth import (
+    current_actor,
+    get_or_404,
+    owns_therapist,
+    roles_required,
+    row_id,
+)
+from clinicsite.staff.localtime import LocalTimeError, parse_day, parse_local
 from clinicsite.text import spreadsheet_safe
 
 
@@ -158,10 +164,7 @@ def appointment_move(appointment_id):
 
 
 def _int(raw) -> int | None:
-    try:
-        return int(raw)
-    except (TypeError, ValueError):
-        return None
+    return row_id(raw)
 
 
 CSV_COLUMNS = [
@@ -190,10 +193,10 @@ CSV_COLUMNS = [
 def appointments_csv():
     clinic = get_clinic()
     try:
-        first = date.fromisoformat(request.args.get("from", ""))
-        last = date.fromisoformat(request.args.get("to", ""))
-    except ValueError:
-        abort(400, "Give the range as from=YYYY-MM-DD&to=YYYY-MM-DD.")
+        first = parse_day(request.args.get("from"))
+        last = parse_day(request.args.get("to"))
+    except LocalTimeError as exc:
+        abort(400, f"The range, from=YYYY-MM-DD&to=YYYY-MM-DD: {exc}")
     if last < first or (last - first).days > 366:
         abort(400, "The range must run forwards and cover at most 366 days.")
     start = datetime.combine(first, time.min, clinic.tz)

@@ -14,7 +14,8 @@ from clinicsite.models import StaffUser
 
 @login_manager.user_loader
 def load_user(user_id: str) -> StaffUser | None:
-    # The id carries the session version, so a password change ends older sessions.
+    # The id carries the session version, so a password change or a logout ends older
+    # sessions. (A deactivated account is refused by UserMixin.is_authenticated.)
     try:
         pk, version = (int(part) for part in user_id.split(":", 1))
     except ValueError:
@@ -47,8 +48,9 @@ def roles_required(*roles: str):
 
 
 def safe_next(target: str | None) -> str | None:
-    """Accept `next` only as a path on this site (no scheme, host or protocol-relative URL)."""
-    if not target or "\\" in target:
+    """Accept `next` only as a path on this site (no scheme, host or protocol-relative URL),
+    and none with control characters: a newline cannot go into a Location header."""
+    if not target or "\\" in target or any(ord(c) < 0x20 or ord(c) == 0x7F for c in target):
         return None
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
@@ -62,14 +64,21 @@ def current_actor():
     return Actor.staff(current_user)
 
 
+def row_id(raw) -> int | None:
+    """`raw` as a possible primary key, or None: past 2**63 a query would overflow the
+    database's integer (a 500 on PostgreSQL and SQLite alike)."""
+    try:
+        pk = int(raw)
+    except (TypeError, ValueError):
+        return None
+    return pk if 0 < pk < 2**63 else None
+
+
 def get_or_404(model, pk, *, allowed=None):
     """Fetch a row by primary key or 404, then 403 unless `allowed(row, current_user)`.
     Every staff route that works on one record goes through here."""
-    try:
-        pk = int(pk)
-    except (TypeError, ValueError):
-        abort(404)
-    if not 0 < pk < 2**63:  # beyond any id; SQLite would overflow on it
+    pk = row_id(pk)
+    if pk is None:
         abort(404)
     row = db.session.get(model, pk)
     if row is None:

@@ -26,6 +26,7 @@ from clinicsite.blog import posts
 from clinicsite.clinic import get_clinic
 from clinicsite.extensions import db
 from clinicsite.models import Category, Comment, Post, PostRedirect, Service, Tag
+from clinicsite.pagination import requested_page
 from clinicsite.staff import bp
 from clinicsite.staff.auth import current_actor, roles_required
 from clinicsite.staff.blog_forms import ACTIONS, MAX_BODY, PostForm, cut_slug, names
@@ -170,20 +171,20 @@ def blog_posts():
         .options(selectinload(Post.author))
         .order_by(Post.updated_at.desc(), Post.id.desc())
     )
-    page = db.paginate(query, per_page=PER_PAGE, error_out=False)
+    page = db.paginate(query, page=requested_page(), per_page=PER_PAGE, error_out=False)
     rows = [(p, status_label(p, now, tz), p.updated_at.astimezone(tz)) for p in page.items]
     return render_template("staff/blog/posts.html", page=page, rows=rows, show=show)
 
 
 @bp.route("/blog/new", methods=["GET", "POST"])
-@uploads.accepts_uploads(EDITOR_MAX_BYTES)
+@uploads.accepts_uploads(EDITOR_MAX_BYTES, fields=("cover",))
 @roles_required("admin", "editor")
 def blog_post_new():
     return edit(None)
 
 
 @bp.route("/blog/<int:post_id>", methods=["GET", "POST"])
-@uploads.accepts_uploads(EDITOR_MAX_BYTES)
+@uploads.accepts_uploads(EDITOR_MAX_BYTES, fields=("cover",))
 @roles_required("admin", "editor")
 def blog_post_edit(post_id: int):
     return edit(fetch(Post, post_id))

@@ -23,7 +23,7 @@ from clinicsite.models import (
 )
 from clinicsite.scheduling import availability as av
 from clinicsite.scheduling.holds import blocking_condition
-from clinicsite.staff import bp
+from clinicsite.staff import bp, localtime
 from clinicsite.staff.auth import roles_required
 from clinicsite.staff.calendar_grid import build_day
 
@@ -66,9 +66,13 @@ def parse_day(raw: str | None, today: date) -> tuple[date, str | None]:
     if not raw:
         return today, None
     try:
-        return date.fromisoformat(raw), None
+        day = date.fromisoformat(raw)
     except ValueError:
         return today, "That date could not be read; showing today."
+    try:
+        return localtime.check_day(day), None
+    except localtime.LocalTimeError as error:  # the week around it would leave the calendar
+        return today, f"{error} Showing today."
 
 
 def day_window(day: date, tz) -> tuple[datetime, datetime]:

@@ -10,6 +10,7 @@ from clinicsite import clock
 from clinicsite.audit import record_change
 from clinicsite.extensions import db
 from clinicsite.models import Comment
+from clinicsite.pagination import requested_page
 from clinicsite.staff import bp
 from clinicsite.staff.auth import current_actor, get_or_404, roles_required
 
@@ -31,8 +32,7 @@ def comments():
         .order_by(Comment.created_at.desc(), Comment.id.desc())
         .options(selectinload(Comment.post))
     )
-    number = min(max(request.args.get("page", 1, type=int), 1), 10_000)
-    page = db.paginate(query, page=number, per_page=25, max_per_page=25, error_out=False)
+    page = db.paginate(query, page=requested_page(), per_page=25, max_per_page=25, error_out=False)
     counts = dict(
         db.session.execute(
             sa.select(Comment.status, sa.func.count()).group_by(Comment.status)

@@ -10,6 +10,7 @@ from sqlalchemy.orm import selectinload
 from clinicsite import clock
 from clinicsite.extensions import db
 from clinicsite.models import Inquiry
+from clinicsite.pagination import requested_page
 from clinicsite.staff import bp
 from clinicsite.staff.auth import get_or_404, roles_required
 
@@ -24,7 +25,7 @@ def inquiries():
     else:
         show = "new"
         query = query.where(Inquiry.handled_at.is_(None)).order_by(Inquiry.created_at.desc())
-    page = db.paginate(query, per_page=25, error_out=False)
+    page = db.paginate(query, page=requested_page(), per_page=25, error_out=False)
     return render_template("staff/inquiries.html", page=page, show=show)
 
 

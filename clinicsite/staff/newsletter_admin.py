@@ -24,6 +24,7 @@ from clinicsite.extensions import db
 from clinicsite.models import Subscriber
 from clinicsite.newsletter import service
 from clinicsite.newsletter.forms import LeadMagnetForm
+from clinicsite.pagination import requested_page
 from clinicsite.staff import bp
 from clinicsite.staff.auth import current_actor, roles_required
 from clinicsite.text import spreadsheet_safe as csv_cell
@@ -54,7 +55,7 @@ def subscribers():
     status = request.args.get("status", "all")
     if status not in (*service.STATUSES, "all"):
         status = "all"
-    page = db.paginate(by_status(status), per_page=50, error_out=False)
+    page = db.paginate(by_status(status), page=requested_page(), per_page=50, error_out=False)
     return render_template(
         "staff/newsletter/subscribers.html",
         page=page,
@@ -96,7 +97,7 @@ def subscribers_csv():
 
 
 @bp.route("/newsletter/guide", methods=["GET", "POST"])
-@uploads.accepts_uploads(GUIDE_MAX_BYTES)
+@uploads.accepts_uploads(GUIDE_MAX_BYTES, fields=("file",))
 @roles_required(*EDITORS)
 def lead_magnet():
     form = LeadMagnetForm()

@@ -14,6 +14,7 @@ from clinicsite.booking import fulfilment
 from clinicsite.clinic import get_clinic
 from clinicsite.extensions import db, limiter
 from clinicsite.models import Comment, Inquiry, Payment, StaffUser
+from clinicsite.models.staff import password_matches
 from clinicsite.staff import bp
 from clinicsite.staff.auth import current_actor, get_or_404, roles_required, safe_next
 from clinicsite.staff.calendar import appointments_between, day_window, visible_therapists
@@ -29,7 +30,8 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         user = db.session.scalar(sa.select(StaffUser).where(StaffUser.email == form.email.data))
-        if user is not None and user.active and user.check_password(form.password.data):
+        # The password is checked first: an inactive account takes as long as any other.
+        if password_matches(user, form.password.data) and user.active:
             login_user(user)
             return redirect(target or url_for("staff.dashboard"))
         form.password.errors.append("That email and password do not match an active account.")
@@ -40,6 +42,9 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
+    # The signed cookie would otherwise keep working wherever a copy of it was kept.
+    current_user.end_sessions()
+    db.session.commit()
     logout_user()
     flash("You are logged out.", "info")
     return redirect(url_for("staff.login"))

@@ -18,6 +18,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 from clinicsite.extensions import db
 from clinicsite.models import ExtraHours, WorkingHours
 from clinicsite.public.forms import strip
+from clinicsite.staff.localtime import LAST_DAY, LocalTimeError, check_day
 from clinicsite.timefmt import day_label
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -29,8 +30,26 @@ def clock_field(label: str, *validators) -> TimeField:
     return TimeField(label, validators=list(validators), invalid_value_message=TIME_MESSAGE)
 
 
-def date_field(label: str, *validators) -> DateField:
-    return DateField(label, validators=list(validators), invalid_value_message=DATE_MESSAGE)
+def date_field(label: str, *validators, filters=()) -> DateField:
+    return DateField(
+        label,
+        validators=[*validators, within_calendar],
+        filters=filters,
+        invalid_value_message=DATE_MESSAGE,
+    )
+
+
+def within_calendar(form, field) -> None:
+    if field.data is not None:
+        try:
+            check_day(field.data)
+        except LocalTimeError as error:
+            raise ValidationError(str(error)) from None
+
+
+def open_ended(day: date | None) -> date | None:
+    # "Until 9999-12-31" is how people type leave without an end: the last usable day.
+    return min(day, LAST_DAY) if day is not None else None
 
 
 def studio_field() -> SelectField:
@@ -159,7 +178,7 @@ class TimeOffForm(_NoCsrf):
 
     start_day = date_field("From (date)", InputRequired("Please give the first day."))
     start_time = clock_field("Time (optional)", Optional())
-    end_day = date_field("Until (date)", Optional())
+    end_day = date_field("Until (date)", Optional(), filters=[open_ended])
     end_time = clock_field("Time (optional)", Optional())
     reason = StringField("Reason (staff only)", filters=[strip], validators=[Length(max=200)])
     # Set to 1 by the "Save anyway" button after the overlapping appointments were shown.
