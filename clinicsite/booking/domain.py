@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 from clinicsite import audit
 from clinicsite.audit import CLIENT, STRIPE, Actor
-from clinicsite.booking import emails
+from clinicsite.booking import emails, limits
 from clinicsite.extensions import db
 from clinicsite.models import (
     Appointment,
@@ -27,7 +27,9 @@ from clinicsite.models import (
 from clinicsite.payments.gateway import CheckoutRequest, PaymentError, PaymentGateway
 from clinicsite.scheduling.holds import SlotTaken, claim, lock_therapists
 
-__all__ = ["SlotTaken", "PaymentError"]
+__all__ = ["SlotTaken", "PaymentError", "LimitReached"]
+
+LimitReached = limits.LimitReached
 
 
 class AmountMismatch(Exception):
@@ -64,10 +66,12 @@ def hold(
     actor: Actor = CLIENT,
     deposit: int | None = None,
     hold_minutes: int | None = None,
+    client_keys: limits.ClientKeys | None = None,
 ) -> Appointment:
     """Take the time for the client and commit: `held` until the deposit is paid, or
     `confirmed` at once when the option has no deposit (or staff waived it with
-    deposit=0). Raises SlotTaken."""
+    deposit=0). Raises SlotTaken, or LimitReached when `client_keys` (an online client)
+    already has as much as one client may."""
     ends_at = starts_at + timedelta(minutes=option.duration_minutes)
     deposit = option.deposit if deposit is None else deposit
     needs_payment = deposit > 0
@@ -98,10 +102,18 @@ def hold(
         client_notes=client.notes,
         intake=client.intake,
         source=source,
+        created_at=now,  # the limits count bookings of the last 24 hours by this clock
     )
+    guard = None
+    if client_keys is not None:
+        limits.stamp(appointment, client_keys)
+
+        def guard():
+            limits.enforce(client_keys, not needs_payment, clinic, now)
+
     try:
-        claim(appointment, now)
-    except SlotTaken:
+        claim(appointment, now, guard=guard)
+    except (SlotTaken, LimitReached):
         db.session.rollback()
         raise
     audit.record(appointment, "held" if needs_payment else "booked", actor)
