@@ -10,6 +10,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy.orm import selectinload
 
 from clinicsite import clock
+from clinicsite.booking import limits
 from clinicsite.clinic import get_clinic
 from clinicsite.extensions import db, limiter
 from clinicsite.models import Comment, Inquiry, StaffUser
@@ -58,6 +59,9 @@ def dashboard():
         context["appointments"] = [a for a in appointments if a.status != "held"]
         # Holds last a day at most, but a phone booking's may be for any date ahead.
         context["holds"] = appointments_between(now, now + timedelta(days=366), ids, status="held")
+    if current_user.role == "admin":
+        # Online clients holding or booking more than a real client would (booking/limits.py).
+        context["squatting"] = limits.suspicious(now)
     if current_user.role in ("admin", "editor"):
         context["inquiries"] = list(
             db.session.scalars(
