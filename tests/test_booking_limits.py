@@ -364,3 +364,16 @@ def test_keys_are_keyed_hashes():
     other = limits.client_keys("k2", "203.0.113.5", "a@example.com", "d" * 20)
     assert one.address != other.address and len(one.address) == 32
     assert limits.client_keys("k1", None, None, "bad cookie!").items() == []
+
+
+def test_a_short_squatting_attempt_takes_no_more_than_the_limits(app):
+    """bench/squatting.py for 3 seconds: one address looping over the form with new emails
+    and no cookies gets 2 holds and 1 free session, whatever the number of attempts."""
+    from bench.squatting import attack, count_free, taken
+
+    before = count_free(app, DANA)
+    answers = attack(app, 3, DANA)
+    assert answers[429] >= 1 and set(answers) <= {303, 429}
+    assert taken(app) == {"holds": 2, "free sessions": 1}
+    after = count_free(app, DANA)
+    assert after[NMT] > before[NMT] * 0.9  # three bookings' worth, not the calendar
