@@ -78,14 +78,17 @@ def count_free(app: Flask, therapist: str) -> dict[str, int]:
     return {service: len(free_starts(app, service, therapist)) for service in (NMT, DISCOVERY)}
 
 
-def attack(app: Flask, seconds: float, therapist: str, seed: int = 7) -> Counter:
-    """Loop over the details form from one address for `seconds`; returns the answers."""
+def attack(
+    app: Flask, seconds: float, therapist: str, seed: int = 7, attempts: int | None = None
+) -> Counter:
+    """Loop over the details form from one address for `seconds` (or until `attempts`);
+    returns the answers (HTTP status codes, or "no free time")."""
     rng = random.Random(seed)
     outcomes: Counter = Counter()
     known: dict[str, list[dict]] = {}
     deadline = time.monotonic() + seconds
     attempt = 0
-    while time.monotonic() < deadline:
+    while time.monotonic() < deadline and (attempts is None or attempt < attempts):
         service = (NMT, DISCOVERY)[attempt % 2]
         attempt += 1
         if attempt % 20 < 2 or not known.get(service):  # look again now and then

@@ -367,13 +367,14 @@ def test_keys_are_keyed_hashes():
 
 
 def test_a_short_squatting_attempt_takes_no_more_than_the_limits(app):
-    """bench/squatting.py for 3 seconds: one address looping over the form with new emails
-    and no cookies gets 2 holds and 1 free session, whatever the number of attempts."""
+    """bench/squatting.py, 12 attempts: one address looping over the form with new emails
+    and no cookies gets 2 holds and 1 free session, however often it tries."""
     from bench.squatting import attack, count_free, taken
 
     before = count_free(app, DANA)
-    answers = attack(app, 3, DANA)
-    assert answers[429] >= 1 and set(answers) <= {303, 429}
+    answers = attack(app, 120, DANA, attempts=12)
+    # 409: a time from the bot's stale list that its own booking took meanwhile.
+    assert answers[303] == 3 and answers[429] + answers[409] == 9, answers
     assert taken(app) == {"holds": 2, "free sessions": 1}
     after = count_free(app, DANA)
     assert after[NMT] > before[NMT] * 0.9  # three bookings' worth, not the calendar
