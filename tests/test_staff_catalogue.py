@@ -611,6 +611,9 @@ SETTINGS = {
     "horizon_days": "90",
     "slot_step_minutes": "30",
     "hold_minutes": "45",
+    "max_holds_per_client": "3",
+    "max_bookings_per_client_day": "8",
+    "max_free_per_client": "1",
 }
 
 

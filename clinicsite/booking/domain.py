@@ -11,7 +11,7 @@ from typing import Any
 
 from clinicsite import audit
 from clinicsite.audit import CLIENT, Actor
-from clinicsite.booking import emails
+from clinicsite.booking import emails, limits
 from clinicsite.booking.fulfilment import (
     payment_for_session,
     record_checkout_expired,
@@ -32,6 +32,7 @@ from clinicsite.scheduling.holds import SlotTaken, claim, lock_therapists
 
 # Settling payments lives in fulfilment.py; its entry points stay reachable from here.
 __all__ = [
+    "LimitReached",
     "SlotTaken",
     "PaymentError",
     "payment_for_session",
@@ -39,6 +40,8 @@ __all__ = [
     "record_payment",
     "refund",
 ]
+
+LimitReached = limits.LimitReached
 
 
 class NotAllowed(Exception):
@@ -71,10 +74,12 @@ def hold(
     actor: Actor = CLIENT,
     deposit: int | None = None,
     hold_minutes: int | None = None,
+    client_keys: limits.ClientKeys | None = None,
 ) -> Appointment:
     """Take the time for the client and commit: `held` until the deposit is paid, or
     `confirmed` at once when the option has no deposit (or staff waived it with
-    deposit=0). Raises SlotTaken."""
+    deposit=0). Raises SlotTaken, or LimitReached when `client_keys` (an online client)
+    already has as much as one client may."""
     ends_at = starts_at + timedelta(minutes=option.duration_minutes)
     deposit = option.deposit if deposit is None else deposit
     needs_payment = deposit > 0
@@ -105,10 +110,18 @@ def hold(
         client_notes=client.notes,
         intake=client.intake,
         source=source,
+        created_at=now,  # the limits count bookings of the last 24 hours by this clock
     )
+    guard = None
+    if client_keys is not None:
+        limits.stamp(appointment, client_keys)
+
+        def guard():
+            limits.enforce(client_keys, not needs_payment, clinic, now)
+
     try:
-        claim(appointment, now)
-    except SlotTaken:
+        claim(appointment, now, guard=guard)
+    except (SlotTaken, LimitReached):
         db.session.rollback()
         raise
     audit.record(appointment, "held" if needs_payment else "booked", actor)

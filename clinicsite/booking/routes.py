@@ -6,10 +6,19 @@ from __future__ import annotations
 import secrets
 from datetime import timedelta
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import (
+    abort,
+    after_this_request,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 
 from clinicsite import clock
-from clinicsite.booking import bp, domain, selection
+from clinicsite.booking import bp, domain, limits, selection
 from clinicsite.booking.forms import DetailsForm
 from clinicsite.clinic import get_clinic
 from clinicsite.extensions import db, limiter
@@ -60,6 +69,7 @@ def details():
     offered = _offered(sel, clinic, now)
     if request.method == "GET" and not offered:
         return _not_free(form, sel, clinic, now, status=200)
+    device = _device_id()
     if form.validate_on_submit():
         repeat = _already_submitted(form.request_key.data)
         if repeat is not None:
@@ -77,19 +87,57 @@ def details():
                     clinic,
                     now,
                     request_key=form.request_key.data or None,
+                    client_keys=_client_keys(form.email.data, device),
                 )
             except domain.SlotTaken:
                 continue
+            except domain.LimitReached as refused:
+                return _details_page(form, sel, offered, clinic, now, str(refused), 429)
             return _after_hold(appointment)
         return _not_free(form, sel, clinic, now)
-    status = 422 if form.errors else 200
+    # Tell a client already at a limit before they fill in the form, not after.
+    refused = None
+    if request.method == "GET":
+        refused = limits.problem(_client_keys(None, device), not sel.option.deposit, clinic, now)
+    return _details_page(form, sel, offered, clinic, now, refused, 422 if form.errors else 200)
+
+
+def _details_page(form, sel, offered, clinic, now, refused: str | None, status: int):
     return render_template(
         "booking/details.html",
         form=form,
         sel=sel,
         offered=offered,
+        refused=refused,
         inside_window=_inside_window(sel, clinic, now),
     ), status
+
+
+def _device_id() -> str:
+    """This browser's long-lived random id (set now when it has none): one of the keys the
+    per-client limits count by."""
+    device = request.cookies.get(limits.DEVICE_COOKIE)
+    if limits.valid_device_id(device):
+        return device
+    device = limits.new_device_id()
+
+    @after_this_request
+    def remember(response):
+        response.set_cookie(
+            limits.DEVICE_COOKIE,
+            device,
+            max_age=limits.DEVICE_COOKIE_MAX_AGE,
+            httponly=True,
+            samesite="Lax",
+            secure=current_app.config["SESSION_COOKIE_SECURE"],
+        )
+        return response
+
+    return device
+
+
+def _client_keys(email: str | None, device: str) -> limits.ClientKeys:
+    return limits.client_keys(current_app.config["SECRET_KEY"], request.remote_addr, email, device)
 
 
 def _inside_window(sel: selection.Selection, clinic, now) -> bool:

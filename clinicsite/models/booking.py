@@ -58,6 +58,12 @@ class Appointment(db.Model):
     intake: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
     staff_notes: Mapped[str] = mapped_column(sa.Text, default="")
     source: Mapped[str] = mapped_column(sa.String(20), default="online")
+    # Who booked online, as keyed hashes (never the address or cookie itself): the client's
+    # network, normalised email and device cookie. The per-client limits count by them
+    # (booking/limits.py); staff bookings leave them empty.
+    client_address_key: Mapped[str | None] = mapped_column(sa.String(32), index=True)
+    client_email_key: Mapped[str | None] = mapped_column(sa.String(32), index=True)
+    client_device_key: Mapped[str | None] = mapped_column(sa.String(32), index=True)
     # The booking form's one-time key: a double-clicked submit finds this appointment
     # instead of being told that its own hold took the time.
     request_key: Mapped[str | None] = mapped_column(sa.String(64), unique=True)

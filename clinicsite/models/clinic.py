@@ -27,6 +27,11 @@ class ClinicSettings(db.Model):
         sa.CheckConstraint("cancellation_window_hours >= 0", name="cancellation_window"),
         # Stripe Checkout sessions expire 30 minutes to 24 hours after creation.
         sa.CheckConstraint("hold_minutes >= 30 AND hold_minutes <= 1440", name="hold_minutes"),
+        sa.CheckConstraint(
+            "max_holds_per_client >= 0 AND max_bookings_per_client_day >= 0 "
+            "AND max_free_per_client >= 0",
+            name="client_limits",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -47,6 +52,11 @@ class ClinicSettings(db.Model):
     horizon_days: Mapped[int] = mapped_column(default=60)
     slot_step_minutes: Mapped[int] = mapped_column(default=15)
     hold_minutes: Mapped[int] = mapped_column(default=30, server_default="30")
+    # What one online client (an address, an email or a device) may take; 0 means no limit.
+    # See clinicsite/booking/limits.py. Staff bookings are never limited.
+    max_holds_per_client: Mapped[int] = mapped_column(default=2, server_default="2")
+    max_bookings_per_client_day: Mapped[int] = mapped_column(default=6, server_default="6")
+    max_free_per_client: Mapped[int] = mapped_column(default=1, server_default="1")
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     @property

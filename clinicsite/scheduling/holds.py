@@ -14,6 +14,7 @@ The overlap check therefore always runs against committed data that cannot chang
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -66,13 +67,23 @@ def overlaps(
     return db.session.scalar(query.limit(1)) is not None
 
 
-def claim(appointment: Appointment, now: datetime, previous_therapist_id: int | None = None):
+def claim(
+    appointment: Appointment,
+    now: datetime,
+    previous_therapist_id: int | None = None,
+    guard: Callable[[], None] | None = None,
+):
     """Put `appointment` (new, or moved to new times) on its therapist's calendar.
 
-    The caller commits, or rolls back on SlotTaken (raised when the time is not free).
+    `guard` runs under the lock, before the overlap check, and may raise to refuse (the
+    per-client booking limits count there, so simultaneous requests cannot all pass).
+    The caller commits, or rolls back on SlotTaken (raised when the time is not free) or
+    on what `guard` raised.
     """
     with db.session.no_autoflush:
         lock_therapists(appointment.therapist_id, *filter(None, [previous_therapist_id]))
+        if guard is not None:
+            guard()
     if overlaps(
         appointment.therapist_id,
         appointment.starts_at,

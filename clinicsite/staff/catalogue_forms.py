@@ -511,6 +511,13 @@ class SettingsForm(CatalogueForm):
     hold_minutes = whole(
         "Hold a time while the client pays (minutes)", 30, 1440, "minutes", default=30
     )
+    max_holds_per_client = whole("Unpaid holds one client may have at once", 0, 100, default=2)
+    max_bookings_per_client_day = whole(
+        "Online bookings one client may make in 24 hours", 0, 1000, default=6
+    )
+    max_free_per_client = whole(
+        "Free sessions one client may have booked (upcoming or in 24 hours)", 0, 100, default=1
+    )
 
     def validate_phone(self, field):
         check_phone(field)

@@ -10,7 +10,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy.orm import selectinload
 
 from clinicsite import clock
-from clinicsite.booking import fulfilment
+from clinicsite.booking import fulfilment, limits
 from clinicsite.clinic import get_clinic
 from clinicsite.extensions import db, limiter
 from clinicsite.models import Comment, Inquiry, Payment, StaffUser
@@ -67,6 +67,8 @@ def dashboard():
     if current_user.role == "admin":
         # Money refunded automatically, wrong amounts, a provider failing: until cleared.
         context["payments_attention"] = fulfilment.needing_attention()
+        # Online clients holding or booking more than a real client would (booking/limits.py).
+        context["squatting"] = limits.suspicious(now)
     if current_user.role in ("admin", "editor"):
         context["inquiries"] = list(
             db.session.scalars(
