@@ -20,7 +20,7 @@ from clinicsite.models import Appointment, Location, Therapist
 from clinicsite.payments import get_gateway
 from clinicsite.staff import bp
 from clinicsite.staff.auth import current_actor, get_or_404, owns_therapist, roles_required
-from clinicsite.staff.localtime import LocalTimeError, parse_local
+from clinicsite.staff.localtime import LocalTimeError, format_offset, parse_local, zone_offsets
 from clinicsite.text import spreadsheet_safe
 
 
@@ -40,6 +40,7 @@ def appointment(appointment_id):
     therapists = db.session.scalars(
         sa.select(Therapist).where(Therapist.active).order_by(Therapist.position)
     ).all()
+    local_start = appt.starts_at.astimezone(clinic.tz)
     return render_template(
         "staff/appointment.html",
         appointment=appt,
@@ -47,7 +48,11 @@ def appointment(appointment_id):
         terms=domain.cancellation_terms(appt, clinic, clock.now()),
         therapists=therapists if current_user.role == "admin" else [appt.therapist],
         locations=db.session.scalars(sa.select(Location).where(Location.active)).all(),
-        local_start=appt.starts_at.astimezone(clinic.tz),
+        local_start=local_start,
+        # The move form posts the offset too, so the second 01:30 of a fall-back night
+        # stays the second one when the form is sent back unchanged.
+        start_offset=format_offset(local_start.utcoffset()),
+        offsets=zone_offsets(clinic.tz, appt.starts_at),
     )
 
 
@@ -126,7 +131,12 @@ def appointment_move(appointment_id):
     appt = appointment_for_staff(appointment_id)
     clinic = get_clinic()
     try:
-        starts_at = parse_local(request.form.get("date"), request.form.get("time"), clinic.tz)
+        starts_at = parse_local(
+            request.form.get("date"),
+            request.form.get("time"),
+            clinic.tz,
+            request.form.get("offset"),
+        )
     except LocalTimeError as exc:
         flash(str(exc), "error")
         return back(appt)
@@ -134,6 +144,13 @@ def appointment_move(appointment_id):
     location = db.session.get(Location, _int(request.form.get("location_id")) or -1)
     if therapist is None or location is None or not owns_therapist(therapist.id, current_user):
         flash("Please choose a therapist and a studio.", "error")
+        return back(appt)
+    if (starts_at, therapist.id, location.id) == (
+        appt.starts_at,
+        appt.therapist_id,
+        appt.location_id,
+    ):
+        flash("That is where the appointment already is; nothing was moved.", "info")
         return back(appt)
     try:
         domain.reschedule(
