@@ -75,6 +75,7 @@ def ics_attachment(
         "content": text,
     }
 
+
 def _send(
     appointment: Appointment,
     template: str,

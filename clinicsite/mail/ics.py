@@ -167,4 +167,3 @@ def _event(
     event.add("status", status)
     event.add("transp", "TRANSPARENT" if status == "CANCELLED" else "OPAQUE")
     return event
-

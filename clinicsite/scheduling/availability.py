@@ -278,9 +278,7 @@ def _check_rules(rules: Rules) -> None:
         raise ValueError(f"buffer must not be negative, got {rules.buffer}")
 
 
-def _grid(
-    item: _Range, step: timedelta, earliest: datetime
-) -> Iterator[tuple[datetime, datetime]]:
+def _grid(item: _Range, step: timedelta, earliest: datetime) -> Iterator[tuple[datetime, datetime]]:
     """Candidate starts of a range with the piece each lies in: every instant at or after
     `earliest` whose wall-clock reading is a whole number of steps from the range's first."""
     for lo, hi, offset in item.pieces:
