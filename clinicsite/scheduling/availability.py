@@ -20,6 +20,7 @@ from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 # The product's usual slot step. Not a field default: `step` sits before fields that
@@ -134,9 +135,12 @@ def _offset_at(moment: datetime, tz: ZoneInfo) -> timedelta:
     return offset
 
 
+# Pure and deterministic (the zone data is pinned), and asked the same for every therapist
+# of one request: cached.
+@lru_cache(maxsize=4096)
 def _offset_pieces(
     lo: datetime, hi: datetime, tz: ZoneInfo
-) -> list[tuple[datetime, datetime, timedelta]]:
+) -> tuple[tuple[datetime, datetime, timedelta], ...]:
     """[lo, hi) cut into UTC pieces of one constant offset each: (start, end, offset)."""
     pieces: list[tuple[datetime, datetime, timedelta]] = []
     start, offset = lo, _offset_at(lo, tz)
@@ -156,7 +160,7 @@ def _offset_pieces(
             start, offset, sample = after, _offset_at(after, tz), after
         sample = following
     pieces.append((start, hi, offset))
-    return pieces
+    return tuple(pieces)  # immutable: the cache hands the same one out again
 
 
 def _wall_pieces(
@@ -219,10 +223,10 @@ def _day_ranges(
         walls.setdefault(hours.location_id, []).append((first, last))
     if not walls:
         return []
-    midnight = datetime.combine(day, time(0))
+    every = [span for spans in walls.values() for span in spans]
     offsets = _offset_pieces(
-        (midnight - _MAX_OFFSET).replace(tzinfo=UTC),
-        (midnight + timedelta(days=2) + _MAX_OFFSET).replace(tzinfo=UTC),
+        (min(first for first, _ in every) - _MAX_OFFSET).replace(tzinfo=UTC),
+        (max(last for _, last in every) + _MAX_OFFSET).replace(tzinfo=UTC),
         tz,
     )
     ranges = []
