@@ -136,6 +136,7 @@ def appointment_move(appointment_id):
             request.form.get("time"),
             clinic.tz,
             request.form.get("offset"),
+            ask_when_repeated=True,
         )
     except LocalTimeError as exc:
         flash(str(exc), "error")

@@ -17,12 +17,19 @@ class LocalTimeError(ValueError):
 
 
 def parse_local(
-    raw_date: str | None, raw_time: str | None, tz: ZoneInfo, raw_offset: str | None = None
+    raw_date: str | None,
+    raw_time: str | None,
+    tz: ZoneInfo,
+    raw_offset: str | None = None,
+    *,
+    ask_when_repeated: bool = False,
 ) -> datetime:
     """'2026-11-01' + '10:00' in the clinic's zone -> aware UTC. A time the clocks skip
-    (spring forward) is refused rather than guessed, and so is a repeated one (fall back)
-    unless an offset says which: typed after the time ('01:30-08:00', then it must fit)
-    or chosen in the form (`raw_offset`, '-08:00', used only to pick between the two)."""
+    (spring forward) is refused rather than guessed. A repeated one (fall back) is the
+    one an offset names: typed after the time ('01:30-08:00', then it must fit) or chosen
+    in the form (`raw_offset`, '-08:00', used only to pick between the two). Without
+    either it is refused when the form offers the choice (`ask_when_repeated`), else the
+    first occurrence."""
     try:
         day = date.fromisoformat((raw_date or "").strip())
     except ValueError:
@@ -47,7 +54,7 @@ def parse_local(
         raise LocalTimeError(
             f"{clock_time:%H:%M} on {day:%B %-d} is {labels}, not UTC{format_offset(typed)}."
         )
-    if len(found) > 1:
+    if len(found) > 1 and ask_when_repeated:
         raise LocalTimeError(
             f"{clock_time:%H:%M} happens twice on {day:%B %-d} ({labels}): please choose which one."
         )

@@ -108,7 +108,9 @@ def _book(form: PhoneBookingForm):
     therapist = db.session.get(Therapist, int(form.therapist.data))
     location = db.session.get(Location, int(form.location.data))
     try:
-        starts_at = parse_local(form.date.data, form.time.data, clinic.tz, form.offset.data)
+        starts_at = parse_local(
+            form.date.data, form.time.data, clinic.tz, form.offset.data, ask_when_repeated=True
+        )
     except LocalTimeError as exc:
         form.time.errors.append(str(exc))
         return None
