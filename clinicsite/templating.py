@@ -15,7 +15,7 @@ from clinicsite.extensions import db
 from clinicsite.models import Region, ServiceArea
 from clinicsite.money import format_money
 from clinicsite.text import render_markdown
-from clinicsite.timefmt import clock, clock_with_zone, day_label, long_datetime
+from clinicsite.timefmt import clock, clock_span, clock_with_zone, day_label, long_datetime
 
 
 def absolute_url(endpoint: str, **values: Any) -> str:
@@ -81,6 +81,10 @@ def local_clock_zone(moment) -> str:
     return clock_with_zone(moment, get_clinic().tz)
 
 
+def local_span(start, end) -> str:
+    return clock_span(start, end, get_clinic().tz)
+
+
 def local_zone(moment) -> str:
     """The zone's abbreviation at that moment: PST or PDT."""
     return moment.astimezone(get_clinic().tz).strftime("%Z")
@@ -104,6 +108,7 @@ def register(app: Flask) -> None:
         active_areas=active_areas,
         local_clock=local_clock,
         local_clock_zone=local_clock_zone,
+        local_span=local_span,
         local_long=local_long,
         local_zone=local_zone,
         local_day=local_day,

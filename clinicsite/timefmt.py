@@ -3,7 +3,7 @@ a daylight-saving day is never ambiguous."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 
@@ -19,6 +19,21 @@ def clock(moment: datetime, tz: ZoneInfo) -> str:
 def clock_with_zone(moment: datetime, tz: ZoneInfo) -> str:
     """'10:15 AM PST'"""
     return local(moment, tz).strftime("%-I:%M %p %Z")
+
+
+def clock_span(start: datetime, end: datetime, tz: ZoneInfo) -> str:
+    """'10:00 AM–11:00 AM', or with abbreviations when either end falls on a day whose
+    clocks change: '1:30 AM PDT–1:30 AM PST' is an hour, not nothing."""
+    first, last = local(start, tz), local(end, tz)
+    if clocks_change(first.date(), tz) or clocks_change(last.date(), tz):
+        return f"{clock_with_zone(start, tz)}–{clock_with_zone(end, tz)}"
+    return f"{clock(start, tz)}–{clock(end, tz)}"
+
+
+def clocks_change(day: date, tz: ZoneInfo) -> bool:
+    """Whether the zone's offset at the start of `day` differs from the next day's."""
+    starts = [datetime.combine(day + timedelta(days=n), time(0), tz) for n in (0, 1)]
+    return starts[0].utcoffset() != starts[1].utcoffset()
 
 
 def day_label(day: date) -> str:

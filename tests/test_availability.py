@@ -7,8 +7,10 @@ America/Los_Angeles unless a test says otherwise; 2026-03-08 (23 hours) and 2026
 
 from __future__ import annotations
 
+import functools
+import os
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, available_timezones
 
 import pytest
 from hypothesis import given, settings
@@ -322,29 +324,104 @@ def test_fall_back_day_keeps_the_wall_clock_grid():
     assert offsets(slots) == {-8}
 
 
-def test_ambiguous_times_mean_their_first_occurrence():
-    [(working, _)] = working_intervals(FALL_BACK, [hours(FALL_BACK, "01:30", "02:00")], [], LA)
-    assert working.start == local(FALL_BACK, "01:30", fold=0)  # 08:30 UTC, PDT
-    assert working.end - working.start == timedelta(minutes=90)
+def test_a_range_holds_both_occurrences_of_a_repeated_reading_and_nothing_else():
+    # 01:30-02:00 on the fall-back night: 01:30-02:00 PDT, then 01:30-02:00 PST; the
+    # 01:00-01:30 PST in between reads before 01:30, so it is not working time.
+    change = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)  # 02:00 PDT becomes 01:00 PST
+    assert working_intervals(FALL_BACK, [hours(FALL_BACK, "01:30", "02:00")], [], LA) == [
+        (Interval(local(FALL_BACK, "01:30", fold=0), change), 1),
+        (Interval(local(FALL_BACK, "01:30", fold=1), local(FALL_BACK, "02:00")), 1),
+    ]
+    slots = slots_on(FALL_BACK, "01:30", "02:00", duration=15)
+    pairs = [(w, offset_hours(s)) for w, s in zip(walls(slots), slots, strict=True)]
+    assert pairs == [("01:30", -7), ("01:45", -7), ("01:30", -8), ("01:45", -8)]
 
 
-def test_skipped_times_take_the_offset_before_the_jump():
-    # 02:30 does not exist on 2026-03-08; as PST it is 10:30 UTC, i.e. 03:30 PDT.
+def test_a_range_ending_in_the_repeated_hour_ends_at_each_reading():
+    # 00:00-01:30: working while the clock reads before 01:30, on both passes of 01:xx.
+    slots = slots_on(FALL_BACK, "00:00", "01:30", duration=30, step=30)
+    assert [(w, offset_hours(s)) for w, s in zip(walls(slots), slots, strict=True)] == [
+        ("00:00", -7),
+        ("00:30", -7),
+        ("01:00", -7),
+        ("01:00", -8),
+    ]
+
+
+def test_a_range_starting_inside_the_skipped_hour_opens_when_the_clock_jumps():
+    # 02:30 does not exist on 2026-03-08: the first real instant after it is 03:00 PDT
+    # (10:00 UTC). Before the fix it opened at 02:30 PST = 03:30 PDT, an hour late.
     [(working, _)] = working_intervals(
-        SPRING_FORWARD, [hours(SPRING_FORWARD, "02:30", "04:00")], [], LA
+        SPRING_FORWARD, [hours(SPRING_FORWARD, "02:30", "05:00")], [], LA
     )
-    assert working.start == datetime(2026, 3, 8, 10, 30, tzinfo=UTC)
-    assert walls(slots_on(SPRING_FORWARD, "02:30", "04:00", duration=15)) == ["03:30", "03:45"]
+    assert working == Interval(
+        datetime(2026, 3, 8, 10, 0, tzinfo=UTC), local(SPRING_FORWARD, "05:00")
+    )
+    assert walls(slots_on(SPRING_FORWARD, "02:30", "05:00", step=60)) == ["03:00", "04:00"]
+    assert walls(slots_on(SPRING_FORWARD, "02:30", "04:00", duration=15)) == quarter_hours(
+        "03:00", "03:45"
+    )
+
+
+def test_a_range_ending_inside_the_skipped_hour_closes_when_the_clock_jumps():
+    # 00:00-02:30 closes at 03:00 PDT (10:00 UTC), not at 03:30 PDT.
     [(working, _)] = working_intervals(
-        SPRING_FORWARD, [hours(SPRING_FORWARD, "01:00", "02:30")], [], LA
+        SPRING_FORWARD, [hours(SPRING_FORWARD, "00:00", "02:30")], [], LA
     )
-    assert working.end == datetime(2026, 3, 8, 10, 30, tzinfo=UTC)
+    assert working.end == datetime(2026, 3, 8, 10, 0, tzinfo=UTC)
+    slots = slots_on(SPRING_FORWARD, "00:00", "02:30")
+    assert walls(slots)[-1] == "01:00" and slots[-1].end == working.end  # 01:00-03:00 PDT
 
 
-def test_range_ending_before_its_skipped_start_is_clamped_to_nothing():
-    weekly = [hours(SPRING_FORWARD, "02:30", "03:15")]  # 10:30 UTC to 10:15 UTC
-    assert working_intervals(SPRING_FORWARD, weekly, [], LA) == []
-    assert slots_on(SPRING_FORWARD, "02:30", "03:15", duration=15) == []
+def test_a_range_inside_the_skipped_hour_is_empty_and_one_past_it_opens_at_the_jump():
+    assert slots_on(SPRING_FORWARD, "02:10", "02:50", duration=15) == []
+    assert walls(slots_on(SPRING_FORWARD, "02:30", "03:15", duration=15)) == ["03:00"]
+
+
+def test_a_day_that_never_existed_has_no_hours():
+    # Samoa skipped 2011-12-30 (UTC-10 to UTC+14).
+    apia = ZoneInfo("Pacific/Apia")
+    day = date(2011, 12, 30)
+    weekly = [WeeklyHours(weekday, time(9), time(17), 1) for weekday in range(7)]
+    rules = make_rules(tz=apia)
+    assert working_intervals(day, weekly, [], apia) == []
+    assert (
+        free_slots(days=[day], weekly=weekly, rules=rules, now=datetime(2011, 1, 1, tzinfo=UTC))
+        == []
+    )
+    around = free_slots(
+        days=[day - timedelta(days=1), day + timedelta(days=1)],
+        weekly=weekly,
+        rules=rules,
+        now=datetime(2011, 1, 1, tzinfo=UTC),
+    )
+    assert {s.start.astimezone(apia).date() for s in around} == {
+        date(2011, 12, 29),
+        date(2011, 12, 31),
+    }
+
+
+def test_hours_may_end_at_midnight_and_cross_it():
+    # An end of 00:00 is 24:00; 22:00-02:00 runs into the next morning.
+    assert walls(slots_on(WINTER_MONDAY, "22:00", "00:00"))[-1] == "23:00"
+    overnight = slots_on(WINTER_MONDAY, "22:00", "02:00", step=30)
+    assert walls(overnight) == ["22:00", "22:30", "23:00", "23:30", "00:00", "00:30", "01:00"]
+    assert overnight[-1].end == local(WINTER_MONDAY + timedelta(days=1), "02:00")
+
+
+def test_hourly_starts_stay_on_the_hour_after_a_half_hour_change():
+    # Lord Howe Island moves its clocks by 30 minutes (2026-04-05: 02:00 +11 -> 01:30 +10:30).
+    lord_howe = ZoneInfo("Australia/Lord_Howe")
+    day = date(2026, 4, 5)
+    slots = free_slots(
+        days=[day],
+        weekly=[WeeklyHours(day.weekday(), time(0), time(6), 1)],
+        rules=make_rules(step=60, tz=lord_howe),
+        now=PAST,
+    )
+    readings = [s.start.astimezone(lord_howe).strftime("%H:%M") for s in slots]
+    assert all(reading.endswith(":00") for reading in readings), readings
+    assert readings.count("01:00") == 1 and "05:00" in readings
 
 
 # --- Input validation -------------------------------------------------------------------
@@ -367,7 +444,6 @@ AWARE = datetime(2026, 1, 5, 18, tzinfo=UTC)
         {"rules": make_rules(step=-5)},
         {"rules": make_rules(buffer=-5)},
         {"weekly": [hours(WINTER_MONDAY, "12:00", "12:00")]},
-        {"weekly": [hours(WINTER_MONDAY, "12:00", "09:00")]},
         {"weekly": [WeeklyHours(7, time(9), time(12), 1)]},
         {"extra": [ExtraHours(WINTER_MONDAY, time(9), time(9), 1)]},
     ],
@@ -385,16 +461,22 @@ def test_invalid_input_is_refused(change):
 
 
 # --- Properties -------------------------------------------------------------------------
+#
+# Over every zone in zoneinfo.available_timezones(), on days near each zone's own clock
+# changes (found by a scan below, independent of the module), and on a few named days.
+# CLOCK_EXAMPLES raises the number of examples (CI keeps the default, a few seconds).
 
-ZONES = [
-    LA,
+ALL_ZONES = sorted(available_timezones())
+NAMED_ZONES = [
     LA,
     ZoneInfo("Europe/Berlin"),
-    ZoneInfo("Australia/Lord_Howe"),
-    ZoneInfo("America/Santiago"),
+    ZoneInfo("Australia/Lord_Howe"),  # 30-minute changes
+    ZoneInfo("America/Santiago"),  # changes at midnight
+    ZoneInfo("Pacific/Apia"),  # skipped 2011-12-30
+    ZoneInfo("Africa/Casablanca"),  # Ramadan changes
+    ZoneInfo("America/Havana"),  # changes at midnight
 ]
-# Days of 23, 23.5, 24.5 or 25 hours in those zones.
-TRANSITION_DAYS = [
+NAMED_DAYS = [
     SPRING_FORWARD,
     FALL_BACK,
     date(2026, 3, 29),
@@ -403,30 +485,41 @@ TRANSITION_DAYS = [
     date(2026, 10, 4),
     date(2026, 4, 4),
     date(2026, 9, 6),
+    date(2011, 12, 29),
+    date(2011, 12, 30),
+    date(2011, 12, 31),
 ]
-# Minutes of the day near the transitions (midnight, 01:00-03:00) and the day's edges.
+# Minutes of the day near the usual transitions (midnight, 01:00-03:00) and the day's edges.
 EDGY_MINUTES = [0, 30, 60, 90, 120, 150, 180, 1410, 1439]
-PROPERTY = settings(max_examples=200, deadline=None, database=None)
+EXAMPLES = int(os.environ.get("CLOCK_EXAMPLES", "100"))
+PROPERTY = settings(max_examples=EXAMPLES, deadline=None, database=None)
 
-# Every strategy is built once, here: building them per example (e.g. sampled_from(days))
-# costs more than drawing from them. Picks of "one of the days" are drawn as indices.
+
+@functools.cache
+def change_days(key: str) -> list[date]:
+    """Local dates of 2025-2027 on which the zone's offset changes (a day-by-day scan)."""
+    tz = ZoneInfo(key)
+    found = []
+    day = date(2025, 1, 1)
+    offset = datetime.combine(day, time(0), tzinfo=tz).utcoffset()
+    while day < date(2028, 1, 1):
+        following = datetime.combine(day + timedelta(days=1), time(0), tzinfo=tz).utcoffset()
+        if following != offset:
+            found.append(day)
+        day, offset = day + timedelta(days=1), following
+    return found
 
 
 def to_clock_range(minute_pair: tuple[int, int]) -> tuple[time, time]:
+    """Two minutes of the day as a range; an end at or before the start is the next day."""
     first, second = minute_pair
     if first == second:
-        first, second = (first - 1, first) if first else (0, 1)
-    low, high = sorted((first, second))
-    return time(*divmod(low, 60)), time(*divmod(high, 60))
+        second = (first + 1) % 1440
+    return time(*divmod(first, 60)), time(*divmod(second, 60))
 
 
 minute_of_day = st.one_of(st.integers(0, 1439), st.sampled_from(EDGY_MINUTES))
 clock_ranges = st.tuples(minute_of_day, minute_of_day).map(to_clock_range)
-day_lists = st.lists(
-    st.one_of(st.sampled_from(TRANSITION_DAYS), st.dates(date(2026, 1, 1), date(2026, 12, 31))),
-    min_size=1,
-    max_size=3,
-)
 # weekday 0-6 as is; 7-20 means "the weekday of one of the days", so hours usually apply.
 weekly_fields = st.lists(
     st.tuples(st.integers(0, 20), clock_ranges, st.sampled_from([1, 2])), min_size=1, max_size=3
@@ -439,17 +532,18 @@ span_fields = st.tuples(st.integers(0, 2), st.integers(-120, 26 * 60), st.intege
 rules_fields = st.tuples(
     st.integers(15, 180),  # duration
     st.integers(0, 30),  # buffer
-    st.sampled_from([5, 10, 15, 30]),  # step
+    st.sampled_from([5, 10, 15, 30, 60]),  # step
     st.integers(0, 12 * 60),  # min notice
     # horizon: usually wide; otherwise a cut (integers favour small values, so weight it).
     st.one_of(st.just(60 * 24 * 60), st.just(60 * 24 * 60), st.integers(0, 4 * 24 * 60)),
 ).map(lambda fields: tuple(minutes(n) for n in fields))
 # `now`: (which day, minutes from its local midnight), from three days before to 06:00.
 now_fields = st.tuples(st.integers(0, 2), st.integers(-3 * 24 * 60, 6 * 60))
+zones = st.one_of(st.sampled_from(ALL_ZONES).map(ZoneInfo), st.sampled_from(NAMED_ZONES))
 
 
 def near(days: list[date], tz: ZoneInfo, index: int, offset: int) -> datetime:
-    """`offset` minutes after the local midnight of one of `days`, as aware UTC."""
+    """`offset` minutes after the first instant of one of `days`, as aware UTC."""
     midnight = datetime.combine(days[index % len(days)], time(0), tzinfo=tz).astimezone(UTC)
     return midnight + minutes(offset)
 
@@ -464,8 +558,12 @@ def span_near(days: list[date], tz: ZoneInfo, fields: tuple[int, int, int]) -> I
 @st.composite
 def scenarios(draw) -> dict:
     """Keyword arguments for free_slots: a few days, hours, bookings and time off."""
-    tz = draw(st.sampled_from(ZONES))
-    days = draw(day_lists)
+    tz = draw(zones)
+    own = change_days(tz.key)
+    day_choice = st.sampled_from(NAMED_DAYS) | st.dates(date(2025, 1, 1), date(2027, 12, 31))
+    if own:
+        day_choice = st.sampled_from(own) | st.sampled_from(own) | day_choice
+    days = draw(st.lists(day_choice, min_size=1, max_size=3))
     weekly = [
         WeeklyHours(w if w < 7 else days[w % len(days)].weekday(), *clock, location)
         for w, clock, location in draw(weekly_fields)
@@ -491,70 +589,72 @@ def overlaps(start: datetime, end: datetime, interval: Interval) -> bool:
     return interval.start < interval.end and start < interval.end and interval.start < end
 
 
-def to_utc_by_offset(day: date, clock: time, tz: ZoneInfo) -> datetime:
-    """Local -> UTC by subtracting the zone's offset: independent of the module's path."""
-    naive = datetime.combine(day, clock)  # fold=0
-    return (naive - tz.utcoffset(naive)).replace(tzinfo=UTC)
+def reading(moment: datetime, tz: ZoneInfo) -> datetime:
+    """The wall-clock reading at an instant (naive local time)."""
+    return moment.astimezone(tz).replace(tzinfo=None)
 
 
-def spans_of_day(scenario: dict, day: date, location_id: int) -> list[tuple[datetime, datetime]]:
-    """The day's working ranges at one location in UTC, clamped, not merged."""
-    tz = scenario["rules"].tz
+def wall_ranges(scenario: dict, day: date, location: int) -> list[tuple[datetime, datetime]]:
+    """The day's ranges at a location as naive local datetimes, merged where they touch."""
     todays = [h for h in scenario["weekly"] if h.weekday == day.weekday()]
     todays += [h for h in scenario["extra"] if h.day == day]
     spans = []
     for h in todays:
-        if h.location_id == location_id:
-            start = to_utc_by_offset(day, h.start, tz)
-            spans.append((start, max(start, to_utc_by_offset(day, h.end, tz))))
-    return spans
-
-
-def naive_union(spans: list[tuple[datetime, datetime]]) -> list[tuple[datetime, datetime]]:
-    """Fuse touching or overlapping spans pairwise until nothing changes (slow but obvious)."""
-    pieces = [span for span in spans if span[0] < span[1]]
-    changed = True
-    while changed:
-        changed = False
-        for i, (a, b) in enumerate(pieces):
-            for j, (c, d) in enumerate(pieces):
-                if i != j and a <= d and c <= b:
-                    pieces = [p for k, p in enumerate(pieces) if k not in (i, j)]
-                    pieces.append((min(a, c), max(b, d)))
-                    changed = True
-                    break
-            if changed:
-                break
-    return pieces
+        if h.location_id == location:
+            first, last = datetime.combine(day, h.start), datetime.combine(day, h.end)
+            spans.append((first, last if last > first else last + timedelta(days=1)))
+    merged: list[tuple[datetime, datetime]] = []
+    for first, last in sorted(spans):
+        if merged and first <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], last))
+        else:
+            merged.append((first, last))
+    return merged
 
 
 def brute_force_slots(scenario: dict) -> list[Slot]:
-    """Scan every step of every working range and test each start against everything."""
+    """Minute by minute: a minute works when its wall-clock reading is inside a range; a
+    start is every minute whose reading is whole steps from its range's first reading and
+    whose appointment's every minute works."""
     rules, now = scenario["rules"], scenario["now"]
+    tz, step = rules.tz, rules.step
     locations = {h.location_id for h in [*scenario["weekly"], *scenario["extra"]]}
     if scenario["location_id"] is not None:
         locations &= {scenario["location_id"]}
     found = set()
     for day in set(scenario["days"]):
         for location in locations:
-            for start, end in naive_union(spans_of_day(scenario, day, location)):
-                candidate = start
-                while candidate + rules.duration <= end:
-                    finish = candidate + rules.duration
-                    if (
-                        now + rules.min_notice <= candidate <= now + rules.horizon
-                        and not any(
-                            overlaps(candidate, finish + rules.buffer, b) for b in scenario["busy"]
-                        )
-                        and not any(overlaps(candidate, finish, o) for o in scenario["time_off"])
-                    ):
-                        found.add(Slot(candidate, finish, location))
-                    candidate += rules.step
+            ranges = wall_ranges(scenario, day, location)
+            if not ranges:
+                continue
+            minute = (ranges[0][0] - timedelta(hours=16)).replace(tzinfo=UTC)
+            stop = (ranges[-1][1] + timedelta(hours=16)).replace(tzinfo=UTC)
+            owner: dict[datetime, int] = {}  # working minute -> index of its range
+            anchors: dict[int, datetime] = {}
+            while minute < stop:
+                wall = reading(minute, tz)
+                for index, (first, last) in enumerate(ranges):
+                    if first <= wall < last:
+                        owner[minute] = index
+                        anchors.setdefault(index, wall)
+                minute += minutes(1)
+            for start, index in owner.items():
+                finish = start + rules.duration
+                if (
+                    (reading(start, tz) - anchors[index]) % step == timedelta(0)
+                    and now + rules.min_notice <= start <= now + rules.horizon
+                    and all(
+                        start + minutes(m) in owner for m in range(rules.duration // minutes(1))
+                    )
+                    and not any(overlaps(start, finish + rules.buffer, b) for b in scenario["busy"])
+                    and not any(overlaps(start, finish, o) for o in scenario["time_off"])
+                ):
+                    found.add(Slot(start, finish, location))
     return sorted(found, key=lambda slot: (slot.start, slot.location_id))
 
 
-# Each property test pays for generating 200 scenarios, so closely related properties share
-# one test to keep the file well under ten seconds.
+# Each property test pays for generating its scenarios, so closely related properties share
+# one test.
 
 
 @PROPERTY
@@ -568,20 +668,30 @@ def test_slots_keep_clear_of_bookings_with_the_buffer_and_of_time_off(scenario):
 
 @PROPERTY
 @given(scenarios())
-def test_slots_lie_in_working_hours_of_their_local_day_within_notice_and_horizon(scenario):
+def test_slots_lie_inside_the_wall_clock_hours_and_round_trip(scenario):
     rules, now = scenario["rules"], scenario["now"]
-    for slot in free_slots(**scenario):
+    tz = rules.tz
+    slots = free_slots(**scenario)
+    for slot in slots:
         assert now + rules.min_notice <= slot.start <= now + rules.horizon
-        day = slot.start.astimezone(rules.tz).date()
-        assert day in scenario["days"]
-        assert slot.end.astimezone(rules.tz).date() == day  # nobody works across midnight
         assert scenario["location_id"] in (None, slot.location_id)
-        # Covered by the union of the day's ranges at its location (adjacent ranges join).
-        reached = slot.start
-        for start, end in sorted(spans_of_day(scenario, day, slot.location_id)):
-            if start <= reached < end:
-                reached = end
-        assert reached >= slot.end
+        # local -> UTC -> local: the reading with its fold names the instant again.
+        local_start = slot.start.astimezone(tz)
+        again = local_start.replace(tzinfo=None).replace(tzinfo=tz, fold=local_start.fold)
+        assert again.astimezone(UTC) == slot.start
+        assert reading(again.astimezone(UTC), tz) == local_start.replace(tzinfo=None)
+    # Every minute of (a sample of) the slots reads inside one of its days' ranges.
+    for slot in slots[:: max(1, len(slots) // 12)]:
+        ranges = [
+            span
+            for day in set(scenario["days"])
+            for span in wall_ranges(scenario, day, slot.location_id)
+        ]
+        moment = slot.start
+        while moment < slot.end:
+            wall = reading(moment, tz)
+            assert any(first <= wall < last for first, last in ranges), (slot, wall)
+            moment += minutes(1)
 
 
 @PROPERTY
@@ -608,5 +718,5 @@ def test_adding_a_booking_never_adds_slots(scenario, data):
 
 @PROPERTY
 @given(scenarios())
-def test_matches_a_brute_force_scan(scenario):
+def test_matches_a_brute_force_minute_by_minute_scan(scenario):
     assert free_slots(**scenario) == brute_force_slots(scenario)

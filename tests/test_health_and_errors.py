@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import time
+from datetime import UTC, datetime, timedelta
+
 from flask import abort
 
 from clinicsite import create_app
@@ -12,6 +15,18 @@ def test_healthz_answers_200_after_a_database_round_trip(client):
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json["database"] == "ok"
+
+
+def test_healthz_time_is_utc_whatever_the_servers_zone(client, monkeypatch):
+    monkeypatch.setenv("TZ", "Pacific/Chatham")  # UTC+12:45 or +13:45
+    time.tzset()
+    try:
+        stamp = datetime.fromisoformat(client.get("/healthz").json["time"])
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    assert stamp.utcoffset() == timedelta(0)
+    assert abs(stamp - datetime.now(UTC)) < timedelta(minutes=1)
 
 
 def test_healthz_answers_503_when_the_database_is_unreachable(tmp_path):

@@ -69,3 +69,40 @@ def test_cancelled_appointments_get_no_reminder(demo, runner, monkeypatch):
         domain.cancel(appointment, get_clinic(), get_gateway(), NOW)
     runner.invoke(args=["reminders", "send"])
     assert reminders(demo) == []
+
+
+def queued_at(demo, runner, monkeypatch, moment: datetime) -> list[str]:
+    monkeypatch.setattr("clinicsite.clock.now", lambda: moment)
+    runner.invoke(args=["reminders", "send"])
+    return [e.to_address for e in reminders(demo)]
+
+
+def test_a_same_day_booking_is_not_reminded_of_tomorrow(demo, runner, monkeypatch):
+    # Monday 08:00 PST; the appointment is Monday 20:00, twelve hours away.
+    book(demo, NOW + timedelta(hours=12), "tonight@example.com")
+    assert queued_at(demo, runner, monkeypatch, NOW) == []
+    assert queued_at(demo, runner, monkeypatch, NOW + timedelta(hours=11)) == []
+
+
+def test_on_the_23_hour_day_the_reminder_waits_for_the_day_before(demo, runner, monkeypatch):
+    # Monday 2027-03-15 00:30 PDT (07:30 UTC); Sunday 2027-03-14 has 23 hours. 24 real
+    # hours before is Saturday 23:30 PST, when "tomorrow" would mean Sunday.
+    starts_at = datetime(2027, 3, 15, 7, 30, tzinfo=UTC)
+    book(demo, starts_at, "monday@example.com")
+    saturday_2330 = datetime(2027, 3, 14, 7, 30, tzinfo=UTC)
+    assert queued_at(demo, runner, monkeypatch, saturday_2330) == []
+    sunday_0000 = datetime(2027, 3, 14, 8, 0, tzinfo=UTC)
+    assert queued_at(demo, runner, monkeypatch, sunday_0000) == ["monday@example.com"]
+    [email] = reminders(demo)
+    assert "tomorrow" in email.subject and "Monday" in email.body_text
+
+
+def test_on_the_25_hour_day_the_reminder_goes_24_hours_ahead(demo, runner, monkeypatch):
+    # Monday 2027-11-08 00:30 PST (08:30 UTC); Sunday 2027-11-07 has 25 hours.
+    starts_at = datetime(2027, 11, 8, 8, 30, tzinfo=UTC)
+    book(demo, starts_at, "monday@example.com")
+    before = datetime(2027, 11, 7, 8, 29, tzinfo=UTC)  # Sunday 01:29 PDT: 24h01 ahead
+    assert queued_at(demo, runner, monkeypatch, before) == []
+    assert queued_at(demo, runner, monkeypatch, starts_at - timedelta(hours=24)) == [
+        "monday@example.com"
+    ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -157,6 +158,56 @@ def test_move_refuses_impossible_local_times(demo, client, login_as, frozen, dat
     assert appointment(demo, appt_id).starts_at == WEDNESDAY_10
 
 
+# 2027-11-07, the next fall-back night after NOW: 01:30 happens at 08:30 UTC (PDT), then
+# again at 09:30 UTC (PST).
+FIRST_0130 = datetime(2027, 11, 7, 8, 30, tzinfo=UTC)
+SECOND_0130 = datetime(2027, 11, 7, 9, 30, tzinfo=UTC)
+
+
+def move_form_as_shown(client, appointment_id: int) -> dict:
+    """The Move form's fields with the values the page fills in (selected options)."""
+    html = client.get(f"/staff/appointments/{appointment_id}").get_data(as_text=True)
+    form = html[html.index("/move") : html.index("</form>", html.index("/move"))]
+    data = dict(
+        re.findall(r'<input id="move-[a-z]+" type="[a-z]+" name="(\w+)"[^>]* value="([^"]*)"', form)
+    )
+    for name, body in re.findall(r'<select id="move-[a-z]+" name="(\w+)">(.*?)</select>', form):
+        data[name] = re.search(r'<option value="([^"]*)" selected>', body).group(1)
+    return {"csrf_token": form_token(html), **data}
+
+
+@pytest.mark.parametrize("starts_at", [FIRST_0130, SECOND_0130])
+def test_move_form_sent_back_unchanged_changes_nothing_on_a_fall_back_night(
+    demo, client, login_as, frozen, starts_at
+):
+    appt_id = make_appointment(demo, starts_at)
+    login_as("admin")
+    data = move_form_as_shown(client, appt_id)
+    assert (data["date"], data["time"]) == ("2027-11-07", "01:30")
+    response = client.post(f"/staff/appointments/{appt_id}/move", data=data)
+    assert response.status_code == 303
+    assert appointment(demo, appt_id).starts_at == starts_at
+    assert [e.action for e in events(demo, appt_id)].count("moved") == 0
+    with demo.app_context():
+        moved_mail = sa.select(sa.func.count()).select_from(OutboxEmail)
+        assert db.session.scalar(moved_mail.where(OutboxEmail.subject.like("Moved%"))) == 0
+    page = client.get(f"/staff/appointments/{appt_id}").get_data(as_text=True)
+    assert "PDT (UTC-07:00)" in page and "PST (UTC-08:00)" in page
+
+
+def test_move_between_the_two_readings_of_a_repeated_hour(demo, client, login_as, frozen):
+    appt_id = make_appointment(demo, SECOND_0130)
+    login_as("admin")
+    data = move_form_as_shown(client, appt_id)
+    client.post(f"/staff/appointments/{appt_id}/move", data={**data, "offset": "-07:00"})
+    assert appointment(demo, appt_id).starts_at == FIRST_0130
+    # Without an offset a repeated reading is refused, not guessed.
+    data = move_form_as_shown(client, appt_id)
+    response = client.post(f"/staff/appointments/{appt_id}/move", data={**data, "offset": ""})
+    assert "happens twice" in client.get(response.headers["Location"]).get_data(as_text=True)
+    assert appointment(demo, appt_id).starts_at == FIRST_0130
+
+
 def phone_form(client):
     html = client.get("/staff/book").get_data(as_text=True)
     import re
@@ -213,6 +264,40 @@ def test_phone_booking_refuses_a_taken_time_and_keeps_the_form(demo, client, log
     assert 'value="Phone Client"' in html
     with demo.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Appointment)) == 1
+
+
+def test_phone_booking_offers_both_readings_of_a_repeated_hour(demo, client, login_as, frozen):
+    login_as("admin")
+    html = client.get("/staff/book").get_data(as_text=True)
+    assert "PDT (UTC-07:00)" in html and "PST (UTC-08:00)" in html
+    data = {**phone_form(client), "date": "2027-11-07", "time": "01:30", "payment": "waive"}
+    assert client.post("/staff/book", data={**data, "offset": "-08:00"}).status_code == 303
+    with demo.app_context():
+        assert db.session.scalar(sa.select(Appointment.starts_at)) == SECOND_0130
+
+
+@pytest.mark.parametrize(
+    ("time", "offset", "expected"),
+    [
+        ("01:30-07:00", "", FIRST_0130),  # an offset typed with the time is kept
+        ("01:30", "", None),  # repeated and not chosen: refused, not guessed
+        ("10:00-05:00", "", None),  # an offset the time does not have: refused, not dropped
+    ],
+)
+def test_phone_booking_reads_the_offset_or_refuses(
+    demo, client, login_as, frozen, time, offset, expected
+):
+    login_as("admin")
+    data = {**phone_form(client), "date": "2027-11-07", "time": time, "offset": offset}
+    response = client.post("/staff/book", data={**data, "payment": "waive"})
+    with demo.app_context():
+        booked = db.session.scalars(sa.select(Appointment.starts_at)).all()
+    if expected is None:
+        assert response.status_code == 422 and booked == []
+        html = response.get_data(as_text=True)
+        assert "happens twice" in html or "not UTC-05:00" in html
+    else:
+        assert response.status_code == 303 and booked == [expected]
 
 
 def test_csv_export_for_a_date_range(demo, client, login_as, frozen):

@@ -279,8 +279,7 @@ def test_touching_weekly_hours_are_fine(app, client, world, admin):
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        ({"hours-starts_at": "12:00", "hours-ends_at": "09:00"}, "The end must be later"),
-        ({"hours-ends_at": "09:00"}, "The end must be later"),
+        ({"hours-ends_at": "09:00"}, "The end must differ from the start"),
         ({"hours-starts_at": "9am"}, "Please give a time as HH:MM"),
         ({"hours-ends_at": "25:00"}, "Please give a time as HH:MM"),
         ({"hours-starts_at": ""}, "Please give the start time."),
@@ -300,6 +299,25 @@ def test_bad_weekly_hours_are_explained_and_kept(app, client, world, admin, chan
         if key.endswith("_at") and value:  # a select can only show its own choices
             assert f'value="{value}"' in page
     assert len(rows(app, WorkingHours, world.dana)) == 1
+
+
+def test_weekly_hours_may_end_at_midnight_or_cross_it(app, client, world, admin):
+    url = f"/staff/schedules/{world.dana}/hours"
+    data = hours_data(weekday="3", location=world.north, start="22:00", end="02:00")
+    assert post(client, url, data, admin).status_code == 303
+    data = hours_data(weekday="4", location=world.north, start="18:00", end="00:00")
+    assert post(client, url, data, admin).status_code == 303
+    page = client.get(page_url(world.dana)).get_data(as_text=True)
+    assert "2:00 AM (next day)" in page
+    # Thursday night runs into Friday: 23:00 and 23:30 starts are offered.
+    assert {"22:00", "23:00", "23:30"} <= set(free_starts(client, "2026-10-29"))
+    # ... and Friday 01:00-03:00 would overlap it.
+    data = hours_data(weekday="4", location=world.south, start="01:00", end="03:00")
+    response = post(client, url, data, admin)
+    assert response.status_code == 422
+    assert "That overlaps Thursday 22:00–02:00 (next day) at North" in response.get_data(
+        as_text=True
+    )
 
 
 def test_removing_weekly_hours_deletes_and_audits(app, client, world, as_dana):
@@ -452,7 +470,7 @@ def test_adding_and_removing_extra_hours(app, client, world, as_dana):
     [
         ({"extra-day": "2026-10-20"}, "That day is in the past."),
         ({"extra-day": "tomorrow"}, "Please give a date as YYYY-MM-DD"),
-        ({"extra-starts_at": "17:00"}, "The end must be later"),
+        ({"extra-starts_at": "11:00"}, "The end must differ from the start"),
         ({"extra-location_id": "0"}, "Please choose a studio from the list."),
         # Tuesday 09-12 at North: the same time at South cannot be worked too.
         ({"extra-day": TUESDAY}, "That overlaps 09:00–12:00 at North"),

@@ -3,7 +3,9 @@ that causes them (delivered later by `flask outbox send`)."""
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
+from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from flask import current_app, render_template
@@ -31,12 +33,28 @@ def _context(appointment: Appointment, **extra) -> dict:
     }
 
 
-def ics_attachment(appointment: Appointment, cancelled: bool = False) -> dict:
-    """The appointment as an .ics attachment (also served from the manage page)."""
+def ics_attachment(
+    appointment: Appointment, cancelled: bool = False, download: bool = False
+) -> dict:
+    """The appointment as an .ics attachment, or (download=True) as the manage page's file.
+
+    Emails carry an invitation (METHOD:REQUEST, or CANCEL, with the client as attendee) so
+    the client's calendar updates the event it already has. The download is a plain event
+    (METHOD:PUBLISH, no attendee) that calendar apps simply add. The UID names the site's
+    host and a digest of the appointment's secret, so another installation, or this one
+    with a rebuilt database reusing ids, never collides with an event already in a calendar
+    (the digest, not the secret, because a UID is not meant to be private).
+    """
     clinic = get_clinic()
     location = appointment.location
+    host = urlsplit(current_app.config.get("SITE_URL") or "").hostname or "clinicsite.invalid"
+    digest = hashlib.sha256(appointment.token.encode()).hexdigest()[:16]
+    if download:
+        method = "PUBLISH"
+    else:
+        method = "CANCEL" if cancelled else "REQUEST"
     text = appointment_ics(
-        uid=f"appointment-{appointment.id}@{current_app.config.get('SITE_URL') or 'clinicsite'}",
+        uid=f"appointment-{appointment.id}-{digest}@{host}",
         summary=f"{appointment.service.name} with {appointment.therapist.name}",
         description=f"Manage or cancel: {absolute_url('booking.manage', token=appointment.token)}",
         location=f"{location.name}, {location.one_line_address}",
@@ -45,13 +63,12 @@ def ics_attachment(appointment: Appointment, cancelled: bool = False) -> dict:
         tz_name=clinic.timezone,
         organizer_email=clinic.email or "bookings@example.com",
         organizer_name=clinic.name,
-        attendee_email=appointment.client_email,
-        method="CANCEL" if cancelled else "REQUEST",
+        attendee_email=None if download else appointment.client_email,
+        method=method,
         sequence=appointment.sequence + (1 if cancelled else 0),
         status="CANCELLED" if cancelled else "CONFIRMED",
         url=absolute_url("booking.manage", token=appointment.token),
     )
-    method = "CANCEL" if cancelled else "REQUEST"
     return {
         "filename": "appointment.ics",
         "content_type": f"text/calendar; method={method}",

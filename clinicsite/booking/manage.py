@@ -73,7 +73,9 @@ def ics(token: str):
     appointment = appointment_or_404(token)
     if appointment.status not in ("confirmed", "completed", "cancelled"):
         abort(404)
-    attachment = ics_attachment(appointment, cancelled=appointment.status == "cancelled")
+    attachment = ics_attachment(
+        appointment, cancelled=appointment.status == "cancelled", download=True
+    )
     return Response(
         attachment["content"],
         mimetype="text/calendar",

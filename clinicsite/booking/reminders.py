@@ -1,4 +1,12 @@
-"""Day-before reminders."""
+"""Day-before reminders.
+
+A reminder goes out on the clinic's local day before the appointment, and no earlier than
+24 real hours before it: its words ("your appointment tomorrow") are then true by the
+calendar, whatever the hours in between. On a 23-hour day a Monday 00:30 appointment is
+reminded at Sunday 00:00 (not Saturday 23:30); on a 25-hour day 24 hours ahead is already
+the day before. An appointment booked on its own day gets no reminder: the confirmation
+has just gone out, and "tomorrow" would be wrong.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +17,7 @@ from sqlalchemy.orm import selectinload
 
 from clinicsite import clock
 from clinicsite.booking import emails
+from clinicsite.clinic import get_clinic
 from clinicsite.extensions import db
 from clinicsite.models import Appointment
 
@@ -16,9 +25,12 @@ AHEAD = timedelta(hours=24)
 
 
 def queue_reminders() -> int:
-    """Queue one reminder per confirmed appointment starting within the next 24 hours.
-    The outbox key makes a second run (or two runs at once) queue nothing new."""
+    """Queue one reminder per confirmed appointment starting within the next 24 hours on
+    the clinic's next local day. The outbox key makes a second run (or two runs at once)
+    queue nothing new."""
     now = clock.now()
+    tz = get_clinic().tz
+    tomorrow = now.astimezone(tz).date() + timedelta(days=1)
     due = db.session.scalars(
         sa.select(Appointment)
         .where(
@@ -35,6 +47,7 @@ def queue_reminders() -> int:
             selectinload(Appointment.location),
         )
     ).all()
+    due = [a for a in due if a.starts_at.astimezone(tz).date() == tomorrow]
     for appointment in due:
         emails.reminder(appointment)
         appointment.reminder_queued_at = now

@@ -1,18 +1,20 @@
 """iCalendar (RFC 5545) files: invitations attached to booking emails, and feeds.
 
-Times are stored as aware UTC datetimes; here they are written as local wall times in the
-clinic's zone (`DTSTART;TZID=America/Los_Angeles:20260701T100000`) with a VTIMEZONE that
-describes that zone, so calendar programs show the appointment at the time the clinic
-means, whatever zone the client's device is in. DTSTAMP is written in UTC.
+Every time is written in UTC (`DTSTART:20261101T093000Z`). A local time with a TZID cannot
+say which 01:30 of a fall-back night it means: RFC 5545 readers take the first, ical.js the
+second, so one of the two repeated hours was always shown an hour off, and a 01:00 PDT to
+01:00 PST appointment read as zero minutes long. UTC means one instant in every reader, and
+calendar programs show it in the device's own zone anyway. With no TZID to resolve, no
+VTIMEZONE is written either (an incomplete one, such as Casablanca's after 2026, cannot
+mislead a reader). Feeds name the clinic's zone in X-WR-TIMEZONE for display only.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from icalendar import Calendar, Event, Timezone, vCalAddress, vDuration
+from icalendar import Calendar, Event, vCalAddress, vDuration
 
 PRODID = "-//clinicsite//Bookings//EN"
 METHODS = ("REQUEST", "PUBLISH", "CANCEL")
@@ -53,7 +55,7 @@ def appointment_ics(
         raise ValueError('method="CANCEL" goes with status="CANCELLED"')
     if sequence < 0:
         raise ValueError("sequence must not be negative")
-    zone = _zone(tz_name)
+    _zone(tz_name)  # refused if unknown, as before, though times are written in UTC
 
     calendar = _calendar(method)
     event = _event(
@@ -63,7 +65,6 @@ def appointment_ics(
         location=location,
         starts_at=starts_at,
         ends_at=ends_at,
-        zone=zone,
         status=status,
         sequence=sequence,
         url=url,
@@ -79,7 +80,6 @@ def appointment_ics(
         attendee.params["RSVP"] = "FALSE"
         event.add("attendee", attendee)
     calendar.add_component(event)
-    _add_timezone(calendar, tz_name, zone, [(starts_at, ends_at)])
     return calendar.to_ical().decode("utf-8")
 
 
@@ -89,14 +89,13 @@ def calendar_feed(events: list[dict], *, name: str, tz_name: str) -> str:
     Keys: uid, summary, starts_at, ends_at (required); description, location, status
     (default CONFIRMED), url, sequence (optional).
     """
-    zone = _zone(tz_name)
+    _zone(tz_name)
     calendar = _calendar("PUBLISH")
     calendar.add("name", name)
     calendar.add("x-wr-calname", name)
     calendar.add("x-wr-timezone", tz_name)
     calendar.add("refresh-interval", timedelta(hours=1), parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", vDuration(timedelta(hours=1)))
-    spans = []
     for item in events:
         status = str(item.get("status") or "CONFIRMED").upper()
         if status not in STATUSES:
@@ -108,15 +107,11 @@ def calendar_feed(events: list[dict], *, name: str, tz_name: str) -> str:
             location=item.get("location") or "",
             starts_at=item["starts_at"],
             ends_at=item["ends_at"],
-            zone=zone,
             status=status,
             sequence=int(item.get("sequence") or 0),
             url=item.get("url"),
         )
         calendar.add_component(event)
-        spans.append((item["starts_at"], item["ends_at"]))
-    # Always written, so even a feed without events has a component (RFC 5545 wants one).
-    _add_timezone(calendar, tz_name, zone, spans)
     return calendar.to_ical().decode("utf-8")
 
 
@@ -144,7 +139,6 @@ def _event(
     location: str,
     starts_at: datetime,
     ends_at: datetime,
-    zone: ZoneInfo,
     status: str,
     sequence: int,
     url: str | None,
@@ -159,9 +153,9 @@ def _event(
     event = Event()
     event.add("uid", uid)
     event.add("dtstamp", datetime.now(UTC).replace(microsecond=0))
-    # Local wall time in the clinic's zone: icalendar writes TZID=<zone key>.
-    event.add("dtstart", starts_at.astimezone(zone).replace(microsecond=0))
-    event.add("dtend", ends_at.astimezone(zone).replace(microsecond=0))
+    # UTC: icalendar writes the form with a trailing Z (see the module docstring).
+    event.add("dtstart", starts_at.astimezone(UTC).replace(microsecond=0))
+    event.add("dtend", ends_at.astimezone(UTC).replace(microsecond=0))
     event.add("summary", summary)
     if description:
         event.add("description", description)
@@ -173,43 +167,3 @@ def _event(
     event.add("status", status)
     event.add("transp", "TRANSPARENT" if status == "CANCELLED" else "OPAQUE")
     return event
-
-
-def _add_timezone(
-    calendar: Calendar,
-    tz_name: str,
-    zone: ZoneInfo,
-    spans: Iterable[tuple[datetime, datetime]],
-) -> None:
-    """Insert the VTIMEZONE for `tz_name`, covering the events (and a year either side)."""
-    years = [moment.astimezone(zone).year for span in spans for moment in span]
-    if not years:
-        years = [datetime.now(zone).year]
-    first = date(min(years) - 1, 1, 1)
-    last = date(max(years) + 2, 1, 1)
-    timezone = Timezone.from_tzid(tz_name, first_date=first, last_date=last)
-    _fix_gap_onsets(timezone)
-    calendar.subcomponents.insert(0, timezone)
-
-
-def _fix_gap_onsets(timezone: Timezone) -> None:
-    """Make each onset the local time *before* the change, as RFC 5545 says.
-
-    icalendar (7.3) writes the first wall time after a change. For a fall-back change that
-    is the same clock reading as the one before it (02:00), but for a spring-forward change
-    it writes 03:00 where the RFC wants 02:00 (read with TZOFFSETFROM), which puts the
-    change an hour late for programs that read the VTIMEZONE rather than the TZID.
-    """
-    for observance in timezone.subcomponents:
-        offset_from = observance["TZOFFSETFROM"].td
-        offset_to = observance["TZOFFSETTO"].td
-        shift = offset_to - offset_from
-        if shift <= timedelta():
-            continue
-        observance["DTSTART"].dt = observance["DTSTART"].dt - shift
-        rdates = observance.get("RDATE")
-        if rdates is None:
-            continue
-        for rdate in rdates if isinstance(rdates, list) else [rdates]:
-            for value in rdate.dts:
-                value.dt = value.dt - shift

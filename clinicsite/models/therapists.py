@@ -54,7 +54,8 @@ class WorkingHours(db.Model):
     __tablename__ = "working_hours"
     __table_args__ = (
         sa.CheckConstraint("weekday >= 0 AND weekday <= 6", name="weekday"),
-        sa.CheckConstraint("ends_at > starts_at", name="range"),
+        # An end at or before the start is on the next day (22:00-02:00; 00:00 is 24:00).
+        sa.CheckConstraint("ends_at <> starts_at", name="range"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -87,7 +88,8 @@ class ExtraHours(db.Model):
     """One-off working hours on a local date, on top of the weekly hours."""
 
     __tablename__ = "extra_hours"
-    __table_args__ = (sa.CheckConstraint("ends_at > starts_at", name="range"),)
+    # An end at or before the start is on the next day, as for WorkingHours.
+    __table_args__ = (sa.CheckConstraint("ends_at <> starts_at", name="range"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     therapist_id: Mapped[int] = mapped_column(sa.ForeignKey("therapist.id"), index=True)

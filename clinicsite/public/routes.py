@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC
 
 import sqlalchemy as sa
 from flask import (
@@ -294,7 +294,8 @@ def healthz():
         db.session.rollback()
         current_app.logger.exception("Health check: database unreachable")
         return jsonify(status="error", database="unreachable"), 503
-    return jsonify(status="ok", database="ok", time=datetime.now().astimezone().isoformat())
+    # In UTC: the host's own zone says nothing about the clinic, and differs between hosts.
+    return jsonify(status="ok", database="ok", time=clock.now().astimezone(UTC).isoformat())
 
 
 @bp.get("/favicon.ico")

@@ -3,6 +3,15 @@
 Pure standard library: no Flask, no database. Working hours are local wall-clock times
 in the clinic's zone; every other datetime here is timezone-aware UTC. All arithmetic on
 instants happens in UTC, so daylight-saving days get their real 23 or 25 hours.
+
+A range of hours means the instants whose wall-clock reading lies inside it. So a range
+that starts or ends inside a skipped hour (02:30 on a spring-forward night) opens or closes
+at the first real instant after the gap (03:00), both occurrences of a repeated hour count
+when their reading is inside the range (and neither when it is not), and a date that never
+existed (Pacific/Apia 2011-12-30) has no hours at all. An end at or before the start means
+the next day: 22:00-02:00 crosses midnight, and an end of 00:00 is 24:00. Starts follow the
+wall clock: step by step from the range's first reading, so a 30-minute change (Lord Howe)
+does not move hourly starts to half past.
 """
 
 from __future__ import annotations
@@ -11,6 +20,7 @@ from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 # The product's usual slot step. Not a field default: `step` sits before fields that
@@ -20,7 +30,7 @@ DEFAULT_STEP = timedelta(minutes=15)
 
 @dataclass(frozen=True)
 class WeeklyHours:
-    """A recurring range of local wall-clock time (naive times, end > start)."""
+    """A recurring range of local wall-clock time (naive times; end <= start: next day)."""
 
     weekday: int  # 0 = Monday ... 6 = Sunday
     start: time
@@ -30,7 +40,7 @@ class WeeklyHours:
 
 @dataclass(frozen=True)
 class ExtraHours:
-    """One-off extra working hours on a specific local date (naive times, end > start)."""
+    """One-off extra working hours on a specific local date (naive; end <= start: next day)."""
 
     day: date
     start: time
@@ -111,13 +121,59 @@ def _utc_spans(intervals: Iterable[Interval], what: str) -> Iterator[tuple[datet
         yield start, end
 
 
-def _local_to_utc(day: date, clock: time, tz: ZoneInfo) -> datetime:
-    """A local wall-clock time on `day` as UTC.
+# No zone's offset reaches 16 hours either way (the extremes are Manila's 19th-century
+# -15:56 and +15:04), so the instants with a given wall-clock reading lie within this.
+_MAX_OFFSET = timedelta(hours=16)
+# Offsets are sampled this far apart and the changes between samples found by bisection.
+# Two changes that undo each other within one sample gap would be missed; tzdata has none.
+_SAMPLE = timedelta(hours=3)
 
-    fold=0 throughout: an ambiguous (fall-back) time is its first occurrence, and a
-    skipped (spring-forward) time takes the offset in force before the jump.
-    """
-    return datetime.combine(day, clock.replace(fold=0), tzinfo=tz).astimezone(UTC)
+
+def _offset_at(moment: datetime, tz: ZoneInfo) -> timedelta:
+    offset = moment.astimezone(tz).utcoffset()
+    assert offset is not None
+    return offset
+
+
+# Pure and deterministic (the zone data is pinned), and asked the same for every therapist
+# of one request: cached.
+@lru_cache(maxsize=4096)
+def _offset_pieces(
+    lo: datetime, hi: datetime, tz: ZoneInfo
+) -> tuple[tuple[datetime, datetime, timedelta], ...]:
+    """[lo, hi) cut into UTC pieces of one constant offset each: (start, end, offset)."""
+    pieces: list[tuple[datetime, datetime, timedelta]] = []
+    start, offset = lo, _offset_at(lo, tz)
+    sample = lo
+    while sample < hi:
+        following = min(sample + _SAMPLE, hi)
+        while _offset_at(following, tz) != offset:
+            # Bisect to the second for the first instant after `sample` with another offset.
+            before, after = sample, following
+            while after - before > timedelta(seconds=1):
+                middle = before + timedelta(seconds=(after - before) // timedelta(seconds=2))
+                if _offset_at(middle, tz) == offset:
+                    before = middle
+                else:
+                    after = middle
+            pieces.append((start, after, offset))
+            start, offset, sample = after, _offset_at(after, tz), after
+        sample = following
+    pieces.append((start, hi, offset))
+    return tuple(pieces)  # immutable: the cache hands the same one out again
+
+
+def _wall_pieces(
+    first: datetime, last: datetime, offsets: Sequence[tuple[datetime, datetime, timedelta]]
+) -> list[tuple[datetime, datetime, timedelta]]:
+    """The UTC pieces whose wall-clock reading lies in [first, last) (naive local times)."""
+    found = []
+    for start, end, offset in offsets:
+        lo = max(start, (first - offset).replace(tzinfo=UTC))
+        hi = min(end, (last - offset).replace(tzinfo=UTC))
+        if lo < hi:
+            found.append((lo, hi, offset))
+    return found
 
 
 def _hours_of_day(
@@ -134,9 +190,64 @@ def _hours_of_day(
             continue
         if hours.start.tzinfo is not None or hours.end.tzinfo is not None:
             raise ValueError(f"working hours are local wall-clock times, not aware: {hours!r}")
-        if hours.end <= hours.start:
-            raise ValueError(f"working hours must end after they start: {hours!r}")
+        if hours.end == hours.start:
+            raise ValueError(f"working hours must not end when they start: {hours!r}")
         yield hours
+
+
+@dataclass(frozen=True)
+class _Range:
+    """One merged range of a day at a location: its UTC pieces and its first reading."""
+
+    location_id: int
+    anchor: datetime  # naive wall-clock reading at the range's first real instant
+    pieces: list[tuple[datetime, datetime, timedelta]]
+
+
+def _day_ranges(
+    day: date,
+    weekly: Sequence[WeeklyHours],
+    extra: Sequence[ExtraHours],
+    tz: ZoneInfo,
+    location_id: int | None,
+) -> list[_Range]:
+    for hours in weekly:
+        if not 0 <= hours.weekday <= 6:
+            raise ValueError(f"weekday must be 0 (Monday) to 6 (Sunday): {hours!r}")
+    walls: dict[int, list[tuple[datetime, datetime]]] = {}
+    for hours in _hours_of_day(day, weekly, extra, location_id):
+        first = datetime.combine(day, hours.start)
+        last = datetime.combine(day, hours.end)
+        if last <= first:
+            last += timedelta(days=1)  # crosses midnight; an end of 00:00 is 24:00
+        walls.setdefault(hours.location_id, []).append((first, last))
+    if not walls:
+        return []
+    every = [span for spans in walls.values() for span in spans]
+    offsets = _offset_pieces(
+        (min(first for first, _ in every) - _MAX_OFFSET).replace(tzinfo=UTC),
+        (max(last for _, last in every) + _MAX_OFFSET).replace(tzinfo=UTC),
+        tz,
+    )
+    ranges = []
+    for location, spans in walls.items():
+        # Touching ranges are merged in wall-clock time, so one grid runs through both.
+        for first, last in _merge(spans):
+            pieces = _wall_pieces(first, last, offsets)
+            if pieces:
+                lo, _, offset = pieces[0]
+                anchor = (lo + offset).replace(tzinfo=None)
+                ranges.append(_Range(location, anchor, pieces))
+    return ranges
+
+
+def _utc_union(ranges: Iterable[_Range]) -> dict[int, list[tuple[datetime, datetime]]]:
+    by_location: dict[int, list[tuple[datetime, datetime]]] = {}
+    for item in ranges:
+        by_location.setdefault(item.location_id, []).extend(
+            (start, end) for start, end, _ in item.pieces
+        )
+    return {location: _merge(spans) for location, spans in by_location.items()}
 
 
 def working_intervals(
@@ -146,25 +257,17 @@ def working_intervals(
     tz: ZoneInfo,
     location_id: int | None = None,
 ) -> list[tuple[Interval, int]]:
-    """The working ranges of one local day converted to UTC, with their location ids.
+    """The working time of one local day in UTC, with location ids.
 
-    Overlapping or touching ranges at the same location are merged, empty ones dropped;
-    the result is sorted by start, then location id.
+    The instants whose wall-clock reading lies in one of the day's ranges (see the module
+    docstring), merged per location where they overlap or touch, sorted by start, then
+    location id. On a fall-back night a range may give two intervals.
     """
-    for hours in weekly:
-        if not 0 <= hours.weekday <= 6:
-            raise ValueError(f"weekday must be 0 (Monday) to 6 (Sunday): {hours!r}")
-    by_location: dict[int, list[tuple[datetime, datetime]]] = {}
-    for hours in _hours_of_day(day, weekly, extra, location_id):
-        start = _local_to_utc(day, hours.start, tz)
-        # A skipped start (e.g. 02:30 on a spring-forward day) maps past the jump and can
-        # land after an end such as 03:15; clamping leaves an empty range, not a negative one.
-        end = max(start, _local_to_utc(day, hours.end, tz))
-        by_location.setdefault(hours.location_id, []).append((start, end))
+    union = _utc_union(_day_ranges(day, weekly, extra, tz, location_id))
     ranges = [
         (Interval(start, end), location)
-        for location, spans in by_location.items()
-        for start, end in _merge(spans)
+        for location, spans in union.items()
+        for start, end in spans
     ]
     ranges.sort(key=lambda item: (item[0].start, item[1]))
     return ranges
@@ -179,29 +282,41 @@ def _check_rules(rules: Rules) -> None:
         raise ValueError(f"buffer must not be negative, got {rules.buffer}")
 
 
+def _grid(item: _Range, step: timedelta, earliest: datetime) -> Iterator[tuple[datetime, datetime]]:
+    """Candidate starts of a range with the piece each lies in: every instant at or after
+    `earliest` whose wall-clock reading is a whole number of steps from the range's first."""
+    for lo, hi, offset in item.pieces:
+        base = (item.anchor - offset).replace(tzinfo=UTC)  # the anchor's reading, in UTC
+        start = max(lo, earliest)
+        start = base + -((base - start) // step) * step  # ceiling to the grid
+        while start < hi:
+            yield start, hi
+            start += step
+
+
 def _range_slots(
-    working: Interval,
-    location_id: int,
+    item: _Range,
+    union: Sequence[tuple[datetime, datetime]],
     rules: Rules,
     window: tuple[datetime, datetime],
     busy: _Blocks,
     time_off: _Blocks,
 ) -> Iterator[Slot]:
-    """The free slots of one merged working range, on a grid anchored at its start."""
+    """The free slots of one range; a slot may run on into touching working time."""
     earliest, latest = window
-    start = working.start
-    if start < earliest:
-        # Jump to the first grid point at or after `earliest` (ceiling division) instead of
-        # walking through the past; the grid itself stays anchored at the range start.
-        start += -((start - earliest) // rules.step) * rules.step
-    last_start = min(working.end - rules.duration, latest)
-    while start <= last_start:
+    ends = [end for _, end in union]
+    for start, _ in _grid(item, rules.step, earliest):
+        if start > latest:
+            break
         end = start + rules.duration
+        # The merged working interval holding `start` must hold the whole appointment.
+        i = bisect_right(ends, start)
+        if i == len(union) or union[i][0] > start or union[i][1] < end:
+            continue
         # The cleanup buffer must stay clear of other bookings but may run past closing
         # time or into time off: nobody is booked then.
         if not busy.overlaps(start, end + rules.buffer) and not time_off.overlaps(start, end):
-            yield Slot(start, end, location_id)
-        start += rules.step
+            yield Slot(start, end, item.location_id)
 
 
 def free_slots(
@@ -231,8 +346,12 @@ def free_slots(
     window = (now + rules.min_notice, now + rules.horizon)
     slots: list[Slot] = []
     for day in sorted(set(days)):
-        for working, location in working_intervals(day, weekly, extra, rules.tz, location_id):
-            slots.extend(_range_slots(working, location, rules, window, busy_blocks, off_blocks))
+        ranges = _day_ranges(day, weekly, extra, rules.tz, location_id)
+        union = _utc_union(ranges)
+        for item in ranges:
+            slots.extend(
+                _range_slots(item, union[item.location_id], rules, window, busy_blocks, off_blocks)
+            )
     # Local days never overlap in UTC, so this is already nearly sorted; dict.fromkeys
     # guarantees uniqueness even for exotic zones.
     slots.sort(key=lambda slot: (slot.start, slot.location_id))

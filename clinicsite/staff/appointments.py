@@ -26,7 +26,13 @@ from clinicsite.staff.auth import (
     roles_required,
     row_id,
 )
-from clinicsite.staff.localtime import LocalTimeError, parse_day, parse_local
+from clinicsite.staff.localtime import (
+    LocalTimeError,
+    format_offset,
+    parse_day,
+    parse_local,
+    zone_offsets,
+)
 from clinicsite.text import spreadsheet_safe
 
 
@@ -46,6 +52,7 @@ def appointment(appointment_id):
     therapists = db.session.scalars(
         sa.select(Therapist).where(Therapist.active).order_by(Therapist.position)
     ).all()
+    local_start = appt.starts_at.astimezone(clinic.tz)
     return render_template(
         "staff/appointment.html",
         appointment=appt,
@@ -53,7 +60,11 @@ def appointment(appointment_id):
         terms=domain.cancellation_terms(appt, clinic, clock.now()),
         therapists=therapists if current_user.role == "admin" else [appt.therapist],
         locations=db.session.scalars(sa.select(Location).where(Location.active)).all(),
-        local_start=appt.starts_at.astimezone(clinic.tz),
+        local_start=local_start,
+        # The move form posts the offset too, so the second 01:30 of a fall-back night
+        # stays the second one when the form is sent back unchanged.
+        start_offset=format_offset(local_start.utcoffset()),
+        offsets=zone_offsets(clinic.tz, appt.starts_at),
     )
 
 
@@ -132,7 +143,13 @@ def appointment_move(appointment_id):
     appt = appointment_for_staff(appointment_id)
     clinic = get_clinic()
     try:
-        starts_at = parse_local(request.form.get("date"), request.form.get("time"), clinic.tz)
+        starts_at = parse_local(
+            request.form.get("date"),
+            request.form.get("time"),
+            clinic.tz,
+            request.form.get("offset"),
+            ask_when_repeated=True,
+        )
     except LocalTimeError as exc:
         flash(str(exc), "error")
         return back(appt)
@@ -140,6 +157,13 @@ def appointment_move(appointment_id):
     location = db.session.get(Location, _int(request.form.get("location_id")) or -1)
     if therapist is None or location is None or not owns_therapist(therapist.id, current_user):
         flash("Please choose a therapist and a studio.", "error")
+        return back(appt)
+    if (starts_at, therapist.id, location.id) == (
+        appt.starts_at,
+        appt.therapist_id,
+        appt.location_id,
+    ):
+        flash("That is where the appointment already is; nothing was moved.", "info")
         return back(appt)
     try:
         domain.reschedule(

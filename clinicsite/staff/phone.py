@@ -19,7 +19,7 @@ from clinicsite.payments import get_gateway
 from clinicsite.public.forms import strip
 from clinicsite.staff import bp
 from clinicsite.staff.auth import current_actor, roles_required
-from clinicsite.staff.localtime import LocalTimeError, parse_local
+from clinicsite.staff.localtime import LocalTimeError, parse_local, zone_offsets
 from clinicsite.templating import absolute_url
 
 # Stripe lets a Checkout Session live at most 24 hours.
@@ -33,6 +33,11 @@ class PhoneBookingForm(FlaskForm):
     date = StringField("Date", render_kw={"type": "date"}, validators=[DataRequired()])
     time = StringField(
         "Start time", render_kw={"type": "time", "step": "300"}, validators=[DataRequired()]
+    )
+    # Which of the two readings when the clocks go back and an hour repeats (filled per
+    # clinic zone in fill_choices); "" means the time must not be a repeated one.
+    offset = SelectField(
+        "Zone (only when the clocks go back and the hour repeats)", validate_choice=False
     )
     name = StringField(
         "Client's name",
@@ -76,6 +81,9 @@ def fill_choices(form: PhoneBookingForm) -> None:
     form.therapist.choices = [
         SelectChoice(str(t.id), t.name) for t in db.session.scalars(therapists)
     ]
+    form.offset.choices = [SelectChoice("", "The only one that day")] + [
+        SelectChoice(value, label) for value, label in zone_offsets(get_clinic().tz, clock.now())
+    ]
     form.location.choices = [
         SelectChoice(str(loc.id), loc.name)
         for loc in db.session.scalars(sa.select(Location).where(Location.active))
@@ -100,7 +108,9 @@ def _book(form: PhoneBookingForm):
     therapist = db.session.get(Therapist, int(form.therapist.data))
     location = db.session.get(Location, int(form.location.data))
     try:
-        starts_at = parse_local(form.date.data, form.time.data, clinic.tz)
+        starts_at = parse_local(
+            form.date.data, form.time.data, clinic.tz, form.offset.data, ask_when_repeated=True
+        )
     except LocalTimeError as exc:
         form.time.errors.append(str(exc))
         return None

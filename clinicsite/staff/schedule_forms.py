@@ -84,9 +84,13 @@ class _Range(_NoCsrf):
         self.location_id.choices = [SelectChoice(str(s.id), s.name) for s in studios]
 
     def validate_ends_at(self, field):
+        # An earlier end is on the next day (22:00-02:00), and 00:00 is midnight (24:00).
         start = self.starts_at.data
-        if start is not None and field.data is not None and field.data <= start:
-            raise ValidationError("The end must be later than the start, on the same day.")
+        if start is not None and field.data is not None and field.data == start:
+            raise ValidationError(
+                "The end must differ from the start (00:00 is midnight; an earlier time "
+                "than the start is on the next day)."
+            )
 
     def validate(self, extra_validators=None) -> bool:
         if not super().validate(extra_validators):
@@ -104,19 +108,48 @@ class _Range(_NoCsrf):
         raise NotImplementedError
 
     def describe(self, row) -> str:
-        return f"{row.starts_at:%H:%M}–{row.ends_at:%H:%M} at {row.location.name}"
+        return f"{hours_label(row.starts_at, row.ends_at)} at {row.location.name}"
 
 
-def weekly_clash(therapist_id: int, weekday: int, start: time, end: time):
-    """A weekly range of the therapist on that weekday, at any studio, overlapping
-    [start, end) (touching ranges are fine); None if there is none."""
-    query = sa.select(WorkingHours).where(
-        WorkingHours.therapist_id == therapist_id,
-        WorkingHours.weekday == weekday,
-        WorkingHours.starts_at < end,
-        WorkingHours.ends_at > start,
+def hours_label(start: time, end: time) -> str:
+    """'09:00–17:00', '09:00–24:00', '22:00–02:00 (next day)'"""
+    if end == time(0):
+        return f"{start:%H:%M}–24:00"
+    return f"{start:%H:%M}–{end:%H:%M}" + (" (next day)" if end <= start else "")
+
+
+def span(day: date, start: time, end: time) -> tuple[datetime, datetime]:
+    """A range of local hours on `day` as naive datetimes; an end at or before the start
+    is on the next day."""
+    first, last = datetime.combine(day, start), datetime.combine(day, end)
+    return first, last if last > first else last + timedelta(days=1)
+
+
+def _overlap(a: tuple[datetime, datetime], b: tuple[datetime, datetime]) -> bool:
+    return a[0] < b[1] and b[0] < a[1]  # touching ranges are fine
+
+
+# Any Monday: weekly ranges are compared on the week around it, so a Sunday 22:00-02:00
+# range meets Monday's 01:00-09:00.
+_MONDAY = date(2024, 1, 1)
+
+
+def weekly_clash(therapist_id: int, weekday: int, start: time, end: time, location_id=None):
+    """A weekly range of the therapist, at any studio (or at another than `location_id`),
+    overlapping `start`-`end` on that weekday, including ranges of the day before or after
+    that cross midnight; None if there is none."""
+    wanted = span(_MONDAY + timedelta(days=weekday), start, end)
+    rows = db.session.scalars(
+        sa.select(WorkingHours).where(WorkingHours.therapist_id == therapist_id)
     )
-    return db.session.scalars(query.limit(1)).first()
+    for row in rows:
+        if location_id is not None and row.location_id == location_id:
+            continue
+        for week in (-7, 0, 7):
+            day = _MONDAY + timedelta(days=row.weekday + week)
+            if _overlap(wanted, span(day, row.starts_at, row.ends_at)):
+                return row
+    return None
 
 
 class WeeklyHoursForm(_Range):
@@ -154,18 +187,19 @@ class ExtraHoursForm(_Range):
         another studio; inside the weekly hours of the same studio they are harmless
         (availability merges them)."""
         day, start, end = self.day.data, self.starts_at.data, self.ends_at.data
-        extra = db.session.scalars(
+        wanted = span(day, start, end)
+        nearby = db.session.scalars(
             sa.select(ExtraHours).where(
                 ExtraHours.therapist_id == self.therapist_id,
-                ExtraHours.day == day,
-                ExtraHours.starts_at < end,
-                ExtraHours.ends_at > start,
+                ExtraHours.day.between(day - timedelta(days=1), day + timedelta(days=1)),
             )
-        ).first()
-        if extra is not None:
-            return extra
-        weekly = weekly_clash(self.therapist_id, day.weekday(), start, end)
-        return weekly if weekly and weekly.location_id != self.location_id.data else None
+        )
+        for extra in nearby:
+            if _overlap(wanted, span(extra.day, extra.starts_at, extra.ends_at)):
+                return extra
+        return weekly_clash(
+            self.therapist_id, day.weekday(), start, end, location_id=self.location_id.data
+        )
 
     def describe(self, row) -> str:
         weekly = " (weekly hours)" if isinstance(row, WorkingHours) else ""

@@ -49,6 +49,7 @@ from clinicsite.staff.schedule_forms import (
     FeedForm,
     TimeOffForm,
     WeeklyHoursForm,
+    hours_label,
 )
 from clinicsite.templating import absolute_url
 from clinicsite.timefmt import day_label, long_datetime
@@ -233,7 +234,7 @@ def _add_range(therapist: Therapist, form, model, action: str, anchor: str, boun
     _audit(therapist, action, after=_snapshot(row))
     db.session.commit()
     when = WEEKDAYS[row.weekday] if model is WorkingHours else f"{day_label(row.day)},"
-    flash(f"Added {when} {_clock(row.starts_at)}–{_clock(row.ends_at)}.", "info")
+    flash(f"Added {when} {hours_label(row.starts_at, row.ends_at)}.", "info")
     return _back(therapist, anchor)
 
 
