@@ -1,7 +1,7 @@
 """Booking limits per client: keyed hashes of who booked online, and the limits as settings
 
 Revision ID: 5a0c7e3d9b21
-Revises: b70d412e7805
+Revises: d41e7c2a9b60
 Create Date: 2026-12-02 12:45:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '5a0c7e3d9b21'
-down_revision = 'b70d412e7805'
+down_revision = 'd41e7c2a9b60'
 branch_labels = None
 depends_on = None
 

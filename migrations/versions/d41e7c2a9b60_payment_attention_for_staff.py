@@ -1,7 +1,7 @@
 """Payments: why staff should look at one (automatic refunds, wrong amounts, provider errors)
 
 Revision ID: d41e7c2a9b60
-Revises: b70d412e7805
+Revises: 5c0f3a9d2e71
 Create Date: 2026-12-02 12:50:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'd41e7c2a9b60'
-down_revision = 'b70d412e7805'
+down_revision = '5c0f3a9d2e71'
 branch_labels = None
 depends_on = None
 

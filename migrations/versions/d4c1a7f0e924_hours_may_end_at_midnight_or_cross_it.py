@@ -4,7 +4,7 @@ An end at or before the start now means the next day (22:00-02:00; 00:00 is 24:0
 check becomes "the end differs from the start".
 
 Revision ID: d4c1a7f0e924
-Revises: b70d412e7805
+Revises: 5a0c7e3d9b21
 Create Date: 2026-12-02 13:00:00
 
 """
@@ -13,7 +13,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'd4c1a7f0e924'
-down_revision = 'b70d412e7805'
+down_revision = '5a0c7e3d9b21'
 branch_labels = None
 depends_on = None
 
