@@ -15,10 +15,12 @@ feeds and would keep showing a cancelled booking as if the time were taken.
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
@@ -96,6 +98,14 @@ def build_feed(
     return calendar_feed(events, name=f"{clinic.name} – {who}", tz_name=clinic.timezone)
 
 
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()[:16]
+
+
+def _host(link: str) -> str:
+    return urlsplit(link).hostname or "clinicsite.invalid"
+
+
 def _event(appointment: Appointment, whole_clinic: bool, link: str) -> dict:
     summary = f"{appointment.service.name} – {appointment.client_name}"
     if whole_clinic:
@@ -106,7 +116,9 @@ def _event(appointment: Appointment, whole_clinic: bool, link: str) -> dict:
         lines.append(f"Phone: {appointment.client_phone}")
     lines.append(f"Details: {link}")
     return {
-        "uid": f"appointment-{appointment.id}@clinicsite",
+        # The site's host (from the link, built on SITE_URL) and a digest of the booking's
+        # secret: unique across installations and across a rebuilt database reusing ids.
+        "uid": f"staff-appointment-{appointment.id}-{_digest(appointment.token)}@{_host(link)}",
         "summary": summary,
         "starts_at": appointment.starts_at,
         "ends_at": appointment.ends_at,

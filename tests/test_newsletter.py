@@ -679,3 +679,17 @@ def test_guide_upload_refuses_wrong_files(site, client, login_as, data, filename
     assert stored_files(site) == []
     with site.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(LeadMagnet)) == 0
+
+
+def test_a_forged_host_header_reaches_no_email(site, client, tmp_path):
+    # Without SITE_URL in the request's hands, a sign-up sent with another Host cannot make
+    # the clinic email a link to an attacker's site.
+    forged = {"Host": "evil.example", "X-Forwarded-Host": "evil.example"}
+    form = client.get("/newsletter", headers=forged).get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', form).group(1)
+    data = {"csrf_token": token, "email": "maya@example.org", "website": ""}
+    assert client.post("/newsletter", data=data, headers=forged).status_code == 303
+    [message] = deliver(site, tmp_path / "mail")
+    whole = message.as_string()
+    assert "evil.example" not in whole
+    assert "http://localhost/newsletter/confirm/" in whole

@@ -18,6 +18,7 @@ from __future__ import annotations
 import atexit
 import contextlib
 import ctypes
+import itertools
 import os
 import secrets
 import signal
@@ -232,6 +233,11 @@ def site(rehearsal_database, redis_url, tmp_path_factory) -> Iterator[Site]:
             # its requests really reached both workers.
             "GUNICORN_CMD_ARGS": "--access-logformat 'pid=%(p)s \"%(r)s\" %(s)s'",
             "RATELIMIT_STORAGE_URI": redis_url,
+            # As behind production's TLS proxy: one proxy sets X-Forwarded-For, so each
+            # browser context below is a client with an address of its own (the booking
+            # limits count per address; all of them coming from 127.0.0.1 would be one
+            # client booking a dozen times).
+            "PROXY_FIX_X_FOR": "1",
             "PAYMENT_GATEWAY": "stripe",
             "STRIPE_SECRET_KEY": "sk_test_rehearsal_" + secrets.token_hex(12),
             "STRIPE_WEBHOOK_SECRET": stripe_.webhook_secret,
@@ -327,6 +333,9 @@ def browser(site):
         browser.close()
 
 
+CLIENT_NUMBERS = itertools.count()
+
+
 @pytest.fixture
 def new_page(browser):
     """Pages in fresh browser contexts (a client each: own cookies); each records its
@@ -334,7 +343,14 @@ def new_page(browser):
     contexts = []
 
     def make(width: int = 1280):
-        context = browser.new_context(viewport={"width": width, "height": 900})
+        # Each client its own address, as the proxy in front of the site would report it
+        # (a documentation range: no traffic goes there, it is only a header).
+        number = next(CLIENT_NUMBERS)
+        address = f"203.0.113.{number % 250 + 1}"
+        context = browser.new_context(
+            viewport={"width": width, "height": 900},
+            extra_http_headers={"X-Forwarded-For": address},
+        )
         context.set_default_timeout(15_000)
         contexts.append(context)
         page = context.new_page()
