@@ -5,7 +5,6 @@ cancel and reschedule; and the fake gateway used by local demos."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 
 import pytest
@@ -16,12 +15,12 @@ from clinicsite.booking.reminders import queue_reminders
 from clinicsite.extensions import db
 from clinicsite.models import Appointment, ClinicSettings, Payment, ProcessedEvent
 from clinicsite.timefmt import long_datetime
+from tests import stripe_fixtures
 from tests.booking_helpers import (
     CLIENT_DETAILS,
     DISCOVERY,
     NMT,
     TUESDAY,
-    FrozenClock,
     appointment,
     appointments,
     book_slot,
@@ -63,27 +62,8 @@ def no_retry_sleep(monkeypatch):
     monkeypatch.setattr(HTTPClient, "_sleep_time_seconds", lambda self, *a, **k: 0.0)
 
 
-@pytest.fixture
-def clock(monkeypatch) -> FrozenClock:
-    return FrozenClock().install(monkeypatch)
-
-
-@pytest.fixture
-def stub(clock) -> Iterator[StripeStub]:
-    with StripeStub() as running:
-        running.clock = clock.timestamp
-        yield running
-
-
-@pytest.fixture
-def app(migrated, stub):  # overrides conftest's `app`: this module runs on Stripe
-    with stripe_app(migrated, stub.url) as app:
-        yield app
-
-
-@pytest.fixture
-def client(app):
-    return app.test_client()
+# The app on Stripe (the SDK against a local stub), its clock stopped.
+clock, stub, app, client = stripe_fixtures.FIXTURES
 
 
 def client_mails(app, prefix=""):

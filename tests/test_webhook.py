@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterator
 
 import pytest
 import sqlalchemy as sa
@@ -21,9 +20,9 @@ from clinicsite.extensions import db
 from clinicsite.models import AuditEvent, Payment, ProcessedEvent
 from clinicsite.payments.gateway import InvalidWebhook
 from clinicsite.payments.stripe_gateway import PROVIDER_ID, StripeGateway
+from tests import stripe_fixtures
 from tests.booking_helpers import (
     NMT,
-    FrozenClock,
     appointment,
     appointments,
     book_slot,
@@ -33,7 +32,6 @@ from tests.booking_helpers import (
     outbox,
     page_html,
     post_form,
-    stripe_app,
     text_of,
     webhook,
 )
@@ -43,27 +41,8 @@ DEPOSIT = 3500  # demo_data: neuromuscular therapy, 60 minutes, $35 deposit
 DANA = "dana-okafor"
 
 
-@pytest.fixture
-def clock(monkeypatch) -> FrozenClock:
-    return FrozenClock().install(monkeypatch)
-
-
-@pytest.fixture
-def stub(clock) -> Iterator[StripeStub]:
-    with StripeStub() as running:
-        running.clock = clock.timestamp
-        yield running
-
-
-@pytest.fixture
-def app(migrated, stub):  # overrides conftest's `app`: this module runs on Stripe
-    with stripe_app(migrated, stub.url) as app:
-        yield app
-
-
-@pytest.fixture
-def client(app):
-    return app.test_client()
+# The app on Stripe (the SDK against a local stub), its clock stopped.
+clock, stub, app, client = stripe_fixtures.FIXTURES
 
 
 # -- helpers: states of a session at Stripe the stub has no call for ---------------------------

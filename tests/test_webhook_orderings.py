@@ -23,15 +23,14 @@ on two busy cores; 500 is a thorough run); the explicit examples below always ru
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-import pytest
 import sqlalchemy as sa
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from clinicsite.extensions import db
+from tests import stripe_fixtures
 from tests.booking_helpers import (
     MONDAY_8AM,
     FrozenClock,
@@ -39,7 +38,6 @@ from tests.booking_helpers import (
     csrf_from,
     hold_to_checkout,
     outbox,
-    stripe_app,
 )
 from tests.stripe_stub import StripeStub, sign, signed_event
 
@@ -149,22 +147,8 @@ def _after_its_event(delivery: Delivery, natural: list[Delivery]) -> Delivery:
 # -- fixtures: one app and stub for all examples; the booking tables are emptied per example --
 
 
-@pytest.fixture
-def clock(monkeypatch) -> FrozenClock:
-    return FrozenClock().install(monkeypatch)
-
-
-@pytest.fixture
-def stub(clock) -> Iterator[StripeStub]:
-    with StripeStub() as running:
-        running.clock = clock.timestamp
-        yield running
-
-
-@pytest.fixture
-def app(migrated, stub):
-    with stripe_app(migrated, stub.url) as app:
-        yield app
+# The app on Stripe (the SDK against a local stub), its clock stopped.
+clock, stub, app, client = stripe_fixtures.FIXTURES
 
 
 BOOKING_TABLES = ("refund", "payment", "processed_event", "audit_event", "outbox_email")
