@@ -86,15 +86,26 @@ def outbox(app) -> list[OutboxEmail]:
 def test_a_comment_is_stored_pending_and_the_reader_is_thanked(post, app, client, clock):
     response = submit(client, clock)
     assert response.status_code == 303
-    assert response.headers["Location"] == "/blog/stiff-neck#comments"
+    assert response.headers["Location"] == "/blog/stiff-neck#comment-status"
     (comment,) = comments(app)
     assert comment.status == "pending"
     assert (comment.name, comment.email) == ("Maya Ortiz", "maya.secret@example.org")
     assert comment.body == "This helped my neck a lot.\nThank you!"
     html = text(client.get("/blog/stiff-neck"))
-    assert "Thanks, your comment will appear once approved" in html
     assert "This helped my neck" not in html  # pending: not shown
     assert "0 comments" in html
+
+
+def test_the_thanks_is_where_the_redirect_lands_inside_the_comments(post, client, clock):
+    submit(client, clock)
+    html = text(client.get("/blog/stiff-neck"))
+    comments_at = html.index('<section id="comments"')
+    status = re.search(r'<div id="comment-status"[^>]*role="status"[^>]*>(.*?)</div>', html, re.S)
+    assert status and status.start() > comments_at  # in the section, not the page's top
+    assert "awaiting moderation" in status.group(1)
+    assert html.count("awaiting moderation") == 1  # not repeated with the page's messages
+    # Shown once: a reload has no thanks, and no anchor to land on.
+    assert 'id="comment-status"' not in text(client.get("/blog/stiff-neck"))
 
 
 def test_editors_are_told_by_email(post, app, client, clock):
@@ -155,7 +166,7 @@ def test_the_email_address_never_appears_on_the_public_pages(post, app, client, 
 def test_a_filled_honeypot_stores_nothing_but_looks_like_success(post, app, client, clock):
     response = submit(client, clock, website="http://spam.example")
     assert response.status_code == 303
-    assert "Thanks, your comment will appear once approved" in text(client.get("/blog/stiff-neck"))
+    assert "awaiting moderation" in text(client.get("/blog/stiff-neck"))
     assert comments(app) == [] and outbox(app) == []
 
 

@@ -19,7 +19,13 @@ from clinicsite.mail.outbox import enqueue
 from clinicsite.models import Comment, Post, StaffUser
 from clinicsite.templating import absolute_url
 
-THANKS = "Thanks, your comment will appear once approved."
+THANKS = (
+    "Thank you, your comment has reached us. It is awaiting moderation and will appear "
+    "here once an editor approves it."
+)
+# The flash category of THANKS: the post's page shows it at the top of its comments
+# section, where the redirect lands, instead of with the page's other messages above.
+THANKS_CATEGORY = "comment"
 
 
 @bp.post("/<slug>/comments")
@@ -45,8 +51,8 @@ def comment(slug: str):
 
 
 def thanked(post: Post):
-    flash(THANKS, "success")
-    return redirect(url_for("blog.post", slug=post.slug, _anchor="comments"), 303)
+    flash(THANKS, THANKS_CATEGORY)
+    return redirect(url_for("blog.post", slug=post.slug, _anchor="comment-status"), 303)
 
 
 def add_comment(post: Post, name: str, email: str, body: str) -> Comment:
