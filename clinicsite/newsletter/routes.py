@@ -9,8 +9,8 @@ with a button; the button's POST makes the change.
 
 from __future__ import annotations
 
-from flask import Request, redirect, render_template, request, send_from_directory, url_for
-from sqlalchemy.exc import IntegrityError
+from flask import Request, g, redirect, render_template, request, send_from_directory, url_for
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from clinicsite import clock, uploads
 from clinicsite.extensions import csrf, db, limiter
@@ -20,6 +20,19 @@ from clinicsite.newsletter.forms import SignupForm
 from clinicsite.staff.auth import safe_next
 
 PRIVATE_PAGE = {"Referrer-Policy": "no-referrer", "X-Robots-Tag": "noindex, nofollow"}
+
+
+@bp.app_template_global()
+def newsletter_guide():
+    """The guide a sign-up form may promise (None until one is uploaded), read once per
+    request; None as well while the database is unreachable, so error pages render."""
+    if "newsletter_guide" not in g:
+        try:
+            g.newsletter_guide = service.active_guide()
+        except SQLAlchemyError:
+            db.session.rollback()
+            g.newsletter_guide = None
+    return g.newsletter_guide
 
 
 @bp.route("/newsletter", methods=["GET", "POST"])

@@ -112,11 +112,12 @@ def send_confirmation(subscriber: Subscriber, now: datetime) -> bool:
         return False
     # One key per 10-minute window: two requests racing past the check above queue one email.
     window = int(now.timestamp() // RESEND_AFTER.total_seconds())
+    guide = active_guide()  # promised in the email only while there is one
     queued = enqueue(
         to=subscriber.email,
         subject=f"Please confirm your subscription to {get_clinic().name}",
-        text=_render("newsletter_confirm", subscriber),
-        html=_render("newsletter_confirm", subscriber, kind="html"),
+        text=_render("newsletter_confirm", subscriber, guide=guide),
+        html=_render("newsletter_confirm", subscriber, kind="html", guide=guide),
         key=f"{prefix}{window}",
     )
     return queued is not None
