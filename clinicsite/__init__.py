@@ -100,10 +100,11 @@ def register_template_helpers(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    from clinicsite.cli import reminders_cli, seed_demo, staff_cli
+    from clinicsite.cli import newsletter_cli, reminders_cli, seed_demo, staff_cli
     from clinicsite.mail.cli import outbox_cli
 
     app.cli.add_command(seed_demo)
     app.cli.add_command(staff_cli)
     app.cli.add_command(outbox_cli)
     app.cli.add_command(reminders_cli)
+    app.cli.add_command(newsletter_cli)

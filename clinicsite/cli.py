@@ -99,3 +99,20 @@ def send_reminders() -> None:
     with current_app.test_request_context(base_url=current_app.config["SITE_URL"]):
         queued = queue_reminders()
     click.echo(f"queued {queued} reminder{'s' if queued != 1 else ''}")
+
+
+newsletter_cli = AppGroup("newsletter", help="Newsletter emails.")
+
+
+@newsletter_cli.command("send-guide")
+def send_guide() -> None:
+    """Queue the guide for confirmed subscribers who have not had it (they confirmed
+    before it was uploaded), once each. Uploading a guide does this at once; run from
+    cron every minute, this also reaches anyone whose confirmation raced the upload."""
+    from clinicsite import clock
+    from clinicsite.newsletter.service import send_guide_to_earlier_subscribers
+
+    with current_app.test_request_context(base_url=current_app.config["SITE_URL"]):
+        queued = send_guide_to_earlier_subscribers(clock.now())
+        db.session.commit()
+    click.echo(f"queued the guide for {queued} subscriber{'s' if queued != 1 else ''}")

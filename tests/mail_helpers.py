@@ -61,6 +61,7 @@ KINDS = {
     "cancelled": "Cancelled:",
     "newsletter_confirm": "Please confirm",
     "newsletter_welcome": "Welcome",
+    "newsletter_guide": "Your guide from",
     "inquiry": "New inquiry",
     "comment_notice": "New comment",
 }
@@ -102,6 +103,11 @@ def queue_every_kind(app: Flask) -> None:
         db.session.add(guide)
         service.subscribe("maya@example.org", "/", clock.now())
         service.confirm(db.session.scalar(sa.select(Subscriber.token)), clock.now())
+        # Confirmed before there was a guide: sent it now, in an email of its own.
+        early = Subscriber(email="early@example.org", status="confirmed", token="early-token")
+        early.confirmed_at = clock.now() - timedelta(days=30)
+        db.session.add(early)
+        service.send_guide_to_earlier_subscribers(clock.now())
 
         inquiry = Inquiry(
             name="Maya Ortiz", email="maya@example.org", phone="", message=f"{HOSTILE}\n{LONG_WORD}"

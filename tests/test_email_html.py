@@ -120,9 +120,11 @@ def test_newsletter_html_links_to_confirm_guide_and_unsubscribe(delivered):
     _, messages = delivered
     confirm = Page(html(messages["newsletter_confirm"])).links
     welcome = Page(html(messages["newsletter_welcome"])).links
+    guide = Page(html(messages["newsletter_guide"])).links
     assert any("/newsletter/confirm/" in href for href in confirm)
     assert any("/newsletter/guide/" in href for href in welcome)
-    for links in (confirm, welcome):
+    assert any("/newsletter/guide/early-token" in href for href in guide)
+    for links in (confirm, welcome, guide):
         assert any("/newsletter/unsubscribe/" in href for href in links)
 
 

@@ -693,3 +693,108 @@ def test_a_forged_host_header_reaches_no_email(site, client, tmp_path):
     whole = message.as_string()
     assert "evil.example" not in whole
     assert "http://localhost/newsletter/confirm/" in whole
+
+
+# ---- The guide: promised only once it exists, sent once to those who joined before ---
+
+
+def guide_emails(app) -> list[OutboxEmail]:
+    return [e for e in emails(app) if e.key.startswith("newsletter-guide:")]
+
+
+def test_without_a_guide_nothing_promises_one(site, client):
+    for url in ("/", "/newsletter"):
+        words = re.sub(r"<[^>]*>", " ", text(client.get(url))).lower()  # what a reader sees
+        assert "newsletter" in words
+        assert "guide" not in words, url
+    sign_up(client)
+    [confirmation] = emails(site)
+    assert "guide" not in confirmation.body_text.lower()
+    assert "guide" not in confirmation.body_html.lower()
+    assert "practical notes on massage" in confirmation.body_text
+
+
+def test_with_a_guide_the_footer_and_the_confirmation_name_it(site, client):
+    add_guide(site)
+    footer = text(client.get("/"))
+    assert "Our free guide, “Five stretches for desk workers”" in footer
+    sign_up(client)
+    [confirmation] = emails(site)
+    assert "free guide, \"Five stretches for desk workers\"" in confirmation.body_text
+    assert "Five stretches for desk workers" in confirmation.body_html
+
+
+def test_uploading_a_guide_sends_it_once_to_those_who_confirmed_before(
+    site, client, login_as, runner
+):
+    early = add_subscriber(site, "early@example.org", "confirmed")
+    add_subscriber(site, "pending@example.org", "pending")
+    add_subscriber(site, "gone@example.org", "unsubscribed")
+    login_as("editor")
+
+    response = upload(client, PDF, "Stretches.pdf", "Desk stretches")
+    assert "on its way to 1 subscriber who joined before it" in text(
+        client.get(response.headers["Location"])
+    )
+    [mail] = guide_emails(site)
+    sent_to = subscriber(site, "early@example.org")
+    assert mail.to_address == "early@example.org" and mail.key == f"newsletter-guide:{sent_to.id}"
+    assert "Desk stretches" in mail.subject and "Desk stretches" in mail.body_text
+    assert link(GUIDE_LINK, mail.body_text) == f"/newsletter/guide/{early}"
+    assert link(UNSUBSCRIBE_LINK, mail.body_text) == f"/newsletter/unsubscribe/{early}"
+    assert mail.headers["List-Unsubscribe"] == f"<http://localhost/newsletter/unsubscribe/{early}>"
+    assert sent_to.guide_sent_at is not None
+    for address in ("pending@example.org", "gone@example.org"):
+        assert subscriber(site, address).guide_sent_at is None
+
+    # A replacement, or the cron step, sends nobody the guide again.
+    upload(client, PDF + b"% 2nd\n", "Stretches 2.pdf", "Desk stretches, 2nd ed.")
+    assert "0 subscribers" in runner.invoke(args=["newsletter", "send-guide"]).output
+    assert len(guide_emails(site)) == 1
+    assert subscriber(site, "early@example.org").guide_sent_at == sent_to.guide_sent_at
+
+    # The pending one confirms now: the guide comes in the welcome, and only there.
+    pending = subscriber(site, "pending@example.org")
+    press_button(client, f"/newsletter/confirm/{pending.token}")
+    welcome = emails(site)[-1]
+    assert welcome.to_address == "pending@example.org" and "Welcome" in welcome.subject
+    assert link(GUIDE_LINK, welcome.body_text) == f"/newsletter/guide/{pending.token}"
+    assert subscriber(site, "pending@example.org").guide_sent_at is not None
+    assert "0 subscribers" in runner.invoke(args=["newsletter", "send-guide"]).output
+    assert len(guide_emails(site)) == 1
+
+
+def test_the_cron_step_reaches_a_confirmation_that_raced_the_upload(site, runner):
+    # Confirmed while the upload was being committed: the welcome had no guide to carry.
+    add_guide(site)
+    token = add_subscriber(site, "raced@example.org", "confirmed")
+    add_subscriber(site, "pending@example.org", "pending")
+
+    result = runner.invoke(args=["newsletter", "send-guide"])
+    assert result.exit_code == 0 and "queued the guide for 1 subscriber" in result.output
+    [mail] = guide_emails(site)
+    assert mail.to_address == "raced@example.org"
+    assert link(GUIDE_LINK, mail.body_text) == f"/newsletter/guide/{token}"
+    assert "0 subscribers" in runner.invoke(args=["newsletter", "send-guide"]).output
+    assert len(guide_emails(site)) == 1
+
+
+def test_a_subscriber_is_claimed_for_the_guide_once(site):
+    """Workers and cron may run the catch-up together: the claim on a subscriber is a
+    conditional UPDATE, so the second run's claim fails and queues nothing."""
+    add_guide(site)
+    add_subscriber(site, "ann@example.org", "confirmed")
+    with site.test_request_context():
+        # Both runs read the subscriber as unsent before either claims them.
+        ann = db.session.scalar(sa.select(Subscriber).filter_by(email="ann@example.org"))
+        assert service._claim_guide(ann, clock.now())
+        assert not service._claim_guide(ann, clock.now())
+        assert service.send_guide_to_earlier_subscribers(clock.now()) == 0
+        db.session.commit()
+    assert guide_emails(site) == []  # claimed by hand above: no email went from the run
+
+
+def test_without_a_guide_the_catch_up_sends_nothing(site, runner):
+    add_subscriber(site, "ann@example.org", "confirmed")
+    assert "0 subscribers" in runner.invoke(args=["newsletter", "send-guide"]).output
+    assert emails(site) == [] and subscriber(site, "ann@example.org").guide_sent_at is None

@@ -26,6 +26,9 @@ class Subscriber(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     unsubscribed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When the guide was queued for them, in the welcome email or later once one was
+    # uploaded: set once, so no one is sent the guide twice.
+    guide_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class LeadMagnet(db.Model):

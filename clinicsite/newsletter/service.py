@@ -7,6 +7,11 @@ logs, and the views answer every outcome the same way.
 
 Status changes are conditional UPDATEs (`... WHERE status = 'pending'`), so two clicks on
 the same link at the same moment confirm once and queue one welcome email.
+
+The guide is promised only while there is one. A subscriber who confirmed before any was
+uploaded is sent it once one is (`send_guide_to_earlier_subscribers`: on upload, and from
+cron for a confirmation that raced the upload); `guide_sent_at`, set by a conditional
+UPDATE, makes that once per subscriber however many workers run it.
 """
 
 from __future__ import annotations
@@ -132,6 +137,8 @@ def confirm(token: str, now: datetime) -> tuple[Subscriber, bool] | None:
     changed = _transition(subscriber, ("pending",), status="confirmed", confirmed_at=now)
     if changed:
         guide = active_guide()
+        if guide is not None:
+            _claim_guide(subscriber, now)  # the welcome carries it
         enqueue(
             to=subscriber.email,
             subject=f"Welcome to the {get_clinic().name} newsletter",
@@ -162,10 +169,52 @@ def guide_for(token: str) -> LeadMagnet | None:
     return active_guide()
 
 
-def _transition(subscriber: Subscriber, from_statuses: tuple[str, ...], **values: Any) -> bool:
+def send_guide_to_earlier_subscribers(now: datetime) -> int:
+    """Queue the active guide for every confirmed subscriber who has not been sent one
+    (they confirmed before it was uploaded). Returns how many were queued; 0 without a
+    guide. Safe to run from several processes at once: each subscriber is claimed by a
+    conditional UPDATE before their email is queued, in the caller's transaction."""
+    guide = active_guide()
+    if guide is None:
+        return 0
+    waiting = db.session.scalars(
+        sa.select(Subscriber)
+        .where(Subscriber.status == "confirmed", Subscriber.guide_sent_at.is_(None))
+        .order_by(Subscriber.id)
+    ).all()
+    queued = 0
+    for subscriber in waiting:
+        if not _claim_guide(subscriber, now):
+            continue  # another run took them, or they left the list meanwhile
+        enqueue(
+            to=subscriber.email,
+            subject=f"Your guide from {get_clinic().name}: {guide.title}",
+            text=_render("newsletter_guide", subscriber, guide=guide),
+            html=_render("newsletter_guide", subscriber, kind="html", guide=guide),
+            key=f"newsletter-guide:{subscriber.id}",
+            headers=newsletter_headers(subscriber),
+        )
+        queued += 1
+    return queued
+
+
+def _claim_guide(subscriber: Subscriber, now: datetime) -> bool:
+    """Mark the guide as sent to a confirmed subscriber; False if it already was."""
+    return _transition(subscriber, ("confirmed",), guide_sent_at=now, unsent_guide=True)
+
+
+def _transition(
+    subscriber: Subscriber,
+    from_statuses: tuple[str, ...],
+    unsent_guide: bool = False,
+    **values: Any,
+) -> bool:
+    condition = [Subscriber.id == subscriber.id, Subscriber.status.in_(from_statuses)]
+    if unsent_guide:
+        condition.append(Subscriber.guide_sent_at.is_(None))
     result = db.session.execute(
         sa.update(Subscriber)
-        .where(Subscriber.id == subscriber.id, Subscriber.status.in_(from_statuses))
+        .where(*condition)
         .values(**values)
         .execution_options(synchronize_session=False)
     )

@@ -109,6 +109,8 @@ def lead_magnet():
         else:
             try:
                 guide, old_files = service.replace_guide(form.title.data, stored, current_actor())
+                # Those who confirmed before there was a guide get it now, with the upload.
+                caught_up = service.send_guide_to_earlier_subscribers(clock.now())
                 db.session.commit()
             except Exception:
                 db.session.rollback()
@@ -117,6 +119,9 @@ def lead_magnet():
             for name in old_files:  # only once the database no longer points at them
                 uploads.delete(name)
             flash(f"“{guide.title}” is now the guide new subscribers receive.", "success")
+            if caught_up:
+                people = "subscriber" if caught_up == 1 else "subscribers"
+                flash(f"It is on its way to {caught_up} {people} who joined before it.", "success")
             return redirect(url_for("staff.lead_magnet"), code=303)
     page = render_template("staff/newsletter/guide.html", form=form, guide=service.active_guide())
     return page, 422 if form.errors else 200
