@@ -118,10 +118,11 @@ def lead_magnet():
                 raise
             for name in old_files:  # only once the database no longer points at them
                 uploads.delete(name)
-            flash(f"“{guide.title}” is now the guide new subscribers receive.", "success")
+            message = f"“{guide.title}” is now the guide new subscribers receive."
             if caught_up:
                 people = "subscriber" if caught_up == 1 else "subscribers"
-                flash(f"It is on its way to {caught_up} {people} who joined before it.", "success")
+                message += f" It is on its way to {caught_up} {people} who joined before it."
+            flash(message, "success")
             return redirect(url_for("staff.lead_magnet"), code=303)
     page = render_template("staff/newsletter/guide.html", form=form, guide=service.active_guide())
     return page, 422 if form.errors else 200
