@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from html.parser import HTMLParser
 
 import pytest
 
@@ -237,3 +238,51 @@ def test_markdown_in_descriptions_is_sanitized(app, client):
     assert 'href="javascript' not in html
     assert "<img src=x onerror" not in html
     assert "&lt;script&gt;" in html  # shown as text, not run
+
+
+class Landmarks(HTMLParser):
+    """The named landmarks of a page: (role, accessible name) of each nav, aside and
+    labelled section, names taken from aria-label or the text of aria-labelledby."""
+
+    ROLES = {"nav": "navigation", "aside": "complementary", "section": "region"}
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.labelled: list[tuple[str, str]] = []  # (role, id of the label or "=label")
+        self.texts: dict[str, str] = {}
+        self.open_ids: list[str | None] = []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag in self.ROLES and (a.get("aria-label") or a.get("aria-labelledby")):
+            label = a.get("aria-label")
+            self.labelled.append((self.ROLES[tag], f"={label}" if label else a["aria-labelledby"]))
+        if tag not in ("br", "img", "input", "meta", "link", "hr"):
+            self.open_ids.append(a.get("id"))
+
+    def handle_endtag(self, tag):
+        if self.open_ids and tag not in ("br", "img", "input", "meta", "link", "hr"):
+            self.open_ids.pop()
+
+    def handle_data(self, data):
+        for open_id in self.open_ids:
+            if open_id:
+                self.texts[open_id] = self.texts.get(open_id, "") + data
+
+    def names(self) -> list[tuple[str, str]]:
+        return [
+            (role, ref[1:] if ref.startswith("=") else " ".join(self.texts.get(ref, "").split()))
+            for role, ref in self.labelled
+        ]
+
+
+LANDMARK_PAGES = ["/", "/areas/", "/areas/venice", "/services/neuromuscular-therapy"]
+
+
+@pytest.mark.parametrize("url", LANDMARK_PAGES)
+def test_landmark_names_are_unique_on_a_page(demo, client, url):
+    parser = Landmarks()
+    parser.feed(text(client.get(url)))
+    names = parser.names()
+    assert ("navigation", "Main") in names
+    assert len(names) == len(set(names)), sorted(n for n in names if names.count(n) > 1)
