@@ -130,7 +130,7 @@ def header_row(page) -> dict:
     )
 
 
-@pytest.mark.parametrize("width", [320, 360, 1280])
+@pytest.mark.parametrize("width", [320, 360, 768, 1280])
 def test_the_header_is_one_row_at_any_width(live_server, page, width):
     page.set_viewport_size({"width": width, "height": 740})
     for path in ("/", "/areas/venice/neuromuscular-therapy", "/blog/"):
