@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import threading
 from datetime import timedelta
 
 import pytest
@@ -792,6 +793,40 @@ def test_a_subscriber_is_claimed_for_the_guide_once(site):
         assert service.send_guide_to_earlier_subscribers(clock.now()) == 0
         db.session.commit()
     assert guide_emails(site) == []  # claimed by hand above: no email went from the run
+
+
+def test_simultaneous_catch_ups_send_each_subscriber_the_guide_once(site):
+    """Cron and an upload, or two hosts' cron, may run the catch-up at the same moment:
+    each run reads the same unsent subscribers; the claim (and behind it the outbox's
+    unique key) lets one run queue each email, and no run fails on PostgreSQL."""
+    add_guide(site)
+    for name in ("ann", "ben", "cy"):
+        add_subscriber(site, f"{name}@example.org", "confirmed")
+    runs = 4
+    barrier = threading.Barrier(runs)
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        with site.test_request_context():  # its own session and connection
+            try:
+                barrier.wait(timeout=30)
+                service.send_guide_to_earlier_subscribers(clock.now())
+                db.session.commit()
+            except sa.exc.OperationalError as exc:  # SQLite: one writer; the rest give up
+                db.session.rollback()
+                if site.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+                    errors.append(exc)
+            except BaseException as exc:  # noqa: BLE001 -- reported by the test
+                errors.append(exc)
+
+    threads = [threading.Thread(target=run) for _ in range(runs)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert errors == []
+    sent = sorted(e.to_address for e in guide_emails(site))
+    assert sent == ["ann@example.org", "ben@example.org", "cy@example.org"]
 
 
 def test_without_a_guide_the_catch_up_sends_nothing(site, runner):
