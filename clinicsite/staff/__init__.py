@@ -8,6 +8,7 @@ from clinicsite.staff import (  # noqa: E402,F401
     calendar,
     catalogue,
     comments_admin,
+    feeds,
     inquiries,
     newsletter_admin,
     phone,
