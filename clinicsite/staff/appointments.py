@@ -76,18 +76,12 @@ def back(appt: Appointment):
 @roles_required("admin", "therapist")
 def appointment_status(appointment_id):
     appt = appointment_for_staff(appointment_id)
-    new_status = request.form.get("status")
-    if new_status not in ("completed", "no_show") or appt.status != "confirmed":
-        flash("Only a confirmed appointment can be marked completed or no-show.", "error")
+    try:
+        done = domain.record_outcome(appt, request.form.get("status"), current_actor(), clock.now())
+    except domain.NotAllowed as refused:
+        flash(str(refused), "error")
         return back(appt)
-    if appt.starts_at > clock.now():
-        flash("That appointment has not started yet.", "error")
-        return back(appt)
-    before = audit.snapshot(appt)
-    appt.status = new_status
-    audit.record(appt, "marked " + new_status.replace("_", "-"), current_actor(), before)
-    db.session.commit()
-    flash(f"Marked {new_status.replace('_', '-')}.", "success")
+    flash(f"Marked {done}.", "success")
     return back(appt)
 
 
