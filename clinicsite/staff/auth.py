@@ -32,7 +32,10 @@ login_manager.login_message_category = "info"
 
 
 def roles_required(*roles: str):
-    """Log in first, then 403 unless the user has one of `roles`."""
+    """Log in first, then 403 unless the user has one of `roles`.
+
+    This is the one place a staff page says who may open it: the view keeps the roles as
+    `allowed_roles`, which the menu (`staff/nav.py`) and the role-walk test read."""
 
     def decorator(view):
         @wraps(view)
@@ -42,9 +45,15 @@ def roles_required(*roles: str):
                 abort(403)
             return view(*args, **kwargs)
 
+        wrapped.allowed_roles = tuple(roles)
         return wrapped
 
     return decorator
+
+
+def allowed_roles(view) -> tuple[str, ...] | None:
+    """The roles `roles_required` gave a view function; None for a view without it."""
+    return getattr(view, "allowed_roles", None)
 
 
 def safe_next(target: str | None) -> str | None:
