@@ -10,13 +10,12 @@ from datetime import datetime, time, timedelta
 import sqlalchemy as sa
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy.orm import selectinload
 
 from clinicsite import audit, clock
 from clinicsite.booking import domain
 from clinicsite.clinic import get_clinic
 from clinicsite.extensions import db
-from clinicsite.models import Appointment, Location, Therapist
+from clinicsite.models import Appointment, Location, Therapist, appointment_details
 from clinicsite.payments import get_gateway
 from clinicsite.staff import bp
 from clinicsite.staff.auth import (
@@ -223,13 +222,7 @@ def appointments_csv():
         sa.select(Appointment)
         .where(Appointment.starts_at >= start, Appointment.starts_at < end)
         .order_by(Appointment.starts_at)
-        .options(
-            selectinload(Appointment.service),
-            selectinload(Appointment.option),
-            selectinload(Appointment.therapist),
-            selectinload(Appointment.location),
-            selectinload(Appointment.payments),
-        )
+        .options(*appointment_details(payments=True))
     )
     out = io.StringIO()
     writer = csv.writer(out)
