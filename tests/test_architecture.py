@@ -50,7 +50,6 @@ CROSS_BLUEPRINT = {
     ("blog.seo", "public.seo"),
     ("booking.forms", "public.forms"),
     ("booking.selection", "public.queries"),
-    ("newsletter.routes", "staff.auth"),
     ("public.routes", "blog.queries"),
     ("public.sitemap", "blog.queries"),
     ("staff.catalogue_forms", "public.forms"),

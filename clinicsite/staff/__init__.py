@@ -10,6 +10,7 @@ from clinicsite.staff import (  # noqa: E402,F401
     comments_admin,
     feeds,
     inquiries,
+    nav,
     newsletter_admin,
     phone,
     routes,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import current_app
 from flask_login import current_user
 
+from clinicsite.staff import bp
 from clinicsite.staff.auth import allowed_roles
 
 # (endpoint, label), in menu order
@@ -33,3 +34,9 @@ def staff_nav() -> list[tuple[str, str]]:
         for endpoint, label in SECTIONS
         if endpoint in views and current_user.role in (allowed_roles(views[endpoint]) or ())
     ]
+
+
+@bp.record_once
+def offer_to_templates(state) -> None:
+    """Staff templates call `staff_nav()`; the staff blueprint brings it, not templating.py."""
+    state.app.jinja_env.globals["staff_nav"] = staff_nav
