@@ -70,7 +70,7 @@ def register_blueprints(app: Flask) -> None:
     from clinicsite.newsletter import bp as newsletter_bp
     from clinicsite.public import bp as public_bp
     from clinicsite.staff import bp as staff_bp
-    from clinicsite.staff.schedules import feeds_bp
+    from clinicsite.staff.feeds import feeds_bp
 
     app.register_blueprint(public_bp)
     app.register_blueprint(booking_bp)

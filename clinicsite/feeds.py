@@ -27,7 +27,7 @@ from sqlalchemy.orm import joinedload
 
 from clinicsite.audit import Actor, record_change
 from clinicsite.extensions import db
-from clinicsite.mail.ics import calendar_feed
+from clinicsite.mail.ics import CalendarEvent, calendar_feed
 from clinicsite.models import Appointment, ClinicSettings, StaffUser, Therapist
 
 # Held and expired appointments never were on anyone's calendar; cancelled: see above.
@@ -106,7 +106,7 @@ def _host(link: str) -> str:
     return urlsplit(link).hostname or "clinicsite.invalid"
 
 
-def _event(appointment: Appointment, whole_clinic: bool, link: str) -> dict:
+def _event(appointment: Appointment, whole_clinic: bool, link: str) -> CalendarEvent:
     summary = f"{appointment.service.name} – {appointment.client_name}"
     if whole_clinic:
         summary = f"{appointment.therapist.name}: {summary}"
@@ -115,19 +115,18 @@ def _event(appointment: Appointment, whole_clinic: bool, link: str) -> dict:
     if appointment.client_phone:
         lines.append(f"Phone: {appointment.client_phone}")
     lines.append(f"Details: {link}")
-    return {
+    return CalendarEvent(
         # The site's host (from the link, built on SITE_URL) and a digest of the booking's
         # secret: unique across installations and across a rebuilt database reusing ids.
-        "uid": f"staff-appointment-{appointment.id}-{_digest(appointment.token)}@{_host(link)}",
-        "summary": summary,
-        "starts_at": appointment.starts_at,
-        "ends_at": appointment.ends_at,
-        "location": ", ".join(p for p in (studio.name, studio.one_line_address) if p),
-        "description": "\n".join(lines),
-        "status": "CONFIRMED",
-        "sequence": appointment.sequence,
-        "url": link,
-    }
+        uid=f"staff-appointment-{appointment.id}-{_digest(appointment.token)}@{_host(link)}",
+        summary=summary,
+        starts_at=appointment.starts_at,
+        ends_at=appointment.ends_at,
+        location=", ".join(p for p in (studio.name, studio.one_line_address) if p),
+        description="\n".join(lines),
+        sequence=appointment.sequence,
+        url=link,
+    )
 
 
 def regenerate(owner: Therapist | StaffUser, actor: Actor) -> str:

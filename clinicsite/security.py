@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from flask import Flask, Response, abort, request
 
 # No inline scripts or styles, nothing from other origins. JSON-LD blocks are data, not
@@ -73,3 +75,15 @@ def register(app: Flask) -> None:
                 "Strict-Transport-Security", f"max-age={hsts_seconds}; includeSubDomains"
             )
         return response
+
+
+def safe_next(target: str | None) -> str | None:
+    """A redirect target taken from the request (`next`, `back`): accepted only as a path on
+    this site (no scheme, host or protocol-relative URL), and none with control characters:
+    a newline cannot go into a Location header."""
+    if not target or "\\" in target or any(ord(c) < 0x20 or ord(c) == 0x7F for c in target):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target

@@ -120,10 +120,6 @@ def register(app: Flask) -> None:
         footer_regions=footer_regions,
         day_label=day_label,
     )
-    from clinicsite.staff.nav import staff_nav
-
-    app.jinja_env.globals["staff_nav"] = staff_nav
-
     @app.context_processor
     def inject_clinic() -> dict[str, Any]:
         return {"clinic": get_clinic()}

@@ -80,6 +80,14 @@ def slugify(value: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-")
 
 
+def cut_slug(slug: str, limit: int) -> str:
+    """Shorten a slug to `limit` characters, on a hyphen when there is one."""
+    if len(slug) <= limit:
+        return slug
+    cut = slug[:limit]
+    return (cut.rsplit("-", 1)[0] if "-" in cut else cut).strip("-")
+
+
 def spreadsheet_safe(value) -> str:
     """Text for a CSV cell that a spreadsheet will not run as a formula."""
     text = "" if value is None else str(value)

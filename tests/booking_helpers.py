@@ -79,7 +79,7 @@ def load_demo_fast(app: Flask) -> None:
     def cheap(password: str, *args, **kwargs) -> str:
         return generate_password_hash(password, method="pbkdf2:sha256:1")
 
-    with app.app_context(), mock.patch("clinicsite.demo.generate_password_hash", cheap):
+    with app.app_context(), mock.patch("clinicsite.demo.seed.generate_password_hash", cheap):
         load_demo()
 
 

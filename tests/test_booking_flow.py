@@ -52,7 +52,7 @@ from tests.booking_helpers import (
 from tests.conftest import make_app, wipe
 from tests.stripe_stub import CHECKOUT_URL, StripeStub, sign, signed_event
 
-DEPOSIT_60 = 3500  # demo_data: neuromuscular therapy, 60 minutes, $140 with a $35 deposit
+DEPOSIT_60 = 3500  # demo services.toml: neuromuscular therapy, 60 minutes, $140 with a $35 deposit
 DANA = "dana-okafor"
 
 

@@ -11,7 +11,7 @@ from unittest import mock
 import sqlalchemy as sa
 from werkzeug.security import generate_password_hash
 
-from clinicsite import demo_blog, demo_data
+from clinicsite.demo.content import load_content
 from clinicsite.extensions import db
 from clinicsite.models import (
     Category,
@@ -25,10 +25,11 @@ from clinicsite.models import (
 )
 from clinicsite.text import plain_text
 
+CONTENT = load_content()
 DEMO_STAFF_EMAILS = {
     "owner@example.com",
     "editor@example.com",
-    *(f"{t['name'].split()[0].lower()}@example.com" for t in demo_data.THERAPISTS),
+    *(f"{t['name'].split()[0].lower()}@example.com" for t in CONTENT.therapists),
 }
 TABLES = [Category, Tag, Post, Comment, post_category, post_tag, post_service]
 
@@ -43,7 +44,7 @@ def load(app, at: datetime | None = None) -> dict[str, int]:
 
     with (
         app.app_context(),
-        mock.patch("clinicsite.demo.generate_password_hash", cheap),
+        mock.patch("clinicsite.demo.seed.generate_password_hash", cheap),
         mock.patch("clinicsite.clock.now", lambda: at) if at else nullcontext(),
     ):
         return load_demo()
@@ -75,14 +76,14 @@ def sentences(markdown: str) -> list[str]:
 
 
 def test_demo_blog_content_follows_the_house_rules():
-    category_slugs = {c["slug"] for c in demo_blog.CATEGORIES}
-    service_slugs = {s["slug"] for s in demo_data.SERVICES}
-    assert len(demo_blog.CATEGORIES) == 3
-    assert len(demo_blog.POSTS) >= 8
-    assert len({p["slug"] for p in demo_blog.POSTS}) == len(demo_blog.POSTS)
-    for c in demo_blog.CATEGORIES:
+    category_slugs = {c["slug"] for c in CONTENT.categories}
+    service_slugs = {s["slug"] for s in CONTENT.services}
+    assert len(CONTENT.categories) == 3
+    assert len(CONTENT.posts) >= 8
+    assert len({p["slug"] for p in CONTENT.posts}) == len(CONTENT.posts)
+    for c in CONTENT.categories:
         assert c["description"].count(". ") == 0 and c["description"].endswith(".")
-    for p in demo_blog.POSTS:
+    for p in CONTENT.posts:
         slug = p["slug"]
         assert len(p["summary"]) <= 200, slug
         words = len(plain_text(p["body"]).split())
@@ -92,8 +93,8 @@ def test_demo_blog_content_follows_the_house_rules():
         assert "<" not in p["body"], f"{slug} has raw HTML"
         assert "](" not in p["body"] and "http" not in p["body"], f"{slug} links out"
         assert 1 <= len(p["categories"]) <= 2 and set(p["categories"]) <= category_slugs
-        assert 2 <= len(p["tags"]) <= 5 and set(p["tags"]) <= set(demo_blog.TAGS)
-        assert all(t == t.lower() for t in demo_blog.TAGS.values())
+        assert 2 <= len(p["tags"]) <= 5 and set(p["tags"]) <= set(CONTENT.tags)
+        assert all(t == t.lower() for t in CONTENT.tags.values())
         assert 1 <= len(p["services"]) <= 2 and set(p["services"]) <= service_slugs
         assert p["author"] in DEMO_STAFF_EMAILS, slug
         if p["status"] == "draft":
@@ -101,13 +102,13 @@ def test_demo_blog_content_follows_the_house_rules():
         else:
             assert p["status"] == "published" and p["days_ago"] != 0
             assert p["days_ago"] <= 8 * 31
-    post_slugs = {p["slug"] for p in demo_blog.POSTS}
-    assert {c["post"] for c in demo_blog.COMMENTS} <= post_slugs
-    assert all(c["email"].endswith("@example.com") for c in demo_blog.COMMENTS)
+    post_slugs = {p["slug"] for p in CONTENT.posts}
+    assert {c["post"] for c in CONTENT.comments} <= post_slugs
+    assert all(c["email"].endswith("@example.com") for c in CONTENT.comments)
 
 
 def test_no_sentence_is_used_twice_across_the_posts():
-    seen = Counter(s for p in demo_blog.POSTS for s in sentences(p["body"]))
+    seen = Counter(s for p in CONTENT.posts for s in sentences(p["body"]))
     repeated = [s for s, n in seen.items() if n > 1]
     assert not repeated
 
@@ -119,9 +120,9 @@ def test_load_demo_loads_the_blog(app):
     from clinicsite.blog import posts
 
     created = load(app)
-    assert created["posts"] == len(demo_blog.POSTS) >= 8
+    assert created["posts"] == len(CONTENT.posts) >= 8
     assert created["categories"] == 3
-    assert created["comments"] == len(demo_blog.COMMENTS)
+    assert created["comments"] == len(CONTENT.comments)
     with app.app_context():
         now = datetime.now(UTC)
         all_posts = db.session.scalars(sa.select(Post)).all()
@@ -204,7 +205,7 @@ def test_blog_follows_the_clock(app):
             p.slug: p.published_at
             for p in db.session.scalars(sa.select(Post).filter_by(status="published"))
         }
-        for spec in demo_blog.POSTS:
+        for spec in CONTENT.posts:
             if spec["status"] == "published":
                 expected = (moment - timedelta(days=spec["days_ago"])).date()
                 assert dates[spec["slug"]].date() == expected

@@ -38,7 +38,7 @@ def cheap_passwords(monkeypatch):
 @pytest.fixture(autouse=True)
 def feeds_registered(app):
     """The app factory registers feeds_bp; until then the tests do it themselves."""
-    from clinicsite.staff.schedules import feeds_bp
+    from clinicsite.staff.feeds import feeds_bp
 
     if "feeds" not in app.blueprints:
         app.register_blueprint(feeds_bp)

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from icalendar import Calendar
 
-from clinicsite.mail.ics import appointment_ics, calendar_feed
+from clinicsite.mail.ics import CalendarEvent, Invitation, appointment_ics, calendar_feed
 
 LA = "America/Los_Angeles"
 
@@ -29,7 +29,15 @@ def invite(starts_at: datetime, minutes: int = 60, tz_name: str = LA, **fields) 
         "attendee_email": "pat@example.com",
     }
     values.update(fields)
-    return appointment_ics(**values)
+    return appointment_ics(*event_and_invitation(values))
+
+
+def event_and_invitation(values: dict) -> tuple:
+    """Split keyword values as the old one-call API took them into the parameter objects."""
+    invitation_keys = ("organizer_email", "organizer_name", "attendee_email", "method")
+    invitation = {k: values.pop(k) for k in invitation_keys if k in values}
+    tz_name = values.pop("tz_name")
+    return CalendarEvent(**values), Invitation(**invitation), tz_name
 
 
 def only_event(text: str):
@@ -207,7 +215,9 @@ def test_calendar_feed():
             [(1, "CONFIRMED"), (7, "CONFIRMED"), (12, "CANCELLED")], start=1
         )
     ]
-    text = calendar_feed(events, name="Sam's appointments", tz_name=LA)
+    text = calendar_feed(
+        [CalendarEvent(**e) for e in events], name="Sam's appointments", tz_name=LA
+    )
     calendar = Calendar.from_ical(text)
     assert calendar["X-WR-CALNAME"] == "Sam's appointments"
     assert calendar["METHOD"] == "PUBLISH"

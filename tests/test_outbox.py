@@ -21,6 +21,7 @@ from clinicsite.mail import (
     enqueue,
 )
 from clinicsite.mail.cli import outbox_cli
+from clinicsite.mail.ics import CalendarEvent, Invitation
 from clinicsite.mail.outbox import BACKOFF, LEASE, _claim, backoff, reply_to
 from clinicsite.models import OutboxEmail
 from clinicsite.models.types import utcnow
@@ -50,18 +51,20 @@ def smtp_app(migrated, sink, app):
 
 
 def booking_ics() -> str:
-    return appointment_ics(
+    event = CalendarEvent(
         uid="appointment-1@clinic.test",
         summary="Neuromuscular Therapy, 60 min",
         description="See you soon.",
         location="1 Main St",
         starts_at=datetime(2026, 7, 1, 17, 0, tzinfo=UTC),
         ends_at=datetime(2026, 7, 1, 18, 0, tzinfo=UTC),
-        tz_name="America/Los_Angeles",
+    )
+    invitation = Invitation(
         organizer_email="bookings@clinic.test",
         organizer_name="The Clinic",
         attendee_email="pat@example.com",
     )
+    return appointment_ics(event, invitation, "America/Los_Angeles")
 
 
 def queue(n: int = 1, **fields) -> list[int]:

@@ -1,6 +1,7 @@
 """Every rule under /staff/ in app.url_map: anonymous users are sent to the login page and
-each role gets exactly what it should, or 403. A new staff page that is not listed in
-ALLOWED fails here until someone decides who may use it."""
+each role gets exactly what its view declares, or 403. A new staff page with
+no `roles_required` fails here until someone decides who may use it; the roles are read from
+that one declaration, as the staff menu reads them."""
 
 from __future__ import annotations
 
@@ -9,12 +10,15 @@ from datetime import UTC, datetime
 
 import pytest
 import sqlalchemy as sa
+from markupsafe import escape
 from werkzeug.security import generate_password_hash
 
 from clinicsite import create_app
 from clinicsite.config import TestingConfig
 from clinicsite.extensions import db
 from clinicsite.models import Inquiry, StaffUser, Therapist
+from clinicsite.staff import auth
+from clinicsite.staff.nav import SECTIONS
 from tests.conftest import csrf_token
 from tests.staff_helpers import NOW, make_appointment
 
@@ -22,36 +26,25 @@ ADMIN, THERAPIST, EDITOR = "admin", "therapist", "editor"
 ROLES = (ADMIN, THERAPIST, EDITOR)
 PUBLIC = {"staff.login", "staff.logout"}
 
-# endpoint prefix -> roles allowed; the longest matching prefix wins.
-ALLOWED = {
-    "staff.dashboard": ROLES,
-    "staff.calendar": (ADMIN, THERAPIST),
-    "staff.appointment": (ADMIN, THERAPIST),
-    "staff.appointment_cancel": (ADMIN,),
-    "staff.appointments_csv": (ADMIN,),
-    "staff.phone_booking": (ADMIN, THERAPIST),
-    "staff.schedule": (ADMIN, THERAPIST),
-    "staff.feeds": (ADMIN, THERAPIST),
-    "staff.inquir": (ADMIN, EDITOR),
-    "staff.catalogue": (ADMIN,),
-    "staff.settings": (ADMIN,),
-    "staff.blog": (ADMIN, EDITOR),
-    "staff.comment": (ADMIN, EDITOR),
-    "staff.subscribers": (ADMIN, EDITOR),
-    "staff.lead_magnet": (ADMIN, EDITOR),
-    "staff.payment": (ADMIN,),
-}
+# Pages that handle money or the clinic's set-up stay with admins, whatever a view declares.
+ADMIN_ONLY = (
+    "staff.appointment_cancel",
+    "staff.appointments_csv",
+    "staff.catalogue",
+    "staff.settings",
+    "staff.payment",
+)
+APP = create_app(TestingConfig({}))
 
 
-def allowed_roles(endpoint: str) -> tuple[str, ...] | None:
-    matches = [prefix for prefix in ALLOWED if endpoint.startswith(prefix)]
-    return ALLOWED[max(matches, key=len)] if matches else None
+def declared_roles(endpoint: str) -> tuple[str, ...] | None:
+    """What the view declares with `roles_required`: the one declaration of who may open it."""
+    return auth.allowed_roles(APP.view_functions[endpoint])
 
 
 def staff_rules():
-    app = create_app(TestingConfig({}))
     rules = []
-    for rule in app.url_map.iter_rules():
+    for rule in APP.url_map.iter_rules():
         if rule.rule.startswith("/staff/") and rule.endpoint not in PUBLIC:
             for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
                 rules.append(
@@ -128,15 +121,34 @@ def _token(client) -> str:
 
 
 def test_every_staff_rule_has_a_decision():
-    undecided = [p.values[1] for p in staff_rules() if allowed_roles(p.values[1]) is None]
+    undecided = [p.values[1] for p in staff_rules() if not declared_roles(p.values[1])]
     assert undecided == []
+    assert all(set(declared_roles(p.values[1])) <= set(ROLES) for p in staff_rules())
+
+
+def test_money_and_setup_pages_are_for_admins_only():
+    endpoints = {p.values[1] for p in staff_rules()}
+    guarded = {e for e in endpoints if e.startswith(ADMIN_ONLY)}
+    assert len(guarded) >= len(ADMIN_ONLY)
+    assert {e: declared_roles(e) for e in guarded} == {e: (ADMIN,) for e in guarded}
+
+
+def test_the_menu_shows_each_role_what_it_may_open(world):
+    app, ids = world
+    for role in ROLES:
+        page = client_as(app, role, ids).get("/staff/").get_data(as_text=True)
+        start = page.index('<nav class="staff-nav"')
+        menu = page[start : page.index("</nav>", start)]
+        for endpoint, label in SECTIONS:
+            shown = f">{escape(label)}<" in menu
+            assert shown == (role in declared_roles(endpoint)), (role, label)
 
 
 @pytest.mark.parametrize("rule, endpoint, method", staff_rules())
 def test_roles_are_enforced(world, rule, endpoint, method):
     app, ids = world
     url = fill(rule, ids)
-    allowed = allowed_roles(endpoint) or ()
+    allowed = declared_roles(endpoint) or ()
 
     anonymous = request(client_as(app, None, ids), method, url)
     assert anonymous.status_code in (302, 303), f"anonymous {method} {url}"

@@ -1,6 +1,6 @@
-"""Booking actions: hold, pay, confirm, cancel, reschedule. They know nothing of requests;
-each takes what it needs and leaves the transaction to commit (or commits itself where
-the action must be durable before talking to the payment provider)."""
+"""Booking actions: hold, pay, confirm, cancel, reschedule, record the outcome. They know
+nothing of requests; each takes what it needs and leaves the transaction to commit (or
+commits itself where the action must be durable before talking to the payment provider)."""
 
 from __future__ import annotations
 
@@ -195,6 +195,23 @@ def checkout_url(
     )
     db.session.commit()
     return session.url
+
+
+OUTCOMES = {"completed": "completed", "no_show": "no-show"}
+
+
+def record_outcome(appointment: Appointment, outcome: str, actor: Actor, now: datetime) -> str:
+    """Mark a confirmed appointment that has started as completed or a no-show, and commit;
+    return the outcome in words. Raises NotAllowed."""
+    if outcome not in OUTCOMES or appointment.status != "confirmed":
+        raise NotAllowed("Only a confirmed appointment can be marked completed or no-show.")
+    if appointment.starts_at > now:
+        raise NotAllowed("That appointment has not started yet.")
+    before = audit.snapshot(appointment)
+    appointment.status = outcome
+    audit.record(appointment, "marked " + OUTCOMES[outcome], actor, before)
+    db.session.commit()
+    return OUTCOMES[outcome]
 
 
 @dataclass(frozen=True)

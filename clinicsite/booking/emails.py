@@ -12,7 +12,7 @@ from flask import current_app, render_template
 
 from clinicsite.clinic import get_clinic
 from clinicsite.extensions import db
-from clinicsite.mail.ics import appointment_ics
+from clinicsite.mail.ics import CalendarEvent, Invitation, appointment_ics
 from clinicsite.mail.outbox import enqueue
 from clinicsite.models import Appointment, StaffUser
 from clinicsite.money import format_money
@@ -53,22 +53,25 @@ def ics_attachment(
         method = "PUBLISH"
     else:
         method = "CANCEL" if cancelled else "REQUEST"
-    text = appointment_ics(
+    manage = absolute_url("booking.manage", token=appointment.token)
+    event = CalendarEvent(
         uid=f"appointment-{appointment.id}-{digest}@{host}",
         summary=f"{appointment.service.name} with {appointment.therapist.name}",
-        description=f"Manage or cancel: {absolute_url('booking.manage', token=appointment.token)}",
+        description=f"Manage or cancel: {manage}",
         location=f"{location.name}, {location.one_line_address}",
         starts_at=appointment.starts_at,
         ends_at=appointment.ends_at,
-        tz_name=clinic.timezone,
+        sequence=appointment.sequence + (1 if cancelled else 0),
+        status="CANCELLED" if cancelled else "CONFIRMED",
+        url=manage,
+    )
+    invitation = Invitation(
         organizer_email=clinic.email or "bookings@example.com",
         organizer_name=clinic.name,
         attendee_email=None if download else appointment.client_email,
         method=method,
-        sequence=appointment.sequence + (1 if cancelled else 0),
-        status="CANCELLED" if cancelled else "CONFIRMED",
-        url=absolute_url("booking.manage", token=appointment.token),
     )
+    text = appointment_ics(event, invitation, clinic.timezone)
     return {
         "filename": "appointment.ics",
         "content_type": f"text/calendar; method={method}",

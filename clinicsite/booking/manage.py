@@ -7,7 +7,6 @@ from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from flask import Response, abort, flash, redirect, render_template, request, url_for
-from sqlalchemy.orm import selectinload
 
 from clinicsite import clock
 from clinicsite.booking import bp, domain, selection
@@ -15,7 +14,7 @@ from clinicsite.booking.emails import ics_attachment
 from clinicsite.booking.routes import to_checkout
 from clinicsite.clinic import get_clinic
 from clinicsite.extensions import db, limiter
-from clinicsite.models import Appointment
+from clinicsite.models import Appointment, appointment_details
 from clinicsite.payments import get_gateway
 
 
@@ -25,13 +24,7 @@ def appointment_or_404(token: str) -> Appointment:
     appointment = db.session.scalar(
         sa.select(Appointment)
         .where(Appointment.token == token)
-        .options(
-            selectinload(Appointment.service),
-            selectinload(Appointment.option),
-            selectinload(Appointment.therapist),
-            selectinload(Appointment.location),
-            selectinload(Appointment.payments),
-        )
+        .options(*appointment_details(payments=True))
     )
     if appointment is None:
         abort(404)

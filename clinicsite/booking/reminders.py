@@ -13,13 +13,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
 
 from clinicsite import clock
 from clinicsite.booking import emails
 from clinicsite.clinic import get_clinic
 from clinicsite.extensions import db
-from clinicsite.models import Appointment
+from clinicsite.models import Appointment, appointment_details
 
 AHEAD = timedelta(hours=24)
 
@@ -40,12 +39,7 @@ def queue_reminders() -> int:
             Appointment.starts_at <= now + AHEAD,
         )
         .order_by(Appointment.starts_at)
-        .options(
-            selectinload(Appointment.service),
-            selectinload(Appointment.option),
-            selectinload(Appointment.therapist),
-            selectinload(Appointment.location),
-        )
+        .options(*appointment_details())
     ).all()
     due = [a for a in due if a.starts_at.astimezone(tz).date() == tomorrow]
     for appointment in due:

@@ -11,6 +11,7 @@ mislead a reader). Feeds name the clinic's zone in X-WR-TIMEZONE for display onl
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -21,74 +22,79 @@ METHODS = ("REQUEST", "PUBLISH", "CANCEL")
 STATUSES = ("CONFIRMED", "TENTATIVE", "CANCELLED")
 
 
-def appointment_ics(
-    *,
-    uid: str,
-    summary: str,
-    description: str,
-    location: str,
-    starts_at: datetime,
-    ends_at: datetime,
-    tz_name: str,
-    organizer_email: str,
-    organizer_name: str,
-    attendee_email: str | None = None,
-    method: str = "REQUEST",
-    sequence: int = 0,
-    status: str = "CONFIRMED",
-    url: str | None = None,
-) -> str:
-    """One appointment as an iCalendar text, for an email attachment.
+@dataclass(frozen=True)
+class CalendarEvent:
+    """One event as a calendar shows it. Keep `uid` stable for the appointment and raise
+    `sequence` each time it changes (reschedule, cancel), so calendars update the event they
+    already have instead of adding another. Times are aware datetimes."""
 
-    Keep `uid` stable for the appointment (e.g. "appointment-42@clinic.example.com") and
-    raise `sequence` each time it changes (reschedule), so calendars update the event they
-    already have instead of adding another. A cancellation is method="CANCEL" with
-    status="CANCELLED" and a higher sequence.
-    """
-    method = method.upper()
-    status = status.upper()
-    if method not in METHODS:
-        raise ValueError(f"method must be one of {', '.join(METHODS)}, not {method!r}")
-    if status not in STATUSES:
-        raise ValueError(f"status must be one of {', '.join(STATUSES)}, not {status!r}")
-    if method == "CANCEL" and status != "CANCELLED":
+    uid: str
+    summary: str
+    starts_at: datetime
+    ends_at: datetime
+    description: str = ""
+    location: str = ""
+    status: str = "CONFIRMED"
+    sequence: int = 0
+    url: str | None = None
+
+    def __post_init__(self) -> None:
+        for label in ("starts_at", "ends_at"):
+            value = getattr(self, label)
+            if value.tzinfo is None or value.utcoffset() is None:
+                raise ValueError(f"{label} must be an aware datetime (UTC), not naive")
+        if self.ends_at <= self.starts_at:
+            raise ValueError("ends_at must be after starts_at")
+        if not self.uid:
+            raise ValueError("uid must not be empty")
+        status = str(self.status).upper()
+        if status not in STATUSES:
+            raise ValueError(f"status must be one of {', '.join(STATUSES)}, not {status!r}")
+        object.__setattr__(self, "status", status)
+        if self.sequence < 0:
+            raise ValueError("sequence must not be negative")
+
+
+@dataclass(frozen=True)
+class Invitation:
+    """Who sends the event and to whom, and what the receiving calendar should do with it:
+    REQUEST (add or update), CANCEL (with a CANCELLED event) or PUBLISH (just a copy)."""
+
+    organizer_email: str
+    organizer_name: str = ""
+    attendee_email: str | None = None
+    method: str = "REQUEST"
+
+    def __post_init__(self) -> None:
+        method = self.method.upper()
+        if method not in METHODS:
+            raise ValueError(f"method must be one of {', '.join(METHODS)}, not {method!r}")
+        object.__setattr__(self, "method", method)
+
+
+def appointment_ics(event: CalendarEvent, invitation: Invitation, tz_name: str) -> str:
+    """One appointment as an iCalendar text, for an email attachment or a download."""
+    if invitation.method == "CANCEL" and event.status != "CANCELLED":
         raise ValueError('method="CANCEL" goes with status="CANCELLED"')
-    if sequence < 0:
-        raise ValueError("sequence must not be negative")
     _zone(tz_name)  # refused if unknown, as before, though times are written in UTC
-
-    calendar = _calendar(method)
-    event = _event(
-        uid=uid,
-        summary=summary,
-        description=description,
-        location=location,
-        starts_at=starts_at,
-        ends_at=ends_at,
-        status=status,
-        sequence=sequence,
-        url=url,
-    )
-    organizer = vCalAddress(f"mailto:{organizer_email}")
-    if organizer_name:
-        organizer.params["CN"] = organizer_name
-    event.add("organizer", organizer)
-    if attendee_email:
-        attendee = vCalAddress(f"mailto:{attendee_email}")
+    calendar = _calendar(invitation.method)
+    vevent = _event(event)
+    organizer = vCalAddress(f"mailto:{invitation.organizer_email}")
+    if invitation.organizer_name:
+        organizer.params["CN"] = invitation.organizer_name
+    vevent.add("organizer", organizer)
+    if invitation.attendee_email:
+        attendee = vCalAddress(f"mailto:{invitation.attendee_email}")
         attendee.params["ROLE"] = "REQ-PARTICIPANT"
         attendee.params["PARTSTAT"] = "ACCEPTED"
         attendee.params["RSVP"] = "FALSE"
-        event.add("attendee", attendee)
-    calendar.add_component(event)
+        vevent.add("attendee", attendee)
+    calendar.add_component(vevent)
     return calendar.to_ical().decode("utf-8")
 
 
-def calendar_feed(events: list[dict], *, name: str, tz_name: str) -> str:
-    """A subscription feed: one VCALENDAR with a VEVENT per dict.
-
-    Keys: uid, summary, starts_at, ends_at (required); description, location, status
-    (default CONFIRMED), url, sequence (optional).
-    """
+def calendar_feed(events: list[CalendarEvent], *, name: str, tz_name: str) -> str:
+    """A subscription feed: one VCALENDAR with a VEVENT per event."""
     _zone(tz_name)
     calendar = _calendar("PUBLISH")
     calendar.add("name", name)
@@ -96,22 +102,8 @@ def calendar_feed(events: list[dict], *, name: str, tz_name: str) -> str:
     calendar.add("x-wr-timezone", tz_name)
     calendar.add("refresh-interval", timedelta(hours=1), parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", vDuration(timedelta(hours=1)))
-    for item in events:
-        status = str(item.get("status") or "CONFIRMED").upper()
-        if status not in STATUSES:
-            raise ValueError(f"status must be one of {', '.join(STATUSES)}, not {status!r}")
-        event = _event(
-            uid=item["uid"],
-            summary=item["summary"],
-            description=item.get("description") or "",
-            location=item.get("location") or "",
-            starts_at=item["starts_at"],
-            ends_at=item["ends_at"],
-            status=status,
-            sequence=int(item.get("sequence") or 0),
-            url=item.get("url"),
-        )
-        calendar.add_component(event)
+    for event in events:
+        calendar.add_component(_event(event))
     return calendar.to_ical().decode("utf-8")
 
 
@@ -131,39 +123,21 @@ def _calendar(method: str) -> Calendar:
     return calendar
 
 
-def _event(
-    *,
-    uid: str,
-    summary: str,
-    description: str,
-    location: str,
-    starts_at: datetime,
-    ends_at: datetime,
-    status: str,
-    sequence: int,
-    url: str | None,
-) -> Event:
-    for label, value in (("starts_at", starts_at), ("ends_at", ends_at)):
-        if value.tzinfo is None or value.utcoffset() is None:
-            raise ValueError(f"{label} must be an aware datetime (UTC), not naive")
-    if ends_at <= starts_at:
-        raise ValueError("ends_at must be after starts_at")
-    if not uid:
-        raise ValueError("uid must not be empty")
+def _event(e: CalendarEvent) -> Event:
     event = Event()
-    event.add("uid", uid)
+    event.add("uid", e.uid)
     event.add("dtstamp", datetime.now(UTC).replace(microsecond=0))
     # UTC: icalendar writes the form with a trailing Z (see the module docstring).
-    event.add("dtstart", starts_at.astimezone(UTC).replace(microsecond=0))
-    event.add("dtend", ends_at.astimezone(UTC).replace(microsecond=0))
-    event.add("summary", summary)
-    if description:
-        event.add("description", description)
-    if location:
-        event.add("location", location)
-    if url:
-        event.add("url", url)
-    event.add("sequence", sequence)
-    event.add("status", status)
-    event.add("transp", "TRANSPARENT" if status == "CANCELLED" else "OPAQUE")
+    event.add("dtstart", e.starts_at.astimezone(UTC).replace(microsecond=0))
+    event.add("dtend", e.ends_at.astimezone(UTC).replace(microsecond=0))
+    event.add("summary", e.summary)
+    if e.description:
+        event.add("description", e.description)
+    if e.location:
+        event.add("location", e.location)
+    if e.url:
+        event.add("url", e.url)
+    event.add("sequence", e.sequence)
+    event.add("status", e.status)
+    event.add("transp", "TRANSPARENT" if e.status == "CANCELLED" else "OPAQUE")
     return event

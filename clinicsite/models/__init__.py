@@ -19,6 +19,7 @@ from clinicsite.models.booking import (
     Payment,
     ProcessedEvent,
     Refund,
+    appointment_details,
 )
 from clinicsite.models.catalogue import Service, ServiceOption
 from clinicsite.models.clinic import ClinicSettings, Location
@@ -39,6 +40,7 @@ __all__ = [
     "ROLES",
     "STATUSES",
     "Appointment",
+    "appointment_details",
     "AuditEvent",
     "Category",
     "Comment",

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, selectinload
 
 from clinicsite.extensions import db
 from clinicsite.models.catalogue import Service, ServiceOption
@@ -87,6 +87,20 @@ class Appointment(db.Model):
     @property
     def paid_payment(self) -> Payment | None:
         return next((p for p in self.payments if p.status in ("paid", "refunded")), None)
+
+
+def appointment_details(payments: bool = False) -> list:
+    """Loader options for showing appointments: service, length, therapist and studio (and
+    the payments, for pages that speak of money), each in one query for the whole list."""
+    options = [
+        selectinload(Appointment.service),
+        selectinload(Appointment.option),
+        selectinload(Appointment.therapist),
+        selectinload(Appointment.location),
+    ]
+    if payments:
+        options.append(selectinload(Appointment.payments))
+    return options
 
 
 class Payment(db.Model):

@@ -17,7 +17,7 @@ from clinicsite.extensions import csrf, db, limiter
 from clinicsite.models import Subscriber
 from clinicsite.newsletter import bp, service
 from clinicsite.newsletter.forms import SignupForm
-from clinicsite.staff.auth import safe_next
+from clinicsite.security import safe_next
 
 PRIVATE_PAGE = {"Referrer-Policy": "no-referrer", "X-Robots-Tag": "noindex, nofollow"}
 

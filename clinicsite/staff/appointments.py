@@ -10,13 +10,12 @@ from datetime import datetime, time, timedelta
 import sqlalchemy as sa
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy.orm import selectinload
 
 from clinicsite import audit, clock
 from clinicsite.booking import domain
 from clinicsite.clinic import get_clinic
 from clinicsite.extensions import db
-from clinicsite.models import Appointment, Location, Therapist
+from clinicsite.models import Appointment, Location, Therapist, appointment_details
 from clinicsite.payments import get_gateway
 from clinicsite.staff import bp
 from clinicsite.staff.auth import (
@@ -76,18 +75,12 @@ def back(appt: Appointment):
 @roles_required("admin", "therapist")
 def appointment_status(appointment_id):
     appt = appointment_for_staff(appointment_id)
-    new_status = request.form.get("status")
-    if new_status not in ("completed", "no_show") or appt.status != "confirmed":
-        flash("Only a confirmed appointment can be marked completed or no-show.", "error")
+    try:
+        done = domain.record_outcome(appt, request.form.get("status"), current_actor(), clock.now())
+    except domain.NotAllowed as refused:
+        flash(str(refused), "error")
         return back(appt)
-    if appt.starts_at > clock.now():
-        flash("That appointment has not started yet.", "error")
-        return back(appt)
-    before = audit.snapshot(appt)
-    appt.status = new_status
-    audit.record(appt, "marked " + new_status.replace("_", "-"), current_actor(), before)
-    db.session.commit()
-    flash(f"Marked {new_status.replace('_', '-')}.", "success")
+    flash(f"Marked {done}.", "success")
     return back(appt)
 
 
@@ -229,13 +222,7 @@ def appointments_csv():
         sa.select(Appointment)
         .where(Appointment.starts_at >= start, Appointment.starts_at < end)
         .order_by(Appointment.starts_at)
-        .options(
-            selectinload(Appointment.service),
-            selectinload(Appointment.option),
-            selectinload(Appointment.therapist),
-            selectinload(Appointment.location),
-            selectinload(Appointment.payments),
-        )
+        .options(*appointment_details(payments=True))
     )
     out = io.StringIO()
     writer = csv.writer(out)

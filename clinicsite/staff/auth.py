@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from functools import wraps
-from urllib.parse import urlsplit
 
 from flask import abort
 from flask_login import current_user, login_required
@@ -32,7 +31,10 @@ login_manager.login_message_category = "info"
 
 
 def roles_required(*roles: str):
-    """Log in first, then 403 unless the user has one of `roles`."""
+    """Log in first, then 403 unless the user has one of `roles`.
+
+    This is the one place a staff page says who may open it: the view keeps the roles as
+    `allowed_roles`, which the menu (`staff/nav.py`) and the role-walk test read."""
 
     def decorator(view):
         @wraps(view)
@@ -42,20 +44,15 @@ def roles_required(*roles: str):
                 abort(403)
             return view(*args, **kwargs)
 
+        wrapped.allowed_roles = tuple(roles)
         return wrapped
 
     return decorator
 
 
-def safe_next(target: str | None) -> str | None:
-    """Accept `next` only as a path on this site (no scheme, host or protocol-relative URL),
-    and none with control characters: a newline cannot go into a Location header."""
-    if not target or "\\" in target or any(ord(c) < 0x20 or ord(c) == 0x7F for c in target):
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return None
-    return target
+def allowed_roles(view) -> tuple[str, ...] | None:
+    """The roles `roles_required` gave a view function; None for a view without it."""
+    return getattr(view, "allowed_roles", None)
 
 
 def current_actor():

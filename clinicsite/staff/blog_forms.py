@@ -30,7 +30,7 @@ from clinicsite.staff.catalogue_forms import (
     text_field,
 )
 from clinicsite.staff.localtime import LocalTimeError, parse_local
-from clinicsite.text import slugify
+from clinicsite.text import cut_slug, slugify
 
 MAX_SLUG = 120  # Post.slug
 MAX_BODY = 100_000
@@ -49,14 +49,6 @@ def markdown_text(value):
 def names(typed: str | None) -> list[str]:
     """'Sciatica, desk work,, ' -> ['Sciatica', 'desk work']"""
     return [" ".join(part.split()) for part in (typed or "").split(",") if part.strip()]
-
-
-def cut_slug(slug: str, limit: int) -> str:
-    """Shorten a slug to `limit` characters, on a hyphen when there is one."""
-    if len(slug) <= limit:
-        return slug
-    cut = slug[:limit]
-    return (cut.rsplit("-", 1)[0] if "-" in cut else cut).strip("-")
 
 
 class PostForm(FlaskForm):

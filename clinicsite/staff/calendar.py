@@ -9,7 +9,6 @@ from datetime import date, datetime, time, timedelta
 import sqlalchemy as sa
 from flask import render_template, request
 from flask_login import current_user
-from sqlalchemy.orm import selectinload
 
 from clinicsite import clock
 from clinicsite.clinic import get_clinic
@@ -20,6 +19,7 @@ from clinicsite.models import (
     Therapist,
     TimeOff,
     WorkingHours,
+    appointment_details,
 )
 from clinicsite.scheduling import availability as av
 from clinicsite.scheduling.holds import blocking_condition
@@ -52,12 +52,7 @@ def appointments_between(
         query = query.where(Appointment.status == status)
     return list(
         db.session.scalars(
-            query.order_by(Appointment.starts_at).options(
-                selectinload(Appointment.service),
-                selectinload(Appointment.option),
-                selectinload(Appointment.therapist),
-                selectinload(Appointment.location),
-            )
+            query.order_by(Appointment.starts_at).options(*appointment_details())
         )
     )
 

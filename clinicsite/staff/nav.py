@@ -1,31 +1,42 @@
-"""The staff area's menu: only the sections the user's role may open."""
+"""The staff area's menu: only the sections the user's role may open. Who may open a page
+is declared once, by `roles_required` on its view; the menu reads that declaration."""
 
 from __future__ import annotations
 
 from flask import current_app
 from flask_login import current_user
 
-# (endpoint, label, roles)
+from clinicsite.staff import bp
+from clinicsite.staff.auth import allowed_roles
+
+# (endpoint, label), in menu order
 SECTIONS = [
-    ("staff.dashboard", "Today", ("admin", "therapist", "editor")),
-    ("staff.calendar_week", "Calendar", ("admin", "therapist")),
-    ("staff.phone_booking", "Book a client", ("admin", "therapist")),
-    ("staff.schedules", "Schedules", ("admin", "therapist")),
-    ("staff.blog_posts", "Blog", ("admin", "editor")),
-    ("staff.comments", "Comments", ("admin", "editor")),
-    ("staff.subscribers", "Newsletter", ("admin", "editor")),
-    ("staff.inquiries", "Inquiries", ("admin", "editor")),
-    ("staff.catalogue", "Services & areas", ("admin",)),
-    ("staff.settings", "Settings", ("admin",)),
-    ("staff.feeds", "Calendar feed", ("admin", "therapist")),
+    ("staff.dashboard", "Today"),
+    ("staff.calendar_week", "Calendar"),
+    ("staff.phone_booking", "Book a client"),
+    ("staff.schedules", "Schedules"),
+    ("staff.blog_posts", "Blog"),
+    ("staff.comments", "Comments"),
+    ("staff.subscribers", "Newsletter"),
+    ("staff.inquiries", "Inquiries"),
+    ("staff.catalogue", "Services & areas"),
+    ("staff.settings", "Settings"),
+    ("staff.feeds", "Calendar feed"),
 ]
 
 
 def staff_nav() -> list[tuple[str, str]]:
     if not current_user.is_authenticated:
         return []
+    views = current_app.view_functions
     return [
         (endpoint, label)
-        for endpoint, label, roles in SECTIONS
-        if current_user.role in roles and endpoint in current_app.view_functions
+        for endpoint, label in SECTIONS
+        if endpoint in views and current_user.role in (allowed_roles(views[endpoint]) or ())
     ]
+
+
+@bp.record_once
+def offer_to_templates(state) -> None:
+    """Staff templates call `staff_nav()`; the staff blueprint brings it, not templating.py."""
+    state.app.jinja_env.globals["staff_nav"] = staff_nav

@@ -15,8 +15,9 @@ from clinicsite.clinic import get_clinic
 from clinicsite.extensions import db, limiter
 from clinicsite.models import Comment, Inquiry, Payment, StaffUser
 from clinicsite.models.staff import password_matches
+from clinicsite.security import safe_next
 from clinicsite.staff import bp
-from clinicsite.staff.auth import current_actor, get_or_404, roles_required, safe_next
+from clinicsite.staff.auth import current_actor, get_or_404, roles_required
 from clinicsite.staff.calendar import appointments_between, day_window, visible_therapists
 from clinicsite.staff.forms import LoginForm
 

@@ -1,8 +1,8 @@
-"""Staff: therapists' schedules (weekly hours, time off, extra hours) and calendar feeds.
+"""Staff: therapists' schedules (weekly hours, time off, extra hours).
 
 Admins manage every therapist; a therapist account only its own profile. Public
 availability is computed from these rows on every request, so a change shows at once.
-The public feed route lives on `feeds_bp` (no URL prefix): /calendar/<token>.ics.
+Calendar feeds are in `staff/feeds.py`.
 """
 
 from __future__ import annotations
@@ -11,14 +11,10 @@ from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
 from flask import (
-    Blueprint,
-    Response,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
-    request,
     url_for,
 )
 from flask_login import current_user
@@ -26,7 +22,6 @@ from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.routing import BuildError
 
 from clinicsite import clock
-from clinicsite import feeds as calendar_feeds
 from clinicsite.audit import record_change
 from clinicsite.clinic import get_clinic
 from clinicsite.extensions import db
@@ -34,7 +29,6 @@ from clinicsite.models import (
     Appointment,
     ExtraHours,
     Location,
-    StaffUser,
     Therapist,
     TimeOff,
     WorkingHours,
@@ -46,15 +40,11 @@ from clinicsite.staff.schedule_forms import (
     WEEKDAYS,
     BadTime,
     ExtraHoursForm,
-    FeedForm,
     TimeOffForm,
     WeeklyHoursForm,
     hours_label,
 )
-from clinicsite.templating import absolute_url
 from clinicsite.timefmt import day_label, long_datetime
-
-feeds_bp = Blueprint("feeds", __name__)
 
 MAX_ID = 2**31 - 1  # larger ids cannot exist, and SQLite overflows on them
 ROLES = ("admin", "therapist")
@@ -66,7 +56,7 @@ REMOVABLE = {
 }
 
 
-def _therapist(therapist_id: int) -> Therapist:
+def therapist_or_404(therapist_id: int) -> Therapist:
     if therapist_id > MAX_ID:
         abort(404)
     return get_or_404(Therapist, therapist_id, allowed=lambda t, user: owns_therapist(t.id, user))
@@ -198,13 +188,13 @@ def schedules():
 @bp.get("/schedules/<int:therapist_id>")
 @roles_required(*ROLES)
 def schedule(therapist_id: int):
-    return _render(_therapist(therapist_id))
+    return _render(therapist_or_404(therapist_id))
 
 
 @bp.post("/schedules/<int:therapist_id>/<kind>/<int:row_id>/remove")
 @roles_required(*ROLES)
 def schedules_remove(therapist_id: int, kind: str, row_id: int):
-    therapist = _therapist(therapist_id)
+    therapist = therapist_or_404(therapist_id)
     if kind not in REMOVABLE or row_id > MAX_ID:
         abort(404)
     model, action, anchor, message = REMOVABLE[kind]
@@ -241,7 +231,7 @@ def _add_range(therapist: Therapist, form, model, action: str, anchor: str, boun
 @bp.post("/schedules/<int:therapist_id>/hours")
 @roles_required(*ROLES)
 def schedules_add_hours(therapist_id: int):
-    therapist = _therapist(therapist_id)
+    therapist = therapist_or_404(therapist_id)
     # The lock serialises schedule edits (and bookings) of one therapist, so two overlapping
     # ranges sent at once cannot both pass the form's overlap check.
     lock_therapists(therapist.id)
@@ -252,7 +242,7 @@ def schedules_add_hours(therapist_id: int):
 @bp.post("/schedules/<int:therapist_id>/extra-hours")
 @roles_required(*ROLES)
 def schedules_add_extra(therapist_id: int):
-    therapist = _therapist(therapist_id)
+    therapist = therapist_or_404(therapist_id)
     lock_therapists(therapist.id)
     form = ExtraHoursForm(
         prefix="extra",
@@ -286,7 +276,7 @@ def conflicts_with(therapist_id: int, start: datetime, end: datetime, now: datet
 @bp.post("/schedules/<int:therapist_id>/time-off")
 @roles_required(*ROLES)
 def schedules_add_time_off(therapist_id: int):
-    therapist = _therapist(therapist_id)
+    therapist = therapist_or_404(therapist_id)
     form, tz, now = TimeOffForm(prefix="off"), get_clinic().tz, clock.now()
     if not form.validate():
         return _render(therapist, 422, off_form=form)
@@ -320,77 +310,3 @@ def schedules_add_time_off(therapist_id: int):
     else:
         flash(f"Time off saved ({label}).", "info")
     return _back(therapist, "time-off")
-
-
-# -- calendar feeds ---------------------------------------------------------------------------
-
-
-def feed_url(token: str | None) -> str | None:
-    return absolute_url("feeds.calendar", token=token) if token else None
-
-
-@bp.route("/feeds", methods=["GET", "POST"])
-@roles_required(*ROLES)
-def feeds():
-    if request.method == "POST":
-        return _change_feed()
-    if current_user.role == "admin":
-        therapists = list(
-            db.session.scalars(
-                sa.select(Therapist).order_by(
-                    Therapist.active.desc(), Therapist.position, Therapist.name
-                )
-            )
-        )
-    else:
-        therapists = [current_user.therapist] if current_user.therapist else []
-    return render_template("staff/schedules/feeds.html", therapists=therapists, feed_url=feed_url)
-
-
-def _change_feed():
-    form = FeedForm()
-    if not form.validate():
-        abort(400)
-    if form.subject.data == "clinic":
-        if current_user.role != "admin":
-            abort(403)
-        owner = db.session.get(StaffUser, current_user.id)
-        label = "Your whole-clinic feed"
-    else:
-        raw = form.therapist_id.data or ""
-        if not (raw.isascii() and raw.isdigit()):
-            abort(404)
-        owner = _therapist(int(raw))
-        label = f"The feed of {owner.name}"
-    if form.action.data == "regenerate":
-        calendar_feeds.regenerate(owner, current_actor())
-        message = f"{label} has a new secret link; any older link no longer works."
-    elif calendar_feeds.turn_off(owner, current_actor()):
-        message = f"{label} is turned off; its link no longer works."
-    else:
-        message = f"{label} was already off."
-    db.session.commit()
-    flash(message, "info")
-    return redirect(url_for("staff.feeds"), 303)
-
-
-def staff_link(appointment_id: int) -> str:
-    """The staff page of an appointment, as a full URL for the calendar event."""
-    return current_app.config["SITE_URL"] + appointment_path(appointment_id)
-
-
-@feeds_bp.get("/calendar/<token>.ics")
-def calendar(token: str):
-    source = calendar_feeds.find_feed(token)
-    if source is None:
-        abort(404)
-    body = calendar_feeds.build_feed(source, get_clinic(), clock.now(), staff_link)
-    return Response(
-        body,
-        mimetype="text/calendar",
-        headers={
-            "Cache-Control": "private, max-age=300",
-            "Content-Disposition": 'inline; filename="calendar.ics"',
-            "X-Robots-Tag": "noindex",
-        },
-    )

@@ -1,16 +1,19 @@
-"""Load the fictional demo clinic from `demo_data`. Creates what is missing, changes nothing
-that exists, so running it twice (or after staff edited the content) is harmless."""
+"""Load the fictional demo clinic from its data files (`content.py`). Creates what is missing,
+changes nothing that exists, so running it twice (or after staff edited the content) is
+harmless."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import time
 from typing import Any
 
 import sqlalchemy as sa
 from werkzeug.security import generate_password_hash
 
-from clinicsite import clock, demo_data
-from clinicsite.demo_blog import load_blog_demo
+from clinicsite import clock
+from clinicsite.demo.blog import load_blog_demo
+from clinicsite.demo.content import DemoContent, load_content
 from clinicsite.extensions import db
 from clinicsite.models import (
     AreaService,
@@ -43,8 +46,16 @@ def _get_or_create(model, slug: str, **fields: Any):
     return row, True
 
 
-def load_demo() -> dict[str, int]:
+Count = Callable[[str, bool], None]
+SETTINGS_FIELDS = (
+    "name", "tagline", "about", "phone", "email", "street", "city", "state", "postal_code",
+    "country", "timezone", "currency",
+)
+
+
+def load_demo(content: DemoContent | None = None) -> dict[str, int]:
     """Create the demo clinic; return how many rows of each kind were created."""
+    content = content or load_content()
     created: dict[str, int] = {}
     # One hash shared by the demo accounts: hashing is slow on purpose.
     password_hash = generate_password_hash(DEMO_STAFF_PASSWORD)
@@ -52,36 +63,28 @@ def load_demo() -> dict[str, int]:
     def count(kind: str, was_created: bool) -> None:
         created[kind] = created.get(kind, 0) + int(was_created)
 
-    if db.session.get(ClinicSettings, 1) is None:
-        c = demo_data.CLINIC
-        db.session.add(
-            ClinicSettings(
-                id=1,
-                **{
-                    k: c[k]
-                    for k in (
-                        "name",
-                        "tagline",
-                        "about",
-                        "phone",
-                        "email",
-                        "street",
-                        "city",
-                        "state",
-                        "postal_code",
-                        "country",
-                        "timezone",
-                        "currency",
-                    )
-                },
-            )
-        )
-        count("settings", True)
-    else:
-        count("settings", False)
+    _settings(content.clinic, count)
+    services = _services(content, count)
+    areas = _areas(content, services, count)
+    locations = _locations(content, areas, count)
+    _therapists(content, services, locations, password_hash, count)
+    _ensure_staff(DEMO_ADMIN_EMAIL, "Clinic Owner", "admin", None, password_hash, count)
+    _ensure_staff("editor@example.com", "Blog Editor", "editor", None, password_hash, count)
+    load_blog_demo(content, clock.now(), count)
+    db.session.commit()
+    return created
 
+
+def _settings(clinic: dict[str, Any], count: Count) -> None:
+    exists = db.session.get(ClinicSettings, 1) is not None
+    if not exists:
+        db.session.add(ClinicSettings(id=1, **{k: clinic[k] for k in SETTINGS_FIELDS}))
+    count("settings", not exists)
+
+
+def _services(content: DemoContent, count: Count) -> dict[str, Service]:
     services = {}
-    for position, s in enumerate(demo_data.SERVICES):
+    for position, s in enumerate(content.services):
         service, new = _get_or_create(
             Service,
             s["slug"],
@@ -94,15 +97,23 @@ def load_demo() -> dict[str, int]:
         )
         if new:
             service.options = [
-                ServiceOption(duration_minutes=d, price=p, deposit=dep, position=i)
-                for i, (d, p, dep) in enumerate(s["options"])
+                ServiceOption(
+                    duration_minutes=o["minutes"],
+                    price=o["price"],
+                    deposit=o["deposit"],
+                    position=i,
+                )
+                for i, o in enumerate(s["options"])
             ]
         services[s["slug"]] = service
         count("services", new)
     db.session.flush()
+    return services
 
+
+def _areas(content: DemoContent, services: dict[str, Service], count: Count):
     areas = {}
-    for r_pos, r in enumerate(demo_data.REGIONS):
+    for r_pos, r in enumerate(content.regions):
         region, new = _get_or_create(
             Region, r["slug"], name=r["name"], description=r["description"], position=r_pos
         )
@@ -123,36 +134,40 @@ def load_demo() -> dict[str, int]:
                 area.offerings = [
                     AreaService(
                         service=services[slug],
-                        body=demo_data.AREA_SERVICE_TEXT.get((a["slug"], slug), ""),
+                        body=content.area_service_text.get((a["slug"], slug), ""),
                     )
                     for slug in a["services"]
                 ]
             areas[a["slug"]] = area
             count("areas", new)
     db.session.flush()
+    return areas
 
+
+def _locations(content: DemoContent, areas: dict[str, ServiceArea], count: Count):
     locations = {}
-    for position, loc in enumerate(demo_data.LOCATIONS):
+    for position, loc in enumerate(content.locations):
         location, new = _get_or_create(
             Location,
             loc["slug"],
-            name=loc["name"],
             area=areas[loc["area"]],
-            street=loc["street"],
-            city=loc["city"],
-            state=loc["state"],
-            postal_code=loc["postal_code"],
-            phone=loc["phone"],
-            latitude=loc["latitude"],
-            longitude=loc["longitude"],
-            directions=loc["directions"],
             position=position,
+            **{k: loc[k] for k in LOCATION_FIELDS},
         )
         locations[loc["slug"]] = location
         count("locations", new)
     db.session.flush()
+    return locations
 
-    for position, t in enumerate(demo_data.THERAPISTS):
+
+LOCATION_FIELDS = (
+    "name", "street", "city", "state", "postal_code", "phone", "latitude", "longitude",
+    "directions",
+)
+
+
+def _therapists(content, services, locations, password_hash: str, count: Count) -> None:
+    for position, t in enumerate(content.therapists):
         therapist, new = _get_or_create(
             Therapist,
             t["slug"],
@@ -178,13 +193,6 @@ def load_demo() -> dict[str, int]:
         _ensure_staff(
             f"{first_name}@example.com", t["name"], "therapist", therapist, password_hash, count
         )
-    _ensure_staff(DEMO_ADMIN_EMAIL, "Clinic Owner", "admin", None, password_hash, count)
-    _ensure_staff("editor@example.com", "Blog Editor", "editor", None, password_hash, count)
-
-    load_blog_demo(clock.now(), count)
-
-    db.session.commit()
-    return created
 
 
 def _ensure_staff(email, name, role, therapist, password_hash, count) -> None:

@@ -1,0 +1,128 @@
+"""The demo clinic's content, read from the data files beside this module.
+
+Marketing copy lives in `content/` as TOML (the clinic, services, regions and areas, studios,
+therapists, the landing text of each area-and-service page, blog categories, tags and
+comments) and as Markdown posts with TOML front matter between `+++` lines, so editing copy
+touches no Python. A post's `status` is "published" with `days_ago` (days before the load;
+negative: scheduled that many days ahead) or "draft" without it; `order` keeps the posts in
+their original sequence. `load_content()` parses the files once and checks the
+cross-references, so a misspelt slug fails loudly at load time instead of leaving a page
+without its text.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+CONTENT_DIR = Path(__file__).parent / "content"
+FRONT_MATTER = "+++"
+
+
+class ContentError(ValueError):
+    """A demo data file is malformed or names something that does not exist."""
+
+
+@dataclass(frozen=True)
+class DemoContent:
+    clinic: dict[str, Any]
+    services: list[dict[str, Any]]
+    regions: list[dict[str, Any]]
+    locations: list[dict[str, Any]]
+    therapists: list[dict[str, Any]]
+    # (area slug, service slug) -> Markdown landing text
+    area_service_text: dict[tuple[str, str], str]
+    categories: list[dict[str, Any]]
+    # tag slug -> name
+    tags: dict[str, str]
+    posts: list[dict[str, Any]]
+    comments: list[dict[str, Any]]
+
+
+def _toml(name: str, directory: Path) -> dict[str, Any]:
+    path = directory / name
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ContentError(f"{path}: {exc}") from exc
+
+
+def parse_post(text: str, source: str = "post") -> dict[str, Any]:
+    """Split a Markdown file into its TOML front matter and body: one dict, body included."""
+    lines = text.splitlines(keepends=True)
+    if not lines or lines[0].strip() != FRONT_MATTER:
+        raise ContentError(f"{source}: must start with a {FRONT_MATTER} front matter line")
+    try:
+        end = next(i for i, line in enumerate(lines[1:], 1) if line.strip() == FRONT_MATTER)
+    except StopIteration:
+        raise ContentError(f"{source}: the front matter has no closing {FRONT_MATTER}") from None
+    try:
+        post = tomllib.loads("".join(lines[1:end]))
+    except tomllib.TOMLDecodeError as exc:
+        raise ContentError(f"{source}: {exc}") from exc
+    post["body"] = "".join(lines[end + 1 :]).strip() + "\n"
+    post.setdefault("days_ago", None)
+    return post
+
+
+def _posts(directory: Path) -> list[dict[str, Any]]:
+    posts = [
+        parse_post(path.read_text(encoding="utf-8"), str(path))
+        for path in sorted((directory / "posts").glob("*.md"))
+    ]
+    return sorted(posts, key=lambda p: p.get("order", 0))
+
+
+def _check(content: DemoContent) -> None:
+    def known(kind: str, names, allowed) -> None:
+        missing = sorted(set(names) - set(allowed))
+        if missing:
+            raise ContentError(f"unknown {kind}: {', '.join(missing)}")
+
+    services = {s["slug"] for s in content.services}
+    area_specs = [a for r in content.regions for a in r["areas"]]
+    areas = {a["slug"] for a in area_specs}
+    known("service", (s for a in area_specs for s in a["services"]), services)
+    known("service", (s for t in content.therapists for s in t["services"]), services)
+    known("service", (s for p in content.posts for s in p["services"]), services)
+    known("area", (loc["area"] for loc in content.locations), areas)
+    known("area", (a for a, _ in content.area_service_text), areas)
+    studios = {loc["slug"] for loc in content.locations}
+    known("studio", (h["location"] for t in content.therapists for h in t["hours"]), studios)
+    categories = {c["slug"] for c in content.categories}
+    known("category", (c for p in content.posts for c in p["categories"]), categories)
+    known("tag", (t for p in content.posts for t in p["tags"]), content.tags)
+    known("post", (c["post"] for c in content.comments), {p["slug"] for p in content.posts})
+
+
+def read_content(directory: Path = CONTENT_DIR) -> DemoContent:
+    """Parse and check every data file in `directory`."""
+    blog = _toml("blog.toml", directory)
+    area_text = _toml("area_services.toml", directory)
+    content = DemoContent(
+        clinic=_toml("clinic.toml", directory),
+        services=_toml("services.toml", directory)["service"],
+        regions=_toml("regions.toml", directory)["region"],
+        locations=_toml("locations.toml", directory)["location"],
+        therapists=_toml("therapists.toml", directory)["therapist"],
+        area_service_text={
+            (area, service): text
+            for area, texts in area_text.items()
+            for service, text in texts.items()
+        },
+        categories=blog["category"],
+        tags=blog["tags"],
+        posts=_posts(directory),
+        comments=blog["comment"],
+    )
+    _check(content)
+    return content
+
+
+@cache
+def load_content() -> DemoContent:
+    """The demo content, parsed once per process."""
+    return read_content()

@@ -1,0 +1,126 @@
+"""Where code may live (../shared/DESIGN.md, "Architecture"): domain modules know nothing of
+requests, and a blueprint reaches into no other blueprint's modules.
+
+Each rule has a list of today's exceptions, to be emptied as the code moves (issue 12). The
+lists are exact: a module that no longer breaks the rule must leave its list, so the debt
+only shrinks and a new breach fails instead of joining the list quietly.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parent.parent / "clinicsite"
+FLASK_MODULES = ("flask", "flask_login", "flask_wtf")
+BLUEPRINTS = ("public", "blog", "booking", "staff", "newsletter")
+
+# Domain code: what the site does, whoever asks (a view, a command, a test).
+DOMAIN = (
+    "audit",
+    "clock",
+    "money",
+    "publishing",
+    "text",
+    "timefmt",
+    "demo",
+    "scheduling",
+    "blog.posts",
+    "booking.domain",
+    "booking.fulfilment",
+    "booking.limits",
+    "booking.reminders",
+    "booking.emails",
+    "mail.ics",
+    "mail.outbox",
+    "newsletter.service",
+    "payments.gateway",
+    "payments.stripe_gateway",
+)
+# Domain modules that still call up into Flask, and what for.
+DOMAIN_USING_FLASK = {
+    "booking.emails": "render_template, url_for and g to build emails",
+    "mail.outbox": "current_app for the configuration",
+    "newsletter.service": "render_template and url_for to build emails",
+}
+# (importer, imported module) pairs where one blueprint uses another's routes, forms or
+# queries (domain modules inside a blueprint's package are fair game), still to untangle.
+CROSS_BLUEPRINT = {
+    ("blog.routes", "public.seo"),
+    ("blog.seo", "public.seo"),
+    ("booking.forms", "public.forms"),
+    ("booking.selection", "public.queries"),
+    ("public.routes", "blog.queries"),
+    ("public.sitemap", "blog.queries"),
+    ("staff.catalogue_forms", "public.forms"),
+    ("staff.newsletter_admin", "newsletter.forms"),
+    ("staff.phone", "public.forms"),
+    ("staff.schedule_forms", "public.forms"),
+}
+
+
+def module_name(path: Path) -> str:
+    parts = path.relative_to(PACKAGE).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def imports(path: Path) -> set[str]:
+    """Every module `path` imports, absolute, with `from x import y` giving both x and x.y."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module)
+            found |= {f"{node.module}.{alias.name}" for alias in node.names}
+    return found
+
+
+def modules():
+    for path in sorted(PACKAGE.rglob("*.py")):
+        yield module_name(path), path
+
+
+def in_domain(name: str) -> bool:
+    return any(name == d or name.startswith(d + ".") for d in DOMAIN)
+
+
+def test_domain_modules_do_not_import_flask():
+    using = {
+        name
+        for name, path in modules()
+        if in_domain(name) and any(i.split(".")[0] in FLASK_MODULES for i in imports(path))
+    }
+    assert using == set(DOMAIN_USING_FLASK), (
+        f"new: {sorted(using - set(DOMAIN_USING_FLASK))}; "
+        f"clean now, drop from DOMAIN_USING_FLASK: {sorted(set(DOMAIN_USING_FLASK) - using)}"
+    )
+
+
+def blueprint_of(name: str) -> str | None:
+    head = name.split(".")[0]
+    return head if head in BLUEPRINTS else None
+
+
+def test_blueprints_do_not_reach_into_each_other():
+    crossing = set()
+    for name, path in modules():
+        own = blueprint_of(name)
+        if own is None:
+            continue
+        for imported in imports(path):
+            if not imported.startswith("clinicsite."):
+                continue
+            target = imported.removeprefix("clinicsite.")
+            other = blueprint_of(target)
+            if other and other != own and target.count(".") == 1 and not in_domain(target):
+                crossing.add((name, target))
+    assert crossing == CROSS_BLUEPRINT, (
+        f"new: {sorted(crossing - CROSS_BLUEPRINT)}; "
+        f"gone, drop from CROSS_BLUEPRINT: {sorted(CROSS_BLUEPRINT - crossing)}"
+    )
+
+
+def test_every_domain_entry_exists():
+    names = {name for name, _ in modules()}
+    assert all(any(n == d or n.startswith(d + ".") for n in names) for d in DOMAIN)
