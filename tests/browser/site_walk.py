@@ -192,7 +192,7 @@ def links_in(body: str, hosts: set[str]) -> list[str]:
 def walk(
     app: Flask,
     client: FlaskClient,
-    seeds: list[str | tuple[str, int]],
+    seeds: list[str | tuple[str, int | None]],
     *,
     staff: bool,
     limit: int = 400,

@@ -13,8 +13,13 @@ from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
 
 from clinicsite.demo import DEMO_ADMIN_EMAIL, DEMO_STAFF_PASSWORD
+from clinicsite.extensions import db
+from clinicsite.models import StaffUser
 from tests.booking_helpers import FrozenClock
 from tests.browser.conftest import shoot
 from tests.browser.page_checks import axe_violations, html_errors, require, serve_axe
@@ -24,11 +29,13 @@ from tests.conftest import csrf_token
 pytestmark = pytest.mark.browser
 
 SCREENS = {360: 740, 1280: 800}  # width: height
-# Pages nothing links to on the site, besides its url_map: where a walk starts.
+# Where the client's walk starts, with the pages no link leads to: a GET form's results,
+# a thank-you reached by a redirect, the not-found page.
 PUBLIC_SEEDS: list[str | tuple[str, int]] = [
     "/",
     "/book/",
     "/staff/login",
+    "/blog/?q=massage",
     "/newsletter",
     "/newsletter/thanks",
     ("/no-such-page", 404),
@@ -36,11 +43,32 @@ PUBLIC_SEEDS: list[str | tuple[str, int]] = [
 
 
 @dataclass
+class Group:
+    """Pages walked as one visitor: a client (no cookie) or a member of staff."""
+
+    who: str
+    pages: list[Page]
+    session_cookie: tuple[str, str] | None = None
+
+
+@dataclass
 class Site:
-    public: list[Page]
-    staff: list[Page]
-    labels: dict[str, str]  # url -> a short name for screenshots and messages
-    session_cookie: tuple[str, str]
+    groups: list[Group]
+    labels: dict[int, str]  # id(page) -> a short name for screenshots and files
+
+    @property
+    def pages(self) -> list[Page]:
+        return [p for g in self.groups for p in g.pages]
+
+
+@pytest.fixture
+def axe_ready() -> None:
+    require("axe")  # before the site is built: a skip should cost nothing
+
+
+@pytest.fixture
+def vnu_ready() -> None:
+    require("vnu")
 
 
 @pytest.fixture
@@ -51,17 +79,24 @@ def site(demo, monkeypatch) -> Site:
     return walk_site(demo, emailed)
 
 
-def walk_site(app, emailed: dict[str, str]) -> Site:
-    public = walk(app, app.test_client(), PUBLIC_SEEDS + list(emailed.values()), staff=False)
-    staff_client = app.test_client()
-    token = csrf_token(staff_client, "/staff/login")
-    response = staff_client.post(
+def log_in(app: Flask, email: str) -> FlaskClient:
+    client = app.test_client()
+    token = csrf_token(client, "/staff/login")
+    response = client.post(
         "/staff/login",
-        data={"email": DEMO_ADMIN_EMAIL, "password": DEMO_STAFF_PASSWORD, "csrf_token": token},
+        data={"email": email, "password": DEMO_STAFF_PASSWORD, "csrf_token": token},
     )
-    assert response.status_code == 302, "the demo owner could not log in"
+    assert response.status_code == 302, f"the demo's {email} could not log in"
+    return client
+
+
+def walk_site(app: Flask, emailed: dict[str, str]) -> Site:
+    """Walk as a client, then as the owner (every staff GET rule must be a page), then as a
+    therapist and an editor, whose pages differ: each walks what its role may open."""
+    public = walk(app, app.test_client(), PUBLIC_SEEDS + list(emailed.values()), staff=False)
     seeds, unfillable = staff_seeds(app)
-    staff = walk(app, staff_client, ["/staff/", *seeds], staff=True)
+    owner = log_in(app, DEMO_ADMIN_EMAIL)
+    staff = walk(app, owner, ["/staff/", *seeds], staff=True)
 
     problems = public.problems + staff.problems + unfillable
     walked = {p.endpoint for p in public.pages + staff.pages}
@@ -76,14 +111,31 @@ def walk_site(app, emailed: dict[str, str]) -> Site:
     ]
     assert not problems, "pages the walk could not open:\n" + "\n".join(problems)
 
-    labels = {url: name for name, url in emailed.items()}
-    for n, p in enumerate(public.pages + staff.pages):
-        if p.url not in labels:
-            keys = sorted({k for k, _ in parse_qsl(urlsplit(p.url).query)})
-            labels[p.url] = "-".join([f"{n:03d}", p.endpoint.replace(".", "-"), *keys])
-    name = app.config["SESSION_COOKIE_NAME"]
-    cookie = staff_client.get_cookie(name)
-    return Site(public.pages, staff.pages, labels, (name, cookie.value))
+    cookie = app.config["SESSION_COOKIE_NAME"]
+    groups = [
+        Group("client", public.pages),
+        Group("admin", staff.pages, (cookie, owner.get_cookie(cookie).value)),
+    ]
+    with app.app_context():
+        others = db.session.execute(
+            sa.select(StaffUser.role, sa.func.min(StaffUser.email))
+            .where(StaffUser.role != "admin")
+            .group_by(StaffUser.role)
+            .order_by(StaffUser.role)
+        ).all()
+    for role, email in others:
+        client = log_in(app, email)
+        # Seeds as links: a page the role may not open (403, a redirect) is not its page.
+        pages = walk(app, client, [(u, None) for u in ["/staff/", *seeds]], staff=True).pages
+        groups.append(Group(role, pages, (cookie, client.get_cookie(cookie).value)))
+
+    names = {url: name for name, url in emailed.items()}
+    labels = {}
+    for n, p in enumerate(p for g in groups for p in g.pages):
+        keys = sorted({k for k, _ in parse_qsl(urlsplit(p.url).query)})
+        name = names.get(p.url) or "-".join([p.endpoint.replace(".", "-"), *keys])
+        labels[id(p)] = f"{n:03d}-{name}"
+    return Site(groups, labels)
 
 
 def watch_csp(page) -> list[str]:
@@ -102,19 +154,18 @@ def is_booking_step(page: Page) -> bool:
 
 
 @pytest.mark.parametrize("width", sorted(SCREENS))
-def test_every_page_fits_the_screen_and_passes_axe(site, live_server, browser, width):
-    require("axe")
+def test_every_page_fits_the_screen_and_passes_axe(axe_ready, browser, site, live_server, width):
     failures: list[str] = []
-    for pages, logged_in in ((site.public, False), (site.staff, True)):
+    for group in site.groups:
         context = browser.new_context(viewport={"width": width, "height": SCREENS[width]})
         serve_axe(context, live_server)
-        if logged_in:
-            name, value = site.session_cookie
+        if group.session_cookie:
+            name, value = group.session_cookie
             context.add_cookies([{"name": name, "value": value, "url": live_server}])
         page = context.new_page()
         csp = watch_csp(page)
-        for visit in pages:
-            where = f"{visit.url} at {width}px"
+        for visit in group.pages:
+            where = f"{visit.url} as {group.who} at {width}px"
             response = page.goto(live_server + visit.url)
             if response is None or response.status != visit.status:
                 failures.append(f"{where}: answered {response and response.status}")
@@ -128,17 +179,16 @@ def test_every_page_fits_the_screen_and_passes_axe(site, live_server, browser, w
             failures += [f"{where}: {message}" for message in csp]
             csp.clear()
             if is_booking_step(visit):
-                shoot(page, f"walk-{site.labels[visit.url]}-{width}")
+                shoot(page, f"walk-{site.labels[id(visit)]}-{width}")
         context.close()
-    walked = len(site.public) + len(site.staff)
+    walked = len(site.pages)
     assert not failures, f"{len(failures)} problems on {walked} pages:\n" + "\n".join(failures)
 
 
-def test_every_page_passes_the_html_checker(site, tmp_path):
-    require("vnu")
+def test_every_page_passes_the_html_checker(vnu_ready, site, tmp_path):
     files = {}
-    for visit in site.public + site.staff:
-        path = tmp_path / f"{site.labels[visit.url]}.html"
+    for visit in site.pages:
+        path = tmp_path / f"{site.labels[id(visit)]}.html"
         path.write_text(visit.html, encoding="utf-8")
         files[path.resolve()] = visit
     errors = html_errors(list(files))
