@@ -129,12 +129,15 @@ def walk_site(app: Flask, emailed: dict[str, str]) -> Site:
         pages = walk(app, client, [(u, None) for u in ["/staff/", *seeds]], staff=True).pages
         groups.append(Group(role, pages, (cookie, client.get_cookie(cookie).value)))
 
+    # Names for files and screenshots, numbered in walking order: the booking steps apart,
+    # so their screenshots keep their names when other pages come and go.
     names = {url: name for name, url in emailed.items()}
-    labels = {}
-    for n, p in enumerate(p for g in groups for p in g.pages):
+    labels, numbers = {}, {True: 0, False: 0}
+    for p in (p for g in groups for p in g.pages):
         keys = sorted({k for k, _ in parse_qsl(urlsplit(p.url).query)})
         name = names.get(p.url) or "-".join([p.endpoint.replace(".", "-"), *keys])
-        labels[id(p)] = f"{n:03d}-{name}"
+        numbers[is_booking_step(p)] += 1
+        labels[id(p)] = f"{numbers[is_booking_step(p)]:03d}-{name}"
     return Site(groups, labels)
 
 
@@ -187,8 +190,8 @@ def test_every_page_fits_the_screen_and_passes_axe(axe_ready, browser, site, liv
 
 def test_every_page_passes_the_html_checker(vnu_ready, site, tmp_path):
     files = {}
-    for visit in site.pages:
-        path = tmp_path / f"{site.labels[id(visit)]}.html"
+    for n, visit in enumerate(site.pages):
+        path = tmp_path / f"{n:03d}-{site.labels[id(visit)]}.html"
         path.write_text(visit.html, encoding="utf-8")
         files[path.resolve()] = visit
     errors = html_errors(list(files))
