@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import sqlalchemy as sa
@@ -98,6 +99,19 @@ def local_day(moment) -> str:
     return day_label(moment.astimezone(get_clinic().tz).date())
 
 
+def datetime_attr(moment) -> str:
+    """A moment for a `datetime` attribute: whole seconds, since HTML allows at most three
+    digits of a second and stored times carry six."""
+    return moment.isoformat(timespec="seconds")
+
+
+def tel_href(phone: str) -> str:
+    """A `tel:` link for a phone number as people type it: digits and a leading + only,
+    since spaces, dots and brackets are not allowed in the URL."""
+    digits = re.sub(r"[^0-9]", "", phone)
+    return f"tel:{'+' if phone.strip().startswith('+') else ''}{digits}"
+
+
 def register(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.filters.update(
@@ -113,6 +127,8 @@ def register(app: Flask) -> None:
         local_zone=local_zone,
         local_day=local_day,
         day_label=day_label,
+        datetime_attr=datetime_attr,
+        tel_href=tel_href,
     )
     app.jinja_env.globals.update(
         absolute_url=absolute_url,

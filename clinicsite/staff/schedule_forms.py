@@ -52,6 +52,11 @@ def open_ended(day: date | None) -> date | None:
     return min(day, LAST_DAY) if day is not None else None
 
 
+# A select with no empty first option always holds a choice, so `required` adds nothing in
+# the browser, and HTML does not allow it there; the server still requires the value.
+ALWAYS_CHOSEN = {"required": False}
+
+
 def studio_field() -> SelectField:
     # Choices are the active studios, given to the form by the view.
     return SelectField(
@@ -61,6 +66,7 @@ def studio_field() -> SelectField:
         validators=[InputRequired("Please choose a studio.")],
         invalid_value_message="Please choose a studio from the list.",
         invalid_choice_message="Please choose a studio from the list.",
+        render_kw=ALWAYS_CHOSEN,
     )
 
 
@@ -160,6 +166,7 @@ class WeeklyHoursForm(_Range):
         validators=[InputRequired("Please choose a day of the week.")],
         invalid_value_message="Please choose a day of the week from the list.",
         invalid_choice_message="Please choose a day of the week from the list.",
+        render_kw=ALWAYS_CHOSEN,
     )
 
     def clash(self):

@@ -1,0 +1,237 @@
+"""Every page a client or a member of staff can reach, found rather than listed.
+
+`build_site` fills the demo clinic with one of everything a page can show (a blog with
+comments, an inquiry, subscribers, bookings held, confirmed and cancelled). `walk` then
+fetches pages with Flask's test client, following every link of the site's own, and keeps
+one page per kind: a kind is the endpoint with the names of its query parameters, so each
+step of the booking flow (/book/?service=..., then &option=..., ...) is a kind of its own
+while the fortieth area page is not. Staff pages are seeded from `app.url_map`, every GET
+rule under /staff/ with its parameters filled from the database, so a new staff page is
+walked without touching the test.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import secrets
+from dataclasses import dataclass, field
+from datetime import timedelta
+from urllib.parse import parse_qsl, urlsplit
+
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+from werkzeug.exceptions import HTTPException
+from werkzeug.routing import RequestRedirect
+
+from clinicsite.booking import domain
+from clinicsite.clinic import get_clinic
+from clinicsite.extensions import db
+from clinicsite.models import (
+    Appointment,
+    Comment,
+    Inquiry,
+    Location,
+    Post,
+    Region,
+    Service,
+    ServiceArea,
+    ServiceOption,
+    Subscriber,
+    Therapist,
+)
+from clinicsite.payments import get_gateway
+from tests.blog_factories import make_category, make_comment, make_post, make_tag
+from tests.booking_helpers import MONDAY_8AM
+from tests.staff_helpers import make_appointment
+
+# Endpoints that answer with something other than a page (files, feeds, JSON): never
+# walked, wherever a link to them appears.
+NOT_PAGES = {
+    "static",
+    "media",
+    "public.favicon",
+    "public.robots",
+    "public.sitemap",
+    "public.healthz",
+    "blog.feed",
+    "booking.ics",
+    "booking.api_availability",
+    "feeds.calendar",
+    "newsletter.guide",
+}
+
+# Staff GET rules the walk does not open as pages, each with the reason. Every other staff
+# GET rule must be walked, or the test fails.
+STAFF_SKIPPED = {
+    "staff.login": "walked logged out, where it is a page (logged in it redirects)",
+    "staff.appointments_csv": "a CSV download, not a page",
+    "staff.subscribers_csv": "a CSV download, not a page",
+    "staff.lead_magnet_file": "the uploaded guide file itself, not a page",
+}
+
+# Where the values of staff URL parameters come from: every id of the model.
+STAFF_PARAMETERS = {
+    "appointment_id": Appointment,
+    "post_id": Post,
+    "comment_id": Comment,
+    "area_id": ServiceArea,
+    "region_id": Region,
+    "service_id": Service,
+    "option_id": ServiceOption,
+    "location_id": Location,
+    "therapist_id": Therapist,
+}
+
+NOW = MONDAY_8AM  # Monday 2026-12-07 08:00 in Los Angeles: the walk's stopped clock
+
+
+@dataclass
+class Page:
+    url: str  # path and query, as a link gives it
+    endpoint: str
+    html: str
+    status: int = 200
+    staff: bool = False
+
+
+@dataclass
+class Walk:
+    pages: list[Page] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # seeds that did not answer a page
+
+
+def build_site(app: Flask) -> dict[str, str]:
+    """Add blog, inquiries, subscribers and bookings in each state to the demo clinic;
+    returns the client-side URLs that only a link in an email leads to."""
+    tuesday_10 = NOW + timedelta(days=1, hours=2)  # Tuesday 10:00 in Los Angeles
+    confirmed = make_appointment(app, tuesday_10, deposit=True, paid=True, name="Cora Paid")
+    held = make_appointment(app, tuesday_10 + timedelta(hours=2), deposit=True, name="Hal Held")
+    free = make_appointment(app, tuesday_10 + timedelta(hours=4), name="Fay Free")
+    cancelled = make_appointment(
+        app, tuesday_10 + timedelta(days=1), deposit=True, paid=True, name="Cal Cancelled"
+    )
+    with app.test_request_context():
+        clinic, gateway = get_clinic(), get_gateway()
+        domain.cancel(db.session.get(Appointment, cancelled), clinic, gateway, NOW)
+        checkout = domain.checkout_url(
+            db.session.get(Appointment, held), gateway, "http://x/ok", "http://x/no"
+        )
+        service = db.session.scalars(sa.select(Service).order_by(Service.id)).first()
+        category, tag = make_category(), make_tag()
+        post = make_post(categories=[category], tags=[tag], services=[service])
+        make_post(status="draft")
+        make_comment(post)
+        make_comment(post, status="pending")
+        db.session.add(
+            Inquiry(name="Ida Asks", email="ida@example.com", message="Do you do home visits?")
+        )
+        subscribed = Subscriber(
+            email="sub@example.com", status="confirmed", token=secrets.token_hex(16)
+        )
+        pending = Subscriber(email="new@example.com", status="pending", token=secrets.token_hex(16))
+        db.session.add_all([subscribed, pending])
+        db.session.commit()
+        token = {
+            a: db.session.get(Appointment, a).token for a in (confirmed, held, free, cancelled)
+        }
+        return {
+            "manage-confirmed": f"/booking/{token[confirmed]}",
+            "cancel": f"/booking/{token[confirmed]}/cancel",
+            "reschedule": f"/booking/{token[confirmed]}/reschedule",
+            "manage-held": f"/booking/{token[held]}",
+            "checkout": urlsplit(checkout).path,
+            "cancel-held": f"/booking/{token[held]}/cancel",
+            "manage-free": f"/booking/{token[free]}",
+            "manage-cancelled": f"/booking/{token[cancelled]}",
+            "newsletter-confirm": f"/newsletter/confirm/{pending.token}",
+            "newsletter-unsubscribe": f"/newsletter/unsubscribe/{subscribed.token}",
+        }
+
+
+def staff_seeds(app: Flask) -> tuple[list[str], list[str]]:
+    """A URL for each staff GET rule (one per id for appointments, whose pages differ by
+    state), and the problems: rules whose parameters the walk cannot fill."""
+    urls, problems = [], []
+    with app.test_request_context():
+        ids = {
+            name: [str(i) for i in db.session.scalars(sa.select(model.id).order_by(model.id))]
+            for name, model in STAFF_PARAMETERS.items()
+        }
+        for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
+            if not rule.rule.startswith("/staff/") or "GET" not in rule.methods:
+                continue
+            if rule.endpoint in STAFF_SKIPPED:
+                continue
+            unknown = [a for a in rule.arguments if not ids.get(a)]
+            if unknown:
+                problems.append(f"{rule.rule}: no value for {unknown} (add to STAFF_PARAMETERS)")
+                continue
+            many = "appointment_id" in rule.arguments
+            for n in range(len(ids["appointment_id"]) if many else 1):
+                values = {a: ids[a][n if a == "appointment_id" else 0] for a in rule.arguments}
+                urls.append(rule.build(values, append_unknown=False)[1])
+    return urls, problems
+
+
+def links_in(body: str, hosts: set[str]) -> list[str]:
+    """The site's own links on a page: path and query, fragments dropped."""
+    found = []
+    for href in re.findall(r'\shref="([^"]*)"', body):
+        parts = urlsplit(html.unescape(href))
+        if parts.scheme not in ("", "http", "https"):
+            continue
+        if parts.netloc and parts.netloc not in hosts:
+            continue
+        if parts.path.startswith("/"):
+            found.append(parts.path + (f"?{parts.query}" if parts.query else ""))
+    return found
+
+
+def walk(
+    app: Flask,
+    client: FlaskClient,
+    seeds: list[str | tuple[str, int | None]],
+    *,
+    staff: bool,
+    limit: int = 400,
+) -> Walk:
+    """Fetch the seeds and every page linked from them (breadth first), one page of each
+    kind. A seed must answer a page; a link that redirects or fails is left alone (the
+    site's other tests own those answers)."""
+    adapter = app.url_map.bind("localhost")
+    hosts = {"localhost", urlsplit(app.config["SITE_URL"]).netloc}
+    result, seen_kinds, seen_urls = Walk(), set(), set()
+    # (url, the status a seed must answer, or None for a link found on a page)
+    queue = [(s, 200) if isinstance(s, str) else s for s in seeds]
+    while queue and len(seen_urls) < limit:
+        url, expected = queue.pop(0)
+        is_seed = expected is not None
+        parts = urlsplit(url)
+        if url in seen_urls:
+            continue
+        try:
+            endpoint, _ = adapter.match(parts.path, method="GET")
+        except (HTTPException, RequestRedirect):
+            endpoint = "404"
+        if endpoint in NOT_PAGES or (endpoint in STAFF_SKIPPED and staff):
+            continue
+        if endpoint.startswith("staff.") != staff and endpoint != "staff.login":
+            continue  # each walker keeps to its own side of the site
+        kind = (endpoint, tuple(sorted({k for k, _ in parse_qsl(parts.query)})))
+        if not is_seed and kind in seen_kinds:
+            continue
+        seen_urls.add(url)
+        response = client.get(url)
+        body = response.get_data(as_text=True)
+        is_page = response.mimetype == "text/html"
+        if is_seed and not (response.status_code == expected and is_page):
+            result.problems.append(f"{url} answered {response.status} {response.mimetype}")
+            continue
+        if response.status_code != (expected or 200) or not is_page:
+            continue
+        seen_kinds.add(kind)
+        result.pages.append(Page(url, endpoint, body, response.status_code, staff))
+        queue.extend((link, None) for link in links_in(body, hosts))
+    return result
