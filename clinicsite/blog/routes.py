@@ -12,7 +12,7 @@ from clinicsite.blog.forms import CommentForm, started_token
 from clinicsite.clinic import get_clinic
 from clinicsite.extensions import db
 from clinicsite.models import Post
-from clinicsite.public.seo import breadcrumbs
+from clinicsite.seo import breadcrumbs
 from clinicsite.templating import absolute_url
 
 

@@ -18,13 +18,13 @@ from flask import (
 )
 from wtforms import SelectChoice
 
-from clinicsite import clock
+from clinicsite import clock, seo
 from clinicsite.blog import queries as blog_queries
 from clinicsite.clinic import get_clinic
 from clinicsite.extensions import db, limiter
 from clinicsite.mail.outbox import enqueue, reply_to
 from clinicsite.models import Inquiry, Service, StaffUser
-from clinicsite.public import bp, queries, seo
+from clinicsite.public import bp, queries
 from clinicsite.public.forms import ContactForm
 from clinicsite.public.sitemap import sitemap_entries
 from clinicsite.templating import absolute_url, money
