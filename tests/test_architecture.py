@@ -48,8 +48,6 @@ DOMAIN_USING_FLASK = {
 CROSS_BLUEPRINT = {
     ("booking.forms", "public.forms"),
     ("booking.selection", "public.queries"),
-    ("public.routes", "blog.queries"),
-    ("public.sitemap", "blog.queries"),
     ("staff.catalogue_forms", "public.forms"),
     ("staff.newsletter_admin", "newsletter.forms"),
     ("staff.phone", "public.forms"),

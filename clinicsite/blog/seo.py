@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 from flask import current_app
 
-from clinicsite.blog.queries import last_changed
+from clinicsite.blog.posts import last_changed
 from clinicsite.models import ClinicSettings, Post
 from clinicsite.seo import CONTEXT, business_id
 from clinicsite.templating import absolute_url
