@@ -96,8 +96,7 @@ def send_reminders() -> None:
     Safe to run from cron every minute; `flask outbox send` delivers them."""
     from clinicsite.booking.reminders import queue_reminders
 
-    with current_app.test_request_context(base_url=current_app.config["SITE_URL"]):
-        queued = queue_reminders()
+    queued = queue_reminders()
     click.echo(f"queued {queued} reminder{'s' if queued != 1 else ''}")
 
 
@@ -112,7 +111,6 @@ def send_guide() -> None:
     from clinicsite import clock
     from clinicsite.newsletter.service import send_guide_to_earlier_subscribers
 
-    with current_app.test_request_context(base_url=current_app.config["SITE_URL"]):
-        queued = send_guide_to_earlier_subscribers(clock.now())
-        db.session.commit()
+    queued = send_guide_to_earlier_subscribers(clock.now())
+    db.session.commit()
     click.echo(f"queued the guide for {queued} subscriber{'s' if queued != 1 else ''}")

@@ -7,7 +7,7 @@ import re
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Flask, current_app, g, request, url_for
+from flask import Flask, current_app, g, request
 from markupsafe import Markup
 from sqlalchemy.orm import selectinload
 
@@ -21,8 +21,14 @@ from clinicsite.timefmt import clock, clock_span, clock_with_zone, day_label, lo
 
 def absolute_url(endpoint: str, **values: Any) -> str:
     """An absolute URL on SITE_URL (canonical links, sitemap, emails, Stripe's return
-    addresses). Never built from the request's Host header, which a client chooses."""
-    return current_app.config["SITE_URL"] + url_for(endpoint, **values)
+    addresses). Never built from the request's Host header, which a client chooses, and
+    never needing a request at all: a command or a cron job builds the same links."""
+    app = current_app._get_current_object()
+    adapter = app.extensions.get("clinicsite.links")
+    if adapter is None:
+        # Only the path is used; the host given here never reaches a link.
+        adapter = app.extensions["clinicsite.links"] = app.url_map.bind("site.invalid")
+    return app.config["SITE_URL"] + adapter.build(endpoint, values)
 
 
 def canonical_url() -> str | None:

@@ -46,12 +46,8 @@ DOMAIN_USING_FLASK = {
 # (importer, imported module) pairs where one blueprint uses another's routes, forms or
 # queries (domain modules inside a blueprint's package are fair game), still to untangle.
 CROSS_BLUEPRINT = {
-    ("blog.routes", "public.seo"),
-    ("blog.seo", "public.seo"),
     ("booking.forms", "public.forms"),
     ("booking.selection", "public.queries"),
-    ("public.routes", "blog.queries"),
-    ("public.sitemap", "blog.queries"),
     ("staff.catalogue_forms", "public.forms"),
     ("staff.newsletter_admin", "newsletter.forms"),
     ("staff.phone", "public.forms"),

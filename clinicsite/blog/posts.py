@@ -1,5 +1,6 @@
-"""Posts: rendering and what counts as public. Used by the public blog, the editor and
-the demo loader alike."""
+"""Posts: rendering, what counts as public, and the reads other parts of the site make of
+the blog (the home page's teasers, the sitemap). Used by the public blog, the editor, the
+public pages and the demo loader alike; nothing here needs a request."""
 
 from __future__ import annotations
 
@@ -8,7 +9,9 @@ import re
 from datetime import datetime
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 
+from clinicsite.extensions import db
 from clinicsite.models import Post
 from clinicsite.text import plain_text, render_markdown
 
@@ -30,3 +33,28 @@ def public_condition(now: datetime):
 
 def is_public(post: Post, now: datetime) -> bool:
     return post.status == "published" and post.published_at is not None and post.published_at <= now
+
+
+def last_changed(post: Post) -> datetime:
+    """When the post last changed as readers see it: a scheduled post edited before it
+    went out changed when it was published."""
+    if post.published_at is None:
+        return post.updated_at
+    return max(post.updated_at, post.published_at)
+
+
+def newest_first(query: sa.Select) -> sa.Select:
+    return query.order_by(Post.published_at.desc(), Post.id.desc())
+
+
+def latest_posts(now: datetime, limit: int) -> list[Post]:
+    """The newest public posts, without their collections (home page teasers)."""
+    query = sa.select(Post).where(public_condition(now))
+    return list(db.session.scalars(newest_first(query).limit(limit)))
+
+
+def all_public_posts(now: datetime) -> list[Post]:
+    """Every public post with its categories and tags (the sitemap)."""
+    query = sa.select(Post).where(public_condition(now))
+    query = query.options(selectinload(Post.categories), selectinload(Post.tags))
+    return list(db.session.scalars(newest_first(query)))

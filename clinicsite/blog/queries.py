@@ -16,7 +16,7 @@ from flask import abort
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy.orm import selectinload
 
-from clinicsite.blog.posts import public_condition
+from clinicsite.blog.posts import newest_first, public_condition
 from clinicsite.extensions import db
 from clinicsite.models import (
     Category,
@@ -34,18 +34,6 @@ MAX_PAGE = 10_000  # far beyond any real blog; keeps the OFFSET inside a databas
 MAX_QUERY_LENGTH = 200
 FEED_SIZE = 20
 RELATED_SIZE = 3
-
-
-def last_changed(post: Post) -> datetime:
-    """When the post last changed as readers see it: a scheduled post edited before it
-    went out changed when it was published."""
-    if post.published_at is None:
-        return post.updated_at
-    return max(post.updated_at, post.published_at)
-
-
-def newest_first(query: sa.Select) -> sa.Select:
-    return query.order_by(Post.published_at.desc(), Post.id.desc())
 
 
 def public_posts(now: datetime) -> sa.Select:
@@ -168,19 +156,6 @@ def approved_comments(post: Post) -> list[Comment]:
     )
 
 
-def latest_posts(now: datetime, limit: int) -> list[Post]:
-    """The newest public posts, without their collections (home page teasers)."""
-    query = sa.select(Post).where(public_condition(now))
-    return list(db.session.scalars(newest_first(query).limit(limit)))
-
-
 def feed_posts(now: datetime, limit: int = FEED_SIZE) -> list[Post]:
     query = public_posts(now).options(selectinload(Post.author))
     return list(db.session.scalars(newest_first(query).limit(limit)))
-
-
-def all_public_posts(now: datetime) -> list[Post]:
-    """Every public post with its categories and tags (the sitemap)."""
-    query = sa.select(Post).where(public_condition(now))
-    query = query.options(selectinload(Post.categories), selectinload(Post.tags))
-    return list(db.session.scalars(newest_first(query)))

@@ -9,10 +9,11 @@ from flask import Response, abort, redirect, render_template, request, url_for
 from clinicsite import clock
 from clinicsite.blog import bp, queries, seo
 from clinicsite.blog.forms import CommentForm, started_token
+from clinicsite.blog.posts import newest_first
 from clinicsite.clinic import get_clinic
 from clinicsite.extensions import db
 from clinicsite.models import Post
-from clinicsite.public.seo import breadcrumbs
+from clinicsite.seo import breadcrumbs
 from clinicsite.templating import absolute_url
 
 
@@ -46,7 +47,7 @@ def index():
     if words:
         posts = queries.search(posts, words, db.engine.dialect.name)
     else:
-        posts = queries.newest_first(posts)
+        posts = newest_first(posts)
     return render_template(
         "blog/index.html",
         page=queries.paginate(posts, page_number()),

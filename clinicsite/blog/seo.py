@@ -9,9 +9,9 @@ from urllib.parse import urlsplit
 
 from flask import current_app
 
-from clinicsite.blog.queries import last_changed
+from clinicsite.blog.posts import last_changed
 from clinicsite.models import ClinicSettings, Post
-from clinicsite.public.seo import CONTEXT, business_id
+from clinicsite.seo import CONTEXT, business_id
 from clinicsite.templating import absolute_url
 
 # Characters XML 1.0 forbids (C0 controls but tab, newline and return); a stray one in a

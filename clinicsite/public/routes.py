@@ -18,13 +18,13 @@ from flask import (
 )
 from wtforms import SelectChoice
 
-from clinicsite import clock
-from clinicsite.blog import queries as blog_queries
+from clinicsite import clock, seo
+from clinicsite.blog import posts as blog_posts
 from clinicsite.clinic import get_clinic
 from clinicsite.extensions import db, limiter
 from clinicsite.mail.outbox import enqueue, reply_to
 from clinicsite.models import Inquiry, Service, StaffUser
-from clinicsite.public import bp, queries, seo
+from clinicsite.public import bp, queries
 from clinicsite.public.forms import ContactForm
 from clinicsite.public.sitemap import sitemap_entries
 from clinicsite.templating import absolute_url, money
@@ -44,7 +44,7 @@ def index():
         regions=regions,
         therapists=queries.active_therapists(),
         locations=queries.active_locations(),
-        posts=blog_queries.latest_posts(clock.now(), limit=3),
+        posts=blog_posts.latest_posts(clock.now(), limit=3),
         business_ld=seo.local_business(get_clinic(), areas),
     )
 

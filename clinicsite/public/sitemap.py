@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from clinicsite import clock
-from clinicsite.blog import queries as blog_queries
+from clinicsite.blog import posts as blog_posts
 from clinicsite.clinic import get_clinic
 from clinicsite.extensions import db
 from clinicsite.models import AreaService, Post, Service, ServiceArea, Therapist
@@ -51,8 +51,8 @@ def sitemap_entries() -> list[Entry]:
     newest_service = _latest(*(s.updated_at for s in services))
     newest_area = _latest(*(a.updated_at for a in areas))
     newest_therapist = _latest(*(t.updated_at for t in therapists))
-    posts = blog_queries.all_public_posts(clock.now())
-    newest_post = _latest(*(blog_queries.last_changed(p) for p in posts))
+    posts = blog_posts.all_public_posts(clock.now())
+    newest_post = _latest(*(blog_posts.last_changed(p) for p in posts))
     site_wide = _latest(
         clinic.updated_at, newest_service, newest_area, newest_therapist, newest_post
     )
@@ -96,7 +96,7 @@ def blog_entries(posts: list[Post]) -> list[Entry]:
     if not posts:
         return []
     entries = [
-        Entry(absolute_url("blog.index"), _latest(*(blog_queries.last_changed(p) for p in posts)))
+        Entry(absolute_url("blog.index"), _latest(*(blog_posts.last_changed(p) for p in posts)))
     ]
     entries += [Entry(absolute_url("blog.post", slug=p.slug), p.updated_at) for p in posts]
     for endpoint, attribute in (("blog.category", "categories"), ("blog.tag", "tags")):
@@ -104,7 +104,7 @@ def blog_entries(posts: list[Post]) -> list[Entry]:
         for post in posts:
             for term in getattr(post, attribute):
                 changed[term.slug] = _latest(
-                    changed.get(term.slug), blog_queries.last_changed(post)
+                    changed.get(term.slug), blog_posts.last_changed(post)
                 )
         entries += [
             Entry(absolute_url(endpoint, slug=slug), stamp)

@@ -1,4 +1,4 @@
-"""Structured data (schema.org JSON-LD) for the public pages."""
+"""Structured data (schema.org JSON-LD) shared by the public pages and the blog."""
 
 from __future__ import annotations
 
