@@ -120,7 +120,10 @@ def register(app: Flask) -> None:
         footer_regions=footer_regions,
         day_label=day_label,
     )
+    from clinicsite.booking.deposit import deposit_of
     from clinicsite.staff.nav import staff_nav
+
+    app.jinja_env.globals["deposit_of"] = deposit_of
 
     app.jinja_env.globals["staff_nav"] = staff_nav
 
