@@ -88,9 +88,12 @@ def _send(
     to: str | None = None,
     **extra,
 ) -> None:
+    address = to or appointment.client_email
+    if not address:
+        return  # a client booked by phone without an email address: nothing to send
     context = _context(appointment, **extra)
     enqueue(
-        to=to or appointment.client_email,
+        to=address,
         subject=subject,
         text=render_template(f"email/{template}.txt", **context),
         html=render_template(f"email/{template}.html", **context),
