@@ -17,11 +17,14 @@ from tests.booking_helpers import (
     appointment,
     appointments,
     clinic_tz,
+    confirmed_booking,
     details_form,
     flashes,
     option_id,
     page_html,
+    post_form,
     query_of,
+    reschedule_times,
     text_of,
     token_from,
 )
@@ -133,3 +136,26 @@ def test_a_page_past_the_last_shows_the_last_days(client, app):
     html = response.get_data(as_text=True)
     assert "no free days further ahead" in text_of(html)
     assert LAST_DAY in day_links(html)
+
+
+def test_moving_a_booking_reaches_the_last_day_too(client, app, stub):
+    _, token, _ = confirmed_booking(client, app, stub)  # Dana, Culver City (Tue and Thu)
+    url = f"/booking/{token}/reschedule"
+    html = page_html(client, url)
+    pages = 1
+    while (later := pager(html, "next")) is not None:
+        assert query_of(later).get("page") and "day" not in query_of(later)
+        html = page_html(client, later)
+        pages += 1
+    assert pages > 1
+    last = max(day_links(html))
+    assert last == date(2027, 2, 4), "the last Thursday inside the horizon"
+    html, starts = reschedule_times(client, token, last.isoformat())
+    assert starts
+    response = post_form(client, f"{url}?day={last.isoformat()}", url, start=starts[-1])
+    assert response.status_code == 303
+    assert appointment(app, token)["starts_at"] == datetime.fromisoformat(starts[-1])
+
+    response = client.get(f"/booking/{token}/reschedule?page=later")
+    assert response.status_code == 400
+    assert "That page of dates could not be read" in text_of(response.get_data(as_text=True))

@@ -266,7 +266,16 @@ def day_page(
 ) -> DayPage:
     """The page of days asked for by `raw_page` ("2"); without one, the page that holds the
     chosen day (so coming back from the details form keeps the client's place)."""
-    every = days_with_times(sel, clinic, now)
+    return page_of_days(days_with_times(sel, clinic, now), raw_page, sel.day, per_page)
+
+
+def page_of_days(
+    every: list[tuple[date, int]],
+    raw_page: str | None,
+    chosen: date | None = None,
+    per_page: int = DAYS_PER_PAGE,
+) -> DayPage:
+    """One page of `every` (days with their number of times, in order)."""
     count = max(1, -(-len(every) // per_page))
     number, problem, notice = 1, None, None
     raw = (raw_page or "").strip()
@@ -278,13 +287,12 @@ def day_page(
                 notice = "There are no free days further ahead; here are the last ones."
         else:
             problem = "That page of dates could not be read. Here are the first free days."
-    elif sel.day is not None:
+    elif chosen is not None:
         beyond = max(len(every) - 1, 0)
-        index = next((i for i, (day, _) in enumerate(every) if day >= sel.day), beyond)
+        index = next((i for i, (day, _) in enumerate(every) if day >= chosen), beyond)
         number = index // per_page + 1
-    shown = every[(number - 1) * per_page : number * per_page]
     return DayPage(
-        days=shown,
+        days=every[(number - 1) * per_page : number * per_page],
         number=number,
         count=count,
         problem=problem,
