@@ -1,7 +1,7 @@
 """Every sentence about money, on the client's booking page, the staff appointment page and in
 every email (plain and HTML parts, parsed as a mail program would), says what the payment
 rows say: paid, pending (a hold being paid, or a phone booking's payment link), refunded,
-or no deposit at all (waived by staff, or a free session)."""
+kept after a late cancellation, or no deposit at all (waived by staff, or a free session)."""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ PAY_URL = "https://checkout.example/pay/cs_test_1"
 SAYS_PAID = r"(?<!not )(?<!never )\bpaid\b(?! yet| by then| and refunded)"
 SAYS_REFUNDED = r"has been refunded|have refunded|being refunded|refunded in full\)|and refunded"
 # (The policy's "after that it is kept" is a rule, not a claim.)
-SAYS_KEPT = r"(?<!after that it )is kept\b(?! if)|was kept|carries over"
+SAYS_KEPT = r"(?<!after that it )is kept\b(?! if)|was kept|and kept|carries over"
 SAYS_UNPAID = r"not paid|never paid|nothing (?:was|is|has been) charged"
 NAMES_AN_AMOUNT = r"\$\d"
 
@@ -38,6 +38,7 @@ EXPECT = {
     "held": ("$35, not paid yet", SAYS_UNPAID, [SAYS_PAID, SAYS_REFUNDED, SAYS_KEPT]),
     "link": ("$35, not paid yet", SAYS_UNPAID, [SAYS_PAID, SAYS_REFUNDED, SAYS_KEPT]),
     "refunded": ("$35, paid and refunded in full", SAYS_REFUNDED, [SAYS_KEPT, SAYS_UNPAID]),
+    "kept": ("$35, paid and kept", SAYS_KEPT, [SAYS_REFUNDED, SAYS_UNPAID]),  # cancelled late
     "waived": ("None", None, [SAYS_PAID, SAYS_REFUNDED, SAYS_KEPT, r"deposit (?:of )?\$"]),
     "free": ("None", None, [SAYS_PAID, SAYS_REFUNDED, SAYS_KEPT, NAMES_AN_AMOUNT]),
 }
@@ -103,7 +104,7 @@ def make_state(app, state: str, before_dir) -> tuple[str, int]:
     `before_dir`, so only the last step's are left. Returns (token, id)."""
     with app.test_request_context():
         appointment = _hold(state)
-        if state in ("paid", "refunded"):
+        if state in ("paid", "refunded", "kept"):
             deliver(app, before_dir)
             _pay(appointment)
         if state == "held":
@@ -112,9 +113,10 @@ def make_state(app, state: str, before_dir) -> tuple[str, int]:
             url = domain.checkout_url(appointment, get_gateway(), "http://x/ok", "http://x/no")
             emails.payment_link(appointment, url)
             db.session.commit()
-        if state == "refunded":
+        if state in ("refunded", "kept"):
             deliver(app, before_dir)
-            domain.cancel(appointment, get_clinic(), get_gateway(), NOW)
+            late = START - timedelta(hours=2) if state == "kept" else NOW
+            domain.cancel(appointment, get_clinic(), get_gateway(), late)
         elif state != "held" and state != "link":
             _active_emails(appointment)
         return appointment.token, appointment.id
@@ -147,6 +149,7 @@ def test_money_words_follow_the_payment_rows(app, client, login_as, frozen, tmp_
         "held": set(),
         "link": {"Pay"},
         "refunded": {"Cancelled", "Refund"},
+        "kept": {"Cancelled"},
         "waived": {"Booked", "New", "Reminder", "Moved"},
         "free": {"Booked", "New", "Reminder", "Moved"},
     }[state]

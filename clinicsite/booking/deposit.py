@@ -28,6 +28,7 @@ class Deposit:
     paid: int  # taken by the payment provider, over every payment row
     refunded: int  # given back, over every payment row
     currency: str
+    over: bool = False  # the booking is cancelled, lapsed or missed: what is paid is kept
 
     @property
     def kept(self) -> int:
@@ -45,7 +46,7 @@ class Deposit:
             NONE: "None",
             DUE: f"{asked}, not paid yet",
             UNPAID: f"{asked}, not paid (nothing was charged)",
-            PAID: f"{paid}, paid",
+            PAID: f"{paid}, paid and kept" if self.over else f"{paid}, paid",
             PART_REFUNDED: f"{paid}, paid; {self.money(self.refunded)} of it refunded",
             REFUNDED: f"{paid}, paid and refunded in full",
         }[self.state]
@@ -57,7 +58,9 @@ class Deposit:
             NONE: "(no deposit: all of it at the studio)",
             DUE: f"(deposit of {self.money(self.asked)} not paid yet; the rest at the studio)",
             UNPAID: f"(deposit of {self.money(self.asked)} not paid; nothing was charged)",
-            PAID: f"(deposit of {self.money(self.paid)} paid, the rest at the studio)",
+            PAID: f"(deposit of {self.money(self.paid)} paid and kept)"
+            if self.over
+            else f"(deposit of {self.money(self.paid)} paid, the rest at the studio)",
             PART_REFUNDED: f"(deposit of {self.money(self.paid)} paid, "
             f"{self.money(self.refunded)} of it refunded)",
             REFUNDED: f"(deposit of {self.money(self.paid)} refunded in full)",
@@ -77,4 +80,5 @@ def deposit_of(appointment: Appointment) -> Deposit:
         state = DUE
     else:
         state = UNPAID
-    return Deposit(state, appointment.deposit, paid, refunded, appointment.currency)
+    over = appointment.status in ("cancelled", "expired", "no_show")
+    return Deposit(state, appointment.deposit, paid, refunded, appointment.currency, over)
