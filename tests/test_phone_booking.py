@@ -184,9 +184,11 @@ def test_free_times_of_the_day_are_listed_and_fill_in_the_form(demo, desk):
     assert "10:00" not in times, "taken"
     assert "12:00" in times and "Free start times on Wednesday, December 9" in text_of(html)
 
+    assert "offset=-08:00" in links[-1], "the reading is named, in case an hour repeats"
     form_page = desk.get(links[-1]).get_data(as_text=True)
     assert re.search(rf'<input[^>]*name="time"[^>]*value="{times[-1]}"', form_page)
     assert re.search(r'<input[^>]*name="date"[^>]*value="2026-12-09"', form_page)
+    assert re.search(r'<option selected value="-08:00">|<option value="-08:00" selected', form_page)
 
 
 @pytest.mark.parametrize(

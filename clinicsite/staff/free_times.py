@@ -4,21 +4,28 @@ day: a plain GET form, so the desk sees what is open before typing a time."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from clinicsite import clock
 from clinicsite.clinic import get_clinic
 from clinicsite.extensions import db
 from clinicsite.models import ServiceOption, Therapist
 from clinicsite.scheduling.slots import find_slots
-from clinicsite.staff.localtime import LocalTimeError, parse_day
+from clinicsite.staff.localtime import LocalTimeError, format_offset, parse_day
+
+
+@dataclass(frozen=True)
+class FreeTime:
+    start: datetime  # aware UTC
+    time: str  # the local wall clock, "10:00", for the form's time field
+    offset: str  # "-08:00": which reading, on a night when an hour repeats
 
 
 @dataclass
 class FreeTimes:
     asked: bool = False  # the "show free times" form was sent
     day: date | None = None
-    starts: list = field(default_factory=list)  # aware UTC datetimes
+    starts: list[FreeTime] = field(default_factory=list)
     problem: str | None = None  # what could not be read, for the person who typed it
     note: str | None = None  # why there is nothing to list
 
@@ -56,7 +63,10 @@ def free_times(form, args) -> FreeTimes:
         location_id=int(chosen[2]),
         min_notice=timedelta(0),
     )
-    found.starts = [slot.start for slot in slots]
+    for slot in slots:
+        local = slot.start.astimezone(clinic.tz)
+        offset = format_offset(local.utcoffset() or timedelta(0))
+        found.starts.append(FreeTime(slot.start, local.strftime("%H:%M"), offset))
     if not found.starts:
         found.note = (
             f"{therapist.name} has no free time in published hours at that studio that day "

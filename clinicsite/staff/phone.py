@@ -147,7 +147,7 @@ def phone_booking():
 
 def prefill(form: PhoneBookingForm, args) -> None:
     """Fill the choices from the "show free times" form or a chosen time's link."""
-    for name in ("option", "therapist", "location"):
+    for name in ("option", "therapist", "location", "offset"):
         raw = (args.get(name) or "").strip()
         if raw in {choice.value for choice in getattr(form, name).choices}:
             getattr(form, name).data = raw
