@@ -142,6 +142,10 @@ def register(app: Flask) -> None:
         footer_regions=footer_regions,
         day_label=day_label,
     )
+    from clinicsite.booking.deposit import deposit_of
+
+    app.jinja_env.globals["deposit_of"] = deposit_of
+
     @app.context_processor
     def inject_clinic() -> dict[str, Any]:
         return {"clinic": get_clinic()}

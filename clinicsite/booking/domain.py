@@ -75,11 +75,13 @@ def hold(
     deposit: int | None = None,
     hold_minutes: int | None = None,
     client_keys: limits.ClientKeys | None = None,
+    afterwards: bool = False,
 ) -> Appointment:
     """Take the time for the client and commit: `held` until the deposit is paid, or
     `confirmed` at once when the option has no deposit (or staff waived it with
     deposit=0). Raises SlotTaken, or LimitReached when `client_keys` (an online client)
-    already has as much as one client may."""
+    already has as much as one client may. `afterwards` records a visit whose time has
+    passed (a walk-in entered later): confirmed, with no email and no reminder."""
     ends_at = starts_at + timedelta(minutes=option.duration_minutes)
     deposit = option.deposit if deposit is None else deposit
     needs_payment = deposit > 0
@@ -111,7 +113,11 @@ def hold(
         intake=client.intake,
         source=source,
         created_at=now,  # the limits count bookings of the last 24 hours by this clock
+        # A past visit is never reminded of (the reminder job looks ahead only; this says so).
+        reminder_queued_at=now if afterwards else None,
     )
+    if afterwards and needs_payment:
+        raise ValueError("a visit recorded afterwards has no payment step: pass deposit=0")
     guard = None
     if client_keys is not None:
         limits.stamp(appointment, client_keys)
@@ -124,8 +130,9 @@ def hold(
     except (SlotTaken, LimitReached):
         db.session.rollback()
         raise
-    audit.record(appointment, "held" if needs_payment else "booked", actor)
-    if not needs_payment:
+    action = "recorded afterwards" if afterwards else ("held" if needs_payment else "booked")
+    audit.record(appointment, action, actor)
+    if not needs_payment and not afterwards:
         emails.booking_confirmed(appointment)
     db.session.commit()
     return appointment

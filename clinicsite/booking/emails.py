@@ -4,12 +4,13 @@ that causes them (delivered later by `flask outbox send`)."""
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime
+from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from flask import current_app, render_template
 
+from clinicsite.booking.deposit import deposit_of
 from clinicsite.clinic import get_clinic
 from clinicsite.extensions import db
 from clinicsite.mail.ics import CalendarEvent, Invitation, appointment_ics
@@ -29,6 +30,8 @@ def _context(appointment: Appointment, **extra) -> dict:
         "manage_url": absolute_url("booking.manage", token=appointment.token),
         "book_url": absolute_url("booking.start"),
         "money": lambda amount: format_money(amount, appointment.currency),
+        # Every sentence about the deposit reads the payment rows, as they are now.
+        "deposit": deposit_of(appointment),
         **extra,
     }
 
@@ -88,9 +91,12 @@ def _send(
     to: str | None = None,
     **extra,
 ) -> None:
+    address = to or appointment.client_email
+    if not address:
+        return  # a client booked by phone without an email address: nothing to send
     context = _context(appointment, **extra)
     enqueue(
-        to=to or appointment.client_email,
+        to=address,
         subject=subject,
         text=render_template(f"email/{template}.txt", **context),
         html=render_template(f"email/{template}.html", **context),
@@ -154,10 +160,18 @@ def booking_cancelled(appointment: Appointment, refunded: int) -> None:
         key=f"cancelled:{appointment.id}",
         ics=ics_attachment(appointment, cancelled=True),
         refunded=refunded,
+        late=_late(appointment),
     )
     if refunded:
         refund_sent(appointment, refunded)
     _notify_therapist(appointment, "Cancelled booking")
+
+
+def _late(appointment: Appointment) -> bool:
+    """Cancelled inside the policy's window (the deposit is kept under the policy)."""
+    cancelled = appointment.cancelled_at
+    window = timedelta(hours=get_clinic().cancellation_window_hours)
+    return cancelled is not None and appointment.starts_at - cancelled < window
 
 
 def refund_sent(appointment: Appointment, amount: int) -> None:
@@ -176,7 +190,7 @@ def late_payment_refunded(appointment: Appointment) -> None:
         "late_payment",
         "Your payment arrived after the time was taken",
         key=f"late-payment:{appointment.id}",
-        amount=appointment.deposit,
+        amount=deposit_of(appointment).refunded,
     )
 
 

@@ -134,8 +134,8 @@ def reschedule(token: str):
         location=appointment.location,
         therapist=appointment.therapist,
     )
-    today = now.astimezone(clinic.tz).date()
-    days = [today + timedelta(days=i) for i in range(clinic.horizon_days + 1)]
+    first, last = selection.bookable_days(clinic, now)
+    days = [first + timedelta(days=i) for i in range((last - first).days + 1)]
     slots = [
         s
         for s in selection.find_slots(
@@ -170,19 +170,24 @@ def reschedule(token: str):
     by_day: dict = {}
     for slot in slots:
         by_day.setdefault(slot.start.astimezone(clinic.tz).date(), []).append(slot)
-    days = sorted(by_day)[:21]
     try:
         day = date.fromisoformat(request.args.get("day", ""))
     except ValueError:
         day = None
+    page = selection.page_of_days(
+        [(d, len(by_day[d])) for d in sorted(by_day)], request.args.get("page"), day
+    )
+    if page.problem:
+        flash(page.problem, "error")
     return render_template(
         "booking/reschedule.html",
         appointment=appointment,
         sel=sel,
-        days=[(d, len(by_day[d])) for d in days],
+        day_page=page,
+        days=page.days,
         day=day,
         times=by_day.get(day, []),
-    )
+    ), (400 if page.problem else 200)
 
 
 def _instant(raw: str | None):

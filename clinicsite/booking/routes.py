@@ -38,7 +38,10 @@ def start():
     elif sel.location and not sel.therapist_ready:
         context["therapists"] = selection.therapists_for(sel.service, sel.location)
     elif sel.therapist_ready:
-        context["days"] = selection.days_with_times(sel, clinic, now)
+        page = selection.day_page(sel, clinic, now, request.args.get("page"))
+        if page.problem:
+            sel.problems.append(page.problem)
+        context["day_page"] = page
         if sel.day is not None:
             slots = selection.slots_on(sel, [sel.day], clinic, now)
             context["times"] = selection.first_per_start(slots) if sel.any_therapist else slots

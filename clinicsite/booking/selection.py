@@ -4,6 +4,7 @@ becomes a message for the client, never an error page."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -99,9 +100,10 @@ def therapists_for(service: Service, location: Location | None) -> list[Therapis
 
 
 def bookable_days(clinic: ClinicSettings, now: datetime) -> tuple[date, date]:
-    """The first and last local days that can have free times."""
-    today = now.astimezone(clinic.tz).date()
-    return today, today + timedelta(days=clinic.horizon_days + 1)
+    """The first and last local days that can have free times: the last is the day of the
+    latest start (now + horizon), which a change of clock can move to the next date."""
+    latest = now + timedelta(days=clinic.horizon_days)
+    return now.astimezone(clinic.tz).date(), latest.astimezone(clinic.tz).date()
 
 
 def parse(
@@ -226,15 +228,78 @@ def first_per_start(slots: list[TherapistSlot]) -> list[TherapistSlot]:
     return unique
 
 
-def days_with_times(sel: Selection, clinic: ClinicSettings, now: datetime, limit: int = 14):
-    """[(day, number of free start times)] for the next days that have any, up to `limit`."""
-    today = now.astimezone(clinic.tz).date()
-    days = [today + timedelta(days=i) for i in range(clinic.horizon_days + 1)]
+def days_with_times(sel: Selection, clinic: ClinicSettings, now: datetime):
+    """[(day, number of free start times)] for every day up to the booking horizon that
+    has any."""
+    first, last = bookable_days(clinic, now)
+    days = [first + timedelta(days=i) for i in range((last - first).days + 1)]
     counts: dict[date, int] = {}
     for slot in first_per_start(slots_on(sel, days, clinic, now)):
         day = slot.start.astimezone(clinic.tz).date()
         counts[day] = counts.get(day, 0) + 1
-    return sorted(counts.items())[:limit]
+    return sorted(counts.items())
+
+
+DAYS_PER_PAGE = 14
+
+
+@dataclass
+class DayPage:
+    """One page of the days that have free times: the day picker shows 14 at a time, with
+    links to the earlier and later pages, so every day up to the horizon can be reached."""
+
+    days: list[tuple[date, int]]
+    number: int  # 1-based
+    count: int  # how many pages there are
+    problem: str | None = None  # the page asked for could not be read (a 400)
+    notice: str | None = None  # the page asked for is past the last one (stale link)
+    earlier_from: date | None = None  # the first day of the previous page
+    later_from: date | None = None  # the first day of the next page
+
+
+def day_page(
+    sel: Selection,
+    clinic: ClinicSettings,
+    now: datetime,
+    raw_page: str | None,
+    per_page: int = DAYS_PER_PAGE,
+) -> DayPage:
+    """The page of days asked for by `raw_page` ("2"); without one, the page that holds the
+    chosen day (so coming back from the details form keeps the client's place)."""
+    return page_of_days(days_with_times(sel, clinic, now), raw_page, sel.day, per_page)
+
+
+def page_of_days(
+    every: list[tuple[date, int]],
+    raw_page: str | None,
+    chosen: date | None = None,
+    per_page: int = DAYS_PER_PAGE,
+) -> DayPage:
+    """One page of `every` (days with their number of times, in order)."""
+    count = max(1, -(-len(every) // per_page))
+    number, problem, notice = 1, None, None
+    raw = (raw_page or "").strip()
+    if raw:
+        if re.fullmatch(r"[0-9]{1,6}", raw) and int(raw) >= 1:
+            number = int(raw)
+            if number > count:
+                number = count
+                notice = "There are no free days further ahead; here are the last ones."
+        else:
+            problem = "That page of dates could not be read. Here are the first free days."
+    elif chosen is not None:
+        beyond = max(len(every) - 1, 0)
+        index = next((i for i, (day, _) in enumerate(every) if day >= chosen), beyond)
+        number = index // per_page + 1
+    return DayPage(
+        days=every[(number - 1) * per_page : number * per_page],
+        number=number,
+        count=count,
+        problem=problem,
+        notice=notice,
+        earlier_from=every[(number - 2) * per_page][0] if number > 1 else None,
+        later_from=every[number * per_page][0] if number < count else None,
+    )
 
 
 def nearest_free(sel: Selection, clinic: ClinicSettings, now: datetime, count: int = 6):

@@ -31,12 +31,14 @@ class TherapistSlot:
     therapist: Therapist
 
 
-def rules_for(option: ServiceOption, clinic: ClinicSettings) -> av.Rules:
+def rules_for(
+    option: ServiceOption, clinic: ClinicSettings, min_notice: timedelta | None = None
+) -> av.Rules:
     return av.Rules(
         duration=timedelta(minutes=option.duration_minutes),
         buffer=timedelta(minutes=option.service.buffer_minutes),
         step=timedelta(minutes=clinic.slot_step_minutes),
-        min_notice=timedelta(hours=clinic.min_notice_hours),
+        min_notice=timedelta(hours=clinic.min_notice_hours) if min_notice is None else min_notice,
         horizon=timedelta(days=clinic.horizon_days),
         tz=clinic.tz,
     )
@@ -51,10 +53,12 @@ def find_slots(
     location_id: int | None = None,
     exclude_appointment_id: int | None = None,
     ignore_bookings: bool = False,
+    min_notice: timedelta | None = None,
 ) -> list[TherapistSlot]:
     """Every free start for `option` with any of `therapists` on the local `days`, sorted by
     time, then by the therapists' order. `exclude_appointment_id` ignores one appointment
-    (the one being rescheduled); `ignore_bookings` answers "is this time open at all?"."""
+    (the one being rescheduled); `ignore_bookings` answers "is this time open at all?";
+    `min_notice` replaces the clinic's (staff booking by phone need none)."""
     # No day outside notice and horizon can have a slot; dropping them also keeps the
     # window arithmetic below away from the ends of the calendar (year 1 or 9999).
     today = now.astimezone(clinic.tz).date()
@@ -70,7 +74,7 @@ def find_slots(
     weekly, extra, time_off, busy = _load(
         ids, days, window_start, window_end, now, exclude_appointment_id, ignore_bookings
     )
-    rules = rules_for(option, clinic)
+    rules = rules_for(option, clinic, min_notice)
     found: list[TherapistSlot] = []
     for therapist in therapists:
         for slot in av.free_slots(

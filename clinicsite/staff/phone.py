@@ -1,13 +1,25 @@
 """Booking a client who called: any free time of the therapist (published hours or not),
-with the deposit waived or a payment link emailed to the client."""
+with the deposit waived or a payment link emailed to the client. The page lists the free
+times of a therapist's day (a plain GET form), takes a client with a phone number and no
+email, and records a walk-in afterwards (no emails, no reminder)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import sqlalchemy as sa
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import EmailField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from clinicsite import clock
@@ -19,11 +31,14 @@ from clinicsite.payments import get_gateway
 from clinicsite.public.forms import strip
 from clinicsite.staff import bp
 from clinicsite.staff.auth import current_actor, roles_required
+from clinicsite.staff.free_times import free_times
 from clinicsite.staff.localtime import LocalTimeError, parse_local, zone_offsets
 from clinicsite.templating import absolute_url
 
 # Stripe lets a Checkout Session live at most 24 hours.
 LINK_HOLD_MINUTES = 24 * 60 - 5
+# A walk-in may be entered afterwards, up to this many days after its time.
+PAST_DAYS = 14
 
 
 class PhoneBookingForm(FlaskForm):
@@ -45,15 +60,19 @@ class PhoneBookingForm(FlaskForm):
         validators=[DataRequired("Please give the client's name."), Length(max=100)],
     )
     email = EmailField(
-        "Client's email",
+        "Client's email (optional with a phone number)",
         filters=[strip],
         validators=[
-            DataRequired("An email is needed for the confirmation."),
+            Optional(),
             Email("That email address does not look right."),
             Length(max=254),
         ],
     )
-    phone = StringField("Client's phone", filters=[strip], validators=[Optional(), Length(max=40)])
+    phone = StringField(
+        "Client's phone (optional with an email)",
+        filters=[strip],
+        validators=[Optional(), Length(max=40)],
+    )
     notes = TextAreaField("Notes", filters=[strip], validators=[Optional(), Length(max=1000)])
     payment = RadioField(
         "Deposit",
@@ -63,6 +82,26 @@ class PhoneBookingForm(FlaskForm):
             SelectChoice("link", "Email the client a payment link (held for 24 hours)"),
         ],
     )
+    afterwards = BooleanField(
+        f"Record a visit that already happened (a walk-in, up to {PAST_DAYS} days back): "
+        "nothing is emailed and no reminder is sent"
+    )
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if not (self.email.data or self.phone.data):
+            self.phone.errors = [
+                *self.phone.errors,
+                "Please give the client's phone number or email, so we can reach them.",
+            ]
+            valid = False
+        if self.payment.data == "link" and not self.email.data and not self.afterwards.data:
+            self.payment.errors = [
+                *self.payment.errors,
+                "A payment link is sent by email: add the client's email or waive the deposit.",
+            ]
+            valid = False
+        return valid
 
 
 def fill_choices(form: PhoneBookingForm) -> None:
@@ -95,11 +134,27 @@ def fill_choices(form: PhoneBookingForm) -> None:
 def phone_booking():
     form = PhoneBookingForm()
     fill_choices(form)
-    if form.validate_on_submit():
+    if request.method == "GET":
+        prefill(form, request.args)
+    elif form.validate_on_submit():
         appointment = _book(form)
         if appointment is not None:
             return redirect(url_for("staff.appointment", appointment_id=appointment.id), code=303)
-    return render_template("staff/phone_booking.html", form=form), (422 if form.errors else 200)
+    free = free_times(form, request.args if request.method == "GET" else {})
+    status = 422 if form.errors else (400 if free.problem else 200)
+    return render_template("staff/phone_booking.html", form=form, free=free), status
+
+
+def prefill(form: PhoneBookingForm, args) -> None:
+    """Fill the choices from the "show free times" form or a chosen time's link."""
+    for name in ("option", "therapist", "location", "offset"):
+        raw = (args.get(name) or "").strip()
+        if raw in {choice.value for choice in getattr(form, name).choices}:
+            getattr(form, name).data = raw
+    for name in ("date", "time"):
+        raw = (args.get(name) or "").strip()
+        if raw and len(raw) <= 10:
+            getattr(form, name).data = raw
 
 
 def _book(form: PhoneBookingForm):
@@ -114,16 +169,16 @@ def _book(form: PhoneBookingForm):
     except LocalTimeError as exc:
         form.time.errors.append(str(exc))
         return None
-    if starts_at <= now:
-        form.date.errors.append("That time has already passed.")
+    afterwards = bool(form.afterwards.data)
+    if not _check_when(form, starts_at, now, afterwards):
         return None
     if option.service not in therapist.services:
         form.therapist.errors.append(f"{therapist.name} does not offer {option.service.name}.")
         return None
-    waive = form.payment.data != "link" or option.deposit == 0
+    waive = afterwards or form.payment.data != "link" or option.deposit == 0
     client = domain.ClientDetails(
         name=form.name.data,
-        email=form.email.data,
+        email=form.email.data or "",
         phone=form.phone.data or "",
         notes=form.notes.data or "",
     )
@@ -136,19 +191,47 @@ def _book(form: PhoneBookingForm):
             client,
             clinic,
             now,
-            source="phone",
+            source="walk-in" if afterwards else "phone",
             actor=current_actor(),
             deposit=0 if waive else None,
             hold_minutes=None if waive else LINK_HOLD_MINUTES,
+            afterwards=afterwards,
         )
     except domain.SlotTaken:
         form.time.errors.append(f"{therapist.name} already has an appointment then.")
         return None
-    if waive:
+    if afterwards:
+        flash("Visit recorded. Nothing was emailed and no reminder will be sent.", "success")
+    elif waive and appointment.client_email:
         flash("Booked and confirmed; the client has been emailed.", "success")
-        return appointment
-    _send_link(appointment)
+    elif waive:
+        flash("Booked and confirmed. No email was sent: the client gave no address.", "success")
+    else:
+        _send_link(appointment)
     return appointment
+
+
+def _check_when(form: PhoneBookingForm, starts_at, now, afterwards: bool) -> bool:
+    """A future time books; a past one only when marked as a visit recorded afterwards,
+    and not longer ago than PAST_DAYS."""
+    if afterwards and starts_at > now:
+        form.afterwards.errors = [
+            "That time is still to come: untick this to book it (the client gets emails)."
+        ]
+        return False
+    if starts_at <= now and not afterwards:
+        form.date.errors.append(
+            "That time has already passed. To enter a visit that happened, tick "
+            '"Record a visit that already happened" below.'
+        )
+        return False
+    if afterwards and starts_at < now - timedelta(days=PAST_DAYS):
+        form.date.errors.append(f"Visits can be recorded up to {PAST_DAYS} days afterwards.")
+        return False
+    if afterwards and form.payment.data == "link":
+        form.payment.errors = ["A visit that already happened has no payment link: waive it."]
+        return False
+    return True
 
 
 def _send_link(appointment) -> None:

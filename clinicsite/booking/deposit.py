@@ -1,0 +1,84 @@
+"""What an appointment's deposit stands at, read from its payment rows, and the words every
+page and email uses for it. One place, so no page says "paid" while the rows say pending,
+and a refund shows everywhere at once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from clinicsite.models import Appointment
+from clinicsite.money import format_money
+
+# What the client has given and what came back, by the rows' status: a pending, expired
+# or failed checkout has taken nothing.
+TAKEN = ("paid", "refunded")
+
+NONE = "none"  # no deposit asked (a free session, or waived by staff)
+DUE = "due"  # asked, not paid yet (held: a checkout or a payment link is open)
+UNPAID = "unpaid"  # asked, never paid, and the booking is over (expired or cancelled)
+PAID = "paid"
+PART_REFUNDED = "part-refunded"
+REFUNDED = "refunded"
+
+
+@dataclass(frozen=True)
+class Deposit:
+    state: str
+    asked: int  # the deposit the booking asked for (minor units)
+    paid: int  # taken by the payment provider, over every payment row
+    refunded: int  # given back, over every payment row
+    currency: str
+    over: bool = False  # the booking is cancelled, lapsed or missed: what is paid is kept
+
+    @property
+    def kept(self) -> int:
+        """What the clinic holds now."""
+        return self.paid - self.refunded
+
+    def money(self, amount: int) -> str:
+        return format_money(amount, self.currency)
+
+    @property
+    def summary(self) -> str:
+        """A few words for a "Deposit" line: "$35, paid"."""
+        asked, paid = self.money(self.asked), self.money(self.paid)
+        return {
+            NONE: "None",
+            DUE: f"{asked}, not paid yet",
+            UNPAID: f"{asked}, not paid (nothing was charged)",
+            PAID: f"{paid}, paid and kept" if self.over else f"{paid}, paid",
+            PART_REFUNDED: f"{paid}, paid; {self.money(self.refunded)} of it refunded",
+            REFUNDED: f"{paid}, paid and refunded in full",
+        }[self.state]
+
+    @property
+    def price_note(self) -> str:
+        """What follows the price in an email's details: "(deposit of $35 paid, ...)"."""
+        return {
+            NONE: "(no deposit: all of it at the studio)",
+            DUE: f"(deposit of {self.money(self.asked)} not paid yet; the rest at the studio)",
+            UNPAID: f"(deposit of {self.money(self.asked)} not paid; nothing was charged)",
+            PAID: f"(deposit of {self.money(self.paid)} paid and kept)"
+            if self.over
+            else f"(deposit of {self.money(self.paid)} paid, the rest at the studio)",
+            PART_REFUNDED: f"(deposit of {self.money(self.paid)} paid, "
+            f"{self.money(self.refunded)} of it refunded)",
+            REFUNDED: f"(deposit of {self.money(self.paid)} refunded in full)",
+        }[self.state]
+
+
+def deposit_of(appointment: Appointment) -> Deposit:
+    """The deposit as the payment rows have it (the appointment's payments loaded)."""
+    taken = [p for p in appointment.payments if p.status in TAKEN]
+    paid = sum(p.amount for p in taken)
+    refunded = sum(p.amount_refunded for p in taken)
+    if paid:
+        state = REFUNDED if refunded >= paid else (PART_REFUNDED if refunded else PAID)
+    elif not appointment.deposit:
+        state = NONE
+    elif appointment.status == "held":
+        state = DUE
+    else:
+        state = UNPAID
+    over = appointment.status in ("cancelled", "expired", "no_show")
+    return Deposit(state, appointment.deposit, paid, refunded, appointment.currency, over)
