@@ -39,7 +39,7 @@ def test_deposit_paid_on_the_hosted_checkout(site, page):
     shoot(page, "pay-3-checkout")
     pay_on_checkout(page, site)
     expect_booked(page)
-    expect(page.locator(".lead")).to_contain_text("your deposit is paid")
+    expect(page.locator(".lead")).to_contain_text("your $35 deposit is paid")
     shoot(page, "pay-4-confirmed")
 
     site.stripe.wait_idle()
@@ -91,7 +91,7 @@ def test_payment_after_the_hold_lapsed_and_the_time_was_retaken_is_refunded(site
     pay_on_checkout(late, site)  # too late: the site refunds it when the webhook comes
     expect(late.locator("h1")).to_have_text("Your payment has been refunded", timeout=25_000)
     expect(late.locator(".lead")).to_contain_text("another client had booked it")
-    expect(late.locator(".summary")).to_contain_text("$35 (refunded)")
+    expect(late.locator(".summary")).to_contain_text("$35, paid and refunded in full")
     shoot(late, "late-2-refunded")
 
     site.stripe.wait_idle()
@@ -182,7 +182,7 @@ def test_cancelled_late_the_deposit_is_kept(site, page):
         expect(page.locator(".panel")).to_contain_text("deposit will be kept")
         shoot(page, "cancel-3-late")
         page.get_by_role("button", name="Yes, cancel it").click()
-        expect(page.locator(".lead")).to_contain_text("The deposit was kept")
+        expect(page.locator(".lead")).to_contain_text("The $35 deposit was kept")
         shoot(page, "cancel-4-kept")
     finally:
         with site.session() as session, session.begin():
