@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 
 from flask import current_app
@@ -12,28 +11,12 @@ from wtforms import EmailField, HiddenField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from clinicsite import clock
+from clinicsite.formfields import clean_text, one_line
 
 # People need more than a few seconds to read a post and write a comment; scripts don't.
 MIN_FILL_TIME = timedelta(seconds=3)
 MAX_FORM_AGE = timedelta(days=1)
 BODY_MIN, BODY_MAX = 2, 3000
-
-
-# Control characters other than tab and newline: nothing a person types, and PostgreSQL
-# refuses NUL outright.
-_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
-
-
-def clean_text(value):
-    """Line breaks as \\n, no control characters, no surrounding whitespace."""
-    if not isinstance(value, str):
-        return value
-    value = value.replace("\r\n", "\n").replace("\r", "\n")
-    return _CONTROLS.sub("", value).strip()
-
-
-def one_line(value):
-    return " ".join(value.split()) if isinstance(value, str) else value
 
 
 class CommentForm(FlaskForm):

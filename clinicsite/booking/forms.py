@@ -16,7 +16,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
-from clinicsite.public.forms import PHONE_CHARS, strip
+from clinicsite.formfields import is_phone, strip
 
 
 class DetailsForm(FlaskForm):
@@ -78,7 +78,7 @@ class DetailsForm(FlaskForm):
     )
 
     def validate_phone(self, field):
-        if not PHONE_CHARS.match(field.data or "") or sum(c.isdigit() for c in field.data) < 7:
+        if not is_phone(field.data):
             raise ValidationError("Please give a phone number with at least 7 digits.")
         if len(field.data) > 40:
             raise ValidationError("That phone number is too long.")

@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import sqlalchemy as sa
 
+from clinicsite.catalogue import active_services
 from clinicsite.extensions import db
 from clinicsite.models import (
     ClinicSettings,
@@ -21,7 +22,6 @@ from clinicsite.models import (
     WorkingHours,
     therapist_service,
 )
-from clinicsite.public.queries import active_services
 from clinicsite.scheduling.slots import TherapistSlot, find_slots
 
 ANY = "any"

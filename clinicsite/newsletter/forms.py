@@ -1,15 +1,12 @@
-"""Newsletter forms: the public sign-up and the staff upload of the guide."""
+"""Newsletter forms: the public sign-up (the staff upload of the guide is in staff/)."""
 
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField
 from wtforms import EmailField, HiddenField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
-
-def strip(value):
-    return value.strip() if isinstance(value, str) else value
+from clinicsite.formfields import strip
 
 
 class SignupForm(FlaskForm):
@@ -30,13 +27,3 @@ class SignupForm(FlaskForm):
     source = HiddenField(validators=[Optional()])
     # Honeypot: hidden from people, filled in by bots. Such sign-ups are dropped.
     website = StringField("Leave this field empty", validators=[Optional()])
-
-
-class LeadMagnetForm(FlaskForm):
-    title = StringField(
-        "Title",
-        filters=[strip],
-        validators=[DataRequired("Please give the guide a title."), Length(max=200)],
-    )
-    # Type and size are checked by clinicsite.uploads.save, from the file's own bytes.
-    file = FileField("PDF file", render_kw={"accept": "application/pdf,.pdf"})

@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-import re
-
 from flask_wtf import FlaskForm
 from wtforms import EmailField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Email, Length, Optional
 
-PHONE_CHARS = re.compile(r"^[0-9+().\-\s]*$")
-
-
-def strip(value):
-    return value.strip() if isinstance(value, str) else value
+from clinicsite.formfields import PhoneNumber, strip
 
 
 class ContactForm(FlaskForm):
@@ -36,7 +30,11 @@ class ContactForm(FlaskForm):
         "Phone (optional)",
         render_kw={"autocomplete": "tel"},
         filters=[strip],
-        validators=[Optional(), Length(max=40)],
+        validators=[
+            Optional(),
+            Length(max=40),
+            PhoneNumber("Please give a phone number with at least 7 digits, or leave it empty."),
+        ],
     )
     service = SelectField("What is it about?", choices=[], validate_choice=True)
     message = TextAreaField(
@@ -49,11 +47,3 @@ class ContactForm(FlaskForm):
     )
     # Honeypot: hidden from people, filled in by bots. Submissions with it are dropped.
     website = StringField("Leave this field empty", validators=[Optional()])
-
-    def validate_phone(self, field):
-        if field.data and (
-            not PHONE_CHARS.match(field.data) or sum(c.isdigit() for c in field.data) < 7
-        ):
-            raise ValidationError(
-                "Please give a phone number with at least 7 digits, or leave it empty."
-            )

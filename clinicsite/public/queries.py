@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from flask import abort
 from sqlalchemy.orm import selectinload
 
+from clinicsite.catalogue import active_services
 from clinicsite.extensions import db
 from clinicsite.models import (
     AreaService,
@@ -24,17 +25,6 @@ from clinicsite.models import (
     WorkingHours,
     therapist_service,
 )
-
-
-def active_services() -> list[Service]:
-    return list(
-        db.session.scalars(
-            sa.select(Service)
-            .where(Service.active)
-            .order_by(Service.position, Service.name)
-            .options(selectinload(Service.options))
-        )
-    )
 
 
 def featured_services(limit: int = 4) -> list[Service]:

@@ -20,6 +20,7 @@ from wtforms import SelectChoice
 
 from clinicsite import clock, seo
 from clinicsite.blog import posts as blog_posts
+from clinicsite.catalogue import active_services
 from clinicsite.clinic import get_clinic
 from clinicsite.extensions import db, limiter
 from clinicsite.mail.outbox import enqueue, reply_to
@@ -53,7 +54,7 @@ def index():
 def services():
     return render_template(
         "public/services.html",
-        services=queries.active_services(),
+        services=active_services(),
         breadcrumbs_ld=seo.breadcrumbs(
             [home_crumb(), ("Services", absolute_url("public.services"))]
         ),
@@ -208,7 +209,7 @@ def hours_by_location(person) -> list[tuple]:
 @bp.route("/contact", methods=["GET", "POST"])
 @limiter.limit("5 per minute;30 per hour", methods=["POST"])
 def contact():
-    services = queries.active_services()
+    services = active_services()
     form = ContactForm()
     form.service.choices = [SelectChoice("", "Something else")] + [
         SelectChoice(s.slug, s.name) for s in services

@@ -20,15 +20,16 @@ from wtforms.validators import Length, ValidationError
 from wtforms.widgets import DateInput, TimeInput
 
 from clinicsite.extensions import db
-from clinicsite.models import Category, Post, PostRedirect, Service
-from clinicsite.staff.catalogue_forms import (
+from clinicsite.formfields import (
     SLUG,
     CheckboxesField,
     long_text,
+    markdown_text,
     services_field,
     text,
     text_field,
 )
+from clinicsite.models import Category, Post, PostRedirect, Service
 from clinicsite.staff.localtime import LocalTimeError, parse_local
 from clinicsite.text import cut_slug, slugify
 
@@ -37,13 +38,6 @@ MAX_BODY = 100_000
 MAX_TAG = 80  # Tag.name and Tag.slug
 MAX_CATEGORY = 120  # Category.name; its slug is cut to 80
 ACTIONS = ("save", "preview", "publish", "schedule", "unpublish")
-
-
-def markdown_text(value):
-    """Keep the Markdown as typed (leading spaces matter), minus NUL and Windows line ends."""
-    if value is None:
-        return ""
-    return value.replace("\x00", "").replace("\r\n", "\n").rstrip()
 
 
 def names(typed: str | None) -> list[str]:

@@ -21,14 +21,11 @@ from wtforms import (
     IntegerField,
     SelectChoice,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
-    widgets,
 )
 from wtforms.fields.core import UnboundField
 from wtforms.validators import (
-    DataRequired,
     Email,
     Length,
     NumberRange,
@@ -39,10 +36,17 @@ from wtforms.validators import (
 )
 
 from clinicsite.extensions import db
+from clinicsite.formfields import (
+    SLUG,
+    is_phone,
+    long_text,
+    services_field,
+    text,
+    text_field,
+    upper,
+)
 from clinicsite.models import AreaService, Location, Region, Service, ServiceArea, Therapist
-from clinicsite.public.forms import PHONE_CHARS
 
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 ZIP = re.compile(r"^[0-9]{5}$")
 AMOUNT = re.compile(r"^[0-9]+(?:\.[0-9]+)?$")
 PHOTO = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*\.(?:jpe?g|png|webp|avif|svg)$", re.IGNORECASE)
@@ -105,25 +109,6 @@ class DecimalNumberField(_StopOnBadInput, FloatField):
                 raise ValueError("Please enter a number, like 33.8847 or -118.41.") from None
 
 
-class CheckboxesField(SelectMultipleField):
-    """A list of checkboxes (services an area offers, services a therapist performs)."""
-
-    widget = widgets.ListWidget(prefix_label=False)
-    option_widget = widgets.CheckboxInput()
-
-
-def text(value):
-    """Strip typed text (and NUL, which PostgreSQL refuses); a field left out of the post
-    becomes empty, never None."""
-    if value is None:
-        return ""
-    return value.replace("\x00", "").strip() if isinstance(value, str) else value
-
-
-def upper(value):
-    return value.upper() if isinstance(value, str) else value
-
-
 def whole(label: str, low: int, high: int, unit: str = "", default: int | None = None):
     unit = f" {unit}" if unit else ""
     return WholeNumberField(
@@ -144,12 +129,6 @@ def position_field() -> WholeNumberField:
     )
 
 
-def text_field(label: str, max_length: int, required: str | None = None, **kwargs):
-    first = DataRequired(required) if required else Optional()
-    too_long = Length(max=max_length, message=f"Please keep it to {max_length} characters.")
-    return StringField(label, filters=[text], validators=[first, too_long], **kwargs)
-
-
 def name_field(label: str = "Name") -> StringField:
     return text_field(label, 120, "Please give a name.")
 
@@ -162,11 +141,6 @@ def slug_field() -> StringField:
         description="The page's address, like deep-tissue-massage: lowercase letters, digits "
         "and hyphens. Changing it breaks old links and bookmarks.",
     )
-
-
-def long_text(label: str, max_length: int = 20_000, **kwargs) -> TextAreaField:
-    too_long = Length(max=max_length, message=f"Please keep it to {max_length:,} characters.")
-    return TextAreaField(label, filters=[text], validators=[too_long], **kwargs)
 
 
 def markdown_field(label: str) -> TextAreaField:
@@ -191,20 +165,12 @@ def choice_of(label: str, what: str) -> SelectField:
     )
 
 
-def services_field(label: str) -> CheckboxesField:
-    message = "Please choose services from the list."
-    return CheckboxesField(
-        label, coerce=int, invalid_choice_message=message, invalid_value_message=message
-    )
-
-
 def int_or_none(value):
     return None if value in ("", None) else int(value)
 
 
 def check_phone(field) -> None:
-    digits = sum(c.isdigit() for c in field.data or "")
-    if field.data and (not PHONE_CHARS.match(field.data) or digits < 7):
+    if field.data and not is_phone(field.data):
         raise ValidationError(
             "Please give a phone number with at least 7 digits, or leave it empty."
         )

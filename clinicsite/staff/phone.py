@@ -26,9 +26,9 @@ from clinicsite import clock
 from clinicsite.booking import domain, emails
 from clinicsite.clinic import get_clinic
 from clinicsite.extensions import db
+from clinicsite.formfields import PhoneNumber, strip
 from clinicsite.models import Location, Service, ServiceOption, Therapist
 from clinicsite.payments import get_gateway
-from clinicsite.public.forms import strip
 from clinicsite.staff import bp
 from clinicsite.staff.auth import current_actor, roles_required
 from clinicsite.staff.free_times import free_times
@@ -71,7 +71,7 @@ class PhoneBookingForm(FlaskForm):
     phone = StringField(
         "Client's phone (optional with an email)",
         filters=[strip],
-        validators=[Optional(), Length(max=40)],
+        validators=[Optional(), Length(max=40), PhoneNumber()],
     )
     notes = TextAreaField("Notes", filters=[strip], validators=[Optional(), Length(max=1000)])
     payment = RadioField(

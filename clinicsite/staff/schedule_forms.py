@@ -16,8 +16,8 @@ from wtforms import DateField, HiddenField, SelectChoice, SelectField, StringFie
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from clinicsite.extensions import db
+from clinicsite.formfields import strip
 from clinicsite.models import ExtraHours, WorkingHours
-from clinicsite.public.forms import strip
 from clinicsite.staff.localtime import LAST_DAY, LocalTimeError, check_day
 from clinicsite.timefmt import day_label
 
