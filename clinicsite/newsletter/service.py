@@ -118,12 +118,13 @@ def send_confirmation(subscriber: Subscriber, now: datetime) -> bool:
     # One key per 10-minute window: two requests racing past the check above queue one email.
     window = int(now.timestamp() // RESEND_AFTER.total_seconds())
     guide = active_guide()  # promised in the email only while there is one
-    queued = enqueue(
-        to=subscriber.email,
-        subject=f"Please confirm your subscription to {get_clinic().name}",
-        text=_render("newsletter_confirm", subscriber, guide=guide),
-        html=_render("newsletter_confirm", subscriber, kind="html", guide=guide),
+    queued = _send(
+        subscriber,
+        "newsletter_confirm",
+        f"Please confirm your subscription to {get_clinic().name}",
         key=f"{prefix}{window}",
+        guide=guide,
+        list_mail=False,  # not on the list yet: no unsubscribe headers
     )
     return queued is not None
 
@@ -139,13 +140,12 @@ def confirm(token: str, now: datetime) -> tuple[Subscriber, bool] | None:
         guide = active_guide()
         if guide is not None:
             _claim_guide(subscriber, now)  # the welcome carries it
-        enqueue(
-            to=subscriber.email,
-            subject=f"Welcome to the {get_clinic().name} newsletter",
-            text=_render("newsletter_welcome", subscriber, guide=guide),
-            html=_render("newsletter_welcome", subscriber, kind="html", guide=guide),
+        _send(
+            subscriber,
+            "newsletter_welcome",
+            f"Welcome to the {get_clinic().name} newsletter",
             key=f"newsletter-welcome:{subscriber.id}:{int(now.timestamp())}",
-            headers=newsletter_headers(subscriber),
+            guide=guide,
         )
     return subscriber, changed
 
@@ -186,13 +186,12 @@ def send_guide_to_earlier_subscribers(now: datetime) -> int:
     for subscriber in waiting:
         if not _claim_guide(subscriber, now):
             continue  # another run took them, or they left the list meanwhile
-        enqueue(
-            to=subscriber.email,
-            subject=f"Your guide from {get_clinic().name}: {guide.title}",
-            text=_render("newsletter_guide", subscriber, guide=guide),
-            html=_render("newsletter_guide", subscriber, kind="html", guide=guide),
+        _send(
+            subscriber,
+            "newsletter_guide",
+            f"Your guide from {get_clinic().name}: {guide.title}",
             key=f"newsletter-guide:{subscriber.id}",
-            headers=newsletter_headers(subscriber),
+            guide=guide,
         )
         queued += 1
     return queued
@@ -242,6 +241,19 @@ def newsletter_headers(subscriber: Subscriber) -> dict[str, str]:
     confirmation request: the address is not on the list until it is confirmed."""
     url = absolute_url("newsletter.unsubscribe", token=subscriber.token)
     return {"List-Unsubscribe": f"<{url}>", "List-Unsubscribe-Post": ONE_CLICK}
+
+
+def _send(subscriber: Subscriber, template: str, subject: str, key: str, guide, list_mail=True):
+    """Queue one newsletter email, both parts rendered from `template`; list mail carries the
+    unsubscribe headers. Returns what `enqueue` returns (None when the key was taken)."""
+    return enqueue(
+        to=subscriber.email,
+        subject=subject,
+        text=_render(template, subscriber, guide=guide),
+        html=_render(template, subscriber, kind="html", guide=guide),
+        key=key,
+        headers=newsletter_headers(subscriber) if list_mail else None,
+    )
 
 
 def _render(template: str, subscriber: Subscriber, kind: str = "txt", **extra: Any) -> str:
