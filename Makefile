@@ -42,8 +42,9 @@ run: $(VENV)/.runtime
 	@echo ""
 	$(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
 
+# One pytest-xdist worker per core; each worker has its own database (tests/conftest.py).
 test: $(VENV)/.dev
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check clinicsite tests bench wsgi.py gunicorn.conf.py

@@ -2,7 +2,9 @@
 
 The schema is built once per run by the real migrations: on an SQLite file by default, on
 PostgreSQL when TEST_DATABASE_URL is set (its `public` schema is dropped and rebuilt, so the
-run starts clean). Each test gets a fresh app and leaves no rows behind.
+run starts clean). Each test gets a fresh app and leaves no rows behind. Under pytest-xdist
+(`make test` runs one worker per core) each worker has its own SQLite file or PostgreSQL
+database.
 """
 
 from __future__ import annotations
@@ -25,11 +27,30 @@ def pytest_report_header(config):
     return f"database: {os.environ.get('TEST_DATABASE_URL') or 'SQLite file'}"
 
 
+def worker_database(url: str, worker: str) -> str:
+    """Under pytest-xdist each worker gets a PostgreSQL database of its own, next to the one
+    TEST_DATABASE_URL names (`test` -> `test_gw0`, `test_gw1`, ...), created when missing."""
+    base = sa.make_url(url)
+    own = base.set(database=f"{base.database}_{worker}")
+    engine = sa.create_engine(base, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        exists = conn.scalar(
+            sa.text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": own.database}
+        )
+        if not exists:
+            conn.execute(sa.text(f'CREATE DATABASE "{own.database}"'))
+    engine.dispose()
+    return own.render_as_string(hide_password=False)
+
+
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory) -> str:
     url = os.environ.get("TEST_DATABASE_URL", "").strip()
     if url:
         url = normalise_database_url(url)
+        worker = os.environ.get("PYTEST_XDIST_WORKER")
+        if worker:
+            url = worker_database(url, worker)
         engine = sa.create_engine(url)
         with engine.begin() as conn:
             conn.execute(sa.text("DROP SCHEMA IF EXISTS public CASCADE"))
