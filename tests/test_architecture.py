@@ -26,17 +26,16 @@ DOMAIN = (
     "timefmt",
     "demo",
     "scheduling",
+    "appointments",
     "blog.posts",
-    "booking.domain",
-    "booking.fulfilment",
-    "booking.limits",
-    "booking.reminders",
     "booking.emails",
     "mail.ics",
     "mail.outbox",
     "newsletter.service",
+    "payments.fulfilment",
     "payments.gateway",
     "payments.stripe_gateway",
+    "payments.webhooks",
 )
 # Domain modules that still call up into Flask, and what for.
 DOMAIN_USING_FLASK = {
