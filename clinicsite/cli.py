@@ -94,7 +94,7 @@ reminders_cli = AppGroup("reminders", help="Day-before reminder emails.")
 def send_reminders() -> None:
     """Queue a reminder for every confirmed appointment in the next 24 hours, once each.
     Safe to run from cron every minute; `flask outbox send` delivers them."""
-    from clinicsite.booking.reminders import queue_reminders
+    from clinicsite.appointments.reminders import queue_reminders
 
     queued = queue_reminders()
     click.echo(f"queued {queued} reminder{'s' if queued != 1 else ''}")

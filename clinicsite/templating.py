@@ -142,7 +142,7 @@ def register(app: Flask) -> None:
         footer_regions=footer_regions,
         day_label=day_label,
     )
-    from clinicsite.booking.deposit import deposit_of
+    from clinicsite.appointments.deposit import deposit_of
 
     app.jinja_env.globals["deposit_of"] = deposit_of
 

@@ -7,10 +7,12 @@ from datetime import UTC, datetime
 
 import sqlalchemy as sa
 
-from clinicsite.booking import domain
+from clinicsite.appointments.checkout import checkout_url
+from clinicsite.appointments.holding import ClientDetails, HoldRequest, hold
 from clinicsite.clinic import get_clinic
 from clinicsite.extensions import db
 from clinicsite.models import Appointment, Location, ServiceOption, Therapist
+from clinicsite.payments.fulfilment import payment_for_session, record_payment
 
 NOW = datetime(2026, 12, 7, 16, 0, tzinfo=UTC)  # Monday 08:00 in Los Angeles
 
@@ -40,20 +42,20 @@ def make_appointment(
         )
         person = db.session.scalar(sa.select(Therapist).filter_by(slug=therapist))
         studio = db.session.scalar(sa.select(Location).filter_by(slug="hermosa-beach-studio"))
-        client = domain.ClientDetails(
+        client = ClientDetails(
             name=name,
             email="rita@example.com",
             phone="310 555 0111",
             intake={"pain": "Lower back", "consent": True},
         )
-        appt = domain.hold(option, person, studio, starts_at, client, get_clinic(), now)
+        appt = hold(HoldRequest(option, person, studio, starts_at, client), get_clinic(), now)
         if paid:
             from clinicsite.payments import get_gateway
 
-            url = domain.checkout_url(appt, get_gateway(), "http://x/ok", "http://x/no")
+            url = checkout_url(appt, get_gateway(), "http://x/ok", "http://x/no")
             session_id = url.rsplit("/", 1)[1]
-            payment = domain.payment_for_session(session_id)
-            domain.record_payment(
+            payment = payment_for_session(session_id)
+            record_payment(
                 payment, "pi_test", payment.amount, payment.currency, get_gateway(), now
             )
             db.session.commit()

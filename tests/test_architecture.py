@@ -26,22 +26,20 @@ DOMAIN = (
     "timefmt",
     "demo",
     "scheduling",
+    "appointments",
     "blog.posts",
-    "booking.domain",
-    "booking.fulfilment",
-    "booking.limits",
-    "booking.reminders",
     "booking.emails",
     "mail.ics",
     "mail.outbox",
     "newsletter.service",
+    "payments.fulfilment",
     "payments.gateway",
     "payments.stripe_gateway",
+    "payments.webhooks",
 )
 # Domain modules that still call up into Flask, and what for.
 DOMAIN_USING_FLASK = {
     "booking.emails": "render_template, url_for and g to build emails",
-    "mail.outbox": "current_app for the configuration",
     "newsletter.service": "render_template and url_for to build emails",
 }
 # (importer, imported module) pairs where one blueprint uses another's routes, forms or

@@ -10,7 +10,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 
-from clinicsite.booking import domain
+from clinicsite.appointments.errors import SlotTaken
+from clinicsite.appointments.holding import ClientDetails, HoldRequest, hold
 from clinicsite.clinic import get_clinic
 from clinicsite.demo import load_demo
 from clinicsite.extensions import db
@@ -54,12 +55,12 @@ def race(app, starts: list[datetime]) -> tuple[int, int, list[BaseException]]:
                 therapist = db.session.get(Therapist, therapist_id)
                 location = db.session.get(Location, location_id)
                 clinic = get_clinic()
-                client = domain.ClientDetails(name=f"Client {i}", email=f"c{i}@example.com")
+                client = ClientDetails(name=f"Client {i}", email=f"c{i}@example.com")
                 barrier.wait(timeout=30)
                 try:
-                    domain.hold(option, therapist, location, start, client, clinic, NOW)
+                    hold(HoldRequest(option, therapist, location, start, client), clinic, NOW)
                     results.append("held")
-                except domain.SlotTaken:
+                except SlotTaken:
                     results.append("taken")
         except BaseException as exc:  # noqa: BLE001 -- reported by the test
             errors.append(exc)

@@ -11,7 +11,7 @@ import pytest
 from icalendar import Calendar
 from stripe._http_client import HTTPClient
 
-from clinicsite.booking.reminders import queue_reminders
+from clinicsite.appointments.reminders import queue_reminders
 from clinicsite.extensions import db
 from clinicsite.models import Appointment, ClinicSettings, Payment, ProcessedEvent
 from clinicsite.timefmt import long_datetime

@@ -10,7 +10,9 @@ from datetime import UTC, datetime
 import pytest
 import sqlalchemy as sa
 
-from clinicsite.booking import domain, limits
+from clinicsite.appointments import limits
+from clinicsite.appointments.errors import LimitReached, SlotTaken
+from clinicsite.appointments.holding import ClientDetails, HoldRequest, hold
 from clinicsite.clinic import get_clinic
 from clinicsite.extensions import db
 from clinicsite.models import Appointment, ClinicSettings, Location, ServiceOption, Therapist
@@ -254,18 +256,19 @@ def test_simultaneous_requests_of_one_client_get_no_more_than_the_limit(migrated
                     start = datetime(2026, 12, 9 + i // 3, 18, 0, tzinfo=UTC)
                     therapist = db.session.get(Therapist, therapists[i % len(therapists)])
                     location = db.session.get(Location, ids[1])
-                    client = domain.ClientDetails(name="Racer", email="racer@example.com")
+                    client = ClientDetails(name="Racer", email="racer@example.com")
                     clinic = get_clinic()
                     opt = db.session.get(ServiceOption, ids[0])
                     barrier.wait(timeout=30)
                     try:
-                        domain.hold(
-                            opt, therapist, location, start, client, clinic, NOW, client_keys=keys
+                        request = HoldRequest(
+                            opt, therapist, location, start, client, client_keys=keys
                         )
+                        hold(request, clinic, NOW)
                         results.append("held")
-                    except domain.LimitReached:
+                    except LimitReached:
                         results.append("refused")
-                    except domain.SlotTaken:
+                    except SlotTaken:
                         results.append("taken")
             except BaseException as exc:  # noqa: BLE001 -- reported below
                 errors.append(exc)
@@ -291,16 +294,15 @@ def test_staff_phone_bookings_are_never_limited(app):
         location = db.session.scalar(sa.select(Location).filter_by(slug="hermosa-beach-studio"))
         clinic = get_clinic()
         for day in range(9, 14):
-            domain.hold(
+            request = HoldRequest(
                 option,
                 therapist,
                 location,
                 datetime(2026, 12, day, 18, 0, tzinfo=UTC),
-                domain.ClientDetails(name="Phone Client", email="phone@example.com"),
-                clinic,
-                NOW,
+                ClientDetails(name="Phone Client", email="phone@example.com"),
                 source="phone",
             )
+            hold(request, clinic, NOW)
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Appointment)) == 5
 
 

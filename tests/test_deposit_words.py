@@ -11,12 +11,16 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 
-from clinicsite.booking import deposit as deposit_mod
-from clinicsite.booking import domain, emails
+from clinicsite.appointments import deposit as deposit_mod
+from clinicsite.appointments.cancellation import cancel
+from clinicsite.appointments.checkout import checkout_url
+from clinicsite.appointments.holding import ClientDetails, HoldRequest, hold
+from clinicsite.booking import emails
 from clinicsite.clinic import get_clinic
 from clinicsite.extensions import db
 from clinicsite.models import Appointment, Location, ServiceOption, Therapist
 from clinicsite.payments import get_gateway
+from clinicsite.payments.fulfilment import payment_for_session, record_payment
 from tests.booking_helpers import FrozenClock, load_demo_fast, text_of
 from tests.mail_helpers import deliver, html, plain
 
@@ -68,27 +72,26 @@ def _option(with_deposit: bool) -> ServiceOption:
 def _hold(state: str) -> Appointment:
     dana = db.session.scalar(sa.select(Therapist).filter_by(slug="dana-okafor"))
     studio = db.session.scalar(sa.select(Location).filter_by(slug="culver-city-studio"))
-    client = domain.ClientDetails(name="Rita Client", email="rita@example.com", phone="310")
+    client = ClientDetails(name="Rita Client", email="rita@example.com", phone="310")
     by_phone = state in ("link", "waived")
-    return domain.hold(
+    request = HoldRequest(
         _option(state != "free"),
         dana,
         studio,
         START,
         client,
-        get_clinic(),
-        NOW,
         source="phone" if by_phone else "online",
         deposit=0 if state == "waived" else None,
         hold_minutes=24 * 60 - 5 if state == "link" else None,
     )
+    return hold(request, get_clinic(), NOW)
 
 
 def _pay(appointment: Appointment) -> None:
     gateway = get_gateway()
-    url = domain.checkout_url(appointment, gateway, "http://x/ok", "http://x/no")
-    payment = domain.payment_for_session(url.rsplit("/", 1)[1])
-    domain.record_payment(payment, "pi_1", payment.amount, payment.currency, gateway, NOW)
+    url = checkout_url(appointment, gateway, "http://x/ok", "http://x/no")
+    payment = payment_for_session(url.rsplit("/", 1)[1])
+    record_payment(payment, "pi_1", payment.amount, payment.currency, gateway, NOW)
     db.session.commit()
 
 
@@ -108,15 +111,15 @@ def make_state(app, state: str, before_dir) -> tuple[str, int]:
             deliver(app, before_dir)
             _pay(appointment)
         if state == "held":
-            domain.checkout_url(appointment, get_gateway(), "http://x/ok", "http://x/no")
+            checkout_url(appointment, get_gateway(), "http://x/ok", "http://x/no")
         if state == "link":
-            url = domain.checkout_url(appointment, get_gateway(), "http://x/ok", "http://x/no")
+            url = checkout_url(appointment, get_gateway(), "http://x/ok", "http://x/no")
             emails.payment_link(appointment, url)
             db.session.commit()
         if state in ("refunded", "kept"):
             deliver(app, before_dir)
             late = START - timedelta(hours=2) if state == "kept" else NOW
-            domain.cancel(appointment, get_clinic(), get_gateway(), late)
+            cancel(appointment, get_clinic(), get_gateway(), late)
         elif state != "held" and state != "link":
             _active_emails(appointment)
         return appointment.token, appointment.id

@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 import pytest
 import sqlalchemy as sa
 
-from clinicsite.booking.reminders import queue_reminders
+from clinicsite.appointments.reminders import queue_reminders
 from clinicsite.extensions import db
 from clinicsite.models import Appointment, AuditEvent, OutboxEmail
 from tests.booking_helpers import text_of

@@ -6,7 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 
-from clinicsite.booking import domain
+from clinicsite.appointments.cancellation import cancel
+from clinicsite.appointments.holding import ClientDetails, HoldRequest, hold
 from clinicsite.clinic import get_clinic
 from clinicsite.extensions import db
 from clinicsite.models import Location, OutboxEmail, ServiceOption, Therapist
@@ -21,10 +22,9 @@ def book(app, starts_at: datetime, email: str, deposit: bool = False) -> None:
         )
         therapist = db.session.scalar(sa.select(Therapist).filter_by(slug="dana-okafor"))
         location = db.session.scalar(sa.select(Location).filter_by(slug="hermosa-beach-studio"))
-        client = domain.ClientDetails(name="Ines", email=email)
-        domain.hold(
-            option, therapist, location, starts_at, client, get_clinic(), NOW - timedelta(days=3)
-        )
+        client = ClientDetails(name="Ines", email=email)
+        request = HoldRequest(option, therapist, location, starts_at, client)
+        hold(request, get_clinic(), NOW - timedelta(days=3))
 
 
 def reminders(app) -> list[OutboxEmail]:
@@ -66,7 +66,7 @@ def test_cancelled_appointments_get_no_reminder(demo, runner, monkeypatch):
         from clinicsite.payments import get_gateway
 
         appointment = db.session.scalar(sa.select(Appointment))
-        domain.cancel(appointment, get_clinic(), get_gateway(), NOW)
+        cancel(appointment, get_clinic(), get_gateway(), NOW)
     runner.invoke(args=["reminders", "send"])
     assert reminders(demo) == []
 

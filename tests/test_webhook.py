@@ -210,7 +210,7 @@ def test_expired_then_completed_confirms_a_paid_session(client, app, stub):
 def test_expired_recorded_then_paid_after_the_time_was_taken_refunds(client, app, stub, clock):
     slot, token, session_id = hold_to_checkout(client, app, stub)
     with app.app_context():  # our side saw the checkout expire (the fake page does this)
-        from clinicsite.booking import fulfilment
+        from clinicsite.payments import fulfilment
 
         payment = fulfilment.payment_for_session(session_id)
         fulfilment.record_checkout_expired(payment, clock())
@@ -235,7 +235,7 @@ def test_expired_recorded_then_paid_while_the_time_is_free_confirms_and_says_so(
 ):
     slot, token, session_id = hold_to_checkout(client, app, stub)
     with app.app_context():
-        from clinicsite.booking import fulfilment
+        from clinicsite.payments import fulfilment
 
         payment = fulfilment.payment_for_session(session_id)
         fulfilment.record_checkout_expired(payment, clock())

@@ -236,25 +236,25 @@ class Run:
 def book_competitor(app, token: str) -> bool:
     """Another client takes the same time (a phone booking, deposit waived: confirmed)."""
     from clinicsite import clock
-    from clinicsite.booking import domain
+    from clinicsite.appointments.errors import SlotTaken
+    from clinicsite.appointments.holding import ClientDetails, HoldRequest, hold
     from clinicsite.clinic import get_clinic
     from clinicsite.models import Appointment
 
     with app.test_request_context():
         mine = db.session.scalar(sa.select(Appointment).filter_by(token=token))
         try:
-            domain.hold(
+            request = HoldRequest(
                 mine.option,
                 mine.therapist,
                 mine.location,
                 mine.starts_at,
-                domain.ClientDetails(name="Ben Second", email="ben@example.com"),
-                get_clinic(),
-                clock.now(),
+                ClientDetails(name="Ben Second", email="ben@example.com"),
                 source="phone",
                 deposit=0,
             )
-        except domain.SlotTaken:
+            hold(request, get_clinic(), clock.now())
+        except SlotTaken:
             return False
         finally:
             db.session.remove()

@@ -37,34 +37,9 @@ def _availability(args) -> dict:
     if service is None or not service.active_options:
         raise BadRequest(f"unknown service {slug!r}")
     option = _option(service, args.get("option"))
-    try:
-        first_day = date.fromisoformat((args.get("date") or "").strip())
-    except ValueError:
-        raise BadRequest("date must be a day as YYYY-MM-DD") from None
-    try:
-        days = int(args.get("days", "1"))
-    except ValueError:
-        raise BadRequest("days must be a whole number from 1 to 31") from None
-    if not 1 <= days <= MAX_DAYS:
-        raise BadRequest("days must be from 1 to 31")
-    therapists = selection.therapists_for(service, None)
-    wanted = (args.get("therapist") or "").strip()
-    if wanted:
-        therapists = [t for t in therapists if t.slug == wanted]
-        if not therapists:
-            exists = db.session.scalar(sa.select(Therapist.id).where(Therapist.slug == wanted))
-            raise BadRequest(
-                f"therapist {wanted!r} does not perform {slug!r}"
-                if exists
-                else f"unknown therapist {wanted!r}"
-            )
-    today = now.astimezone(clinic.tz).date()
-    last = today + timedelta(days=clinic.horizon_days)
-    if not today - timedelta(days=1) <= first_day <= last:
-        raise BadRequest(
-            f"date must be from {today.isoformat()} to {last.isoformat()} "
-            f"(bookings open {clinic.horizon_days} days ahead)"
-        )
+    first_day, days = _days(args)
+    therapists = _therapists(service, slug, (args.get("therapist") or "").strip())
+    _check_bookable(first_day, clinic, now)
     day_list = [first_day + timedelta(days=i) for i in range(days)]
     slots = selection.find_slots(option, therapists, day_list, clinic, now)
     studios = dict(db.session.execute(sa.select(Location.id, Location.slug)).all())
@@ -83,6 +58,47 @@ def _availability(args) -> dict:
             for s in slots
         ],
     }
+
+
+def _days(args) -> tuple[date, int]:
+    """The first day asked for, and how many days."""
+    try:
+        first_day = date.fromisoformat((args.get("date") or "").strip())
+    except ValueError:
+        raise BadRequest("date must be a day as YYYY-MM-DD") from None
+    try:
+        days = int(args.get("days", "1"))
+    except ValueError:
+        raise BadRequest("days must be a whole number from 1 to 31") from None
+    if not 1 <= days <= MAX_DAYS:
+        raise BadRequest("days must be from 1 to 31")
+    return first_day, days
+
+
+def _therapists(service, slug: str, wanted: str) -> list[Therapist]:
+    """Who performs the service: all of them, or the one asked for."""
+    therapists = selection.therapists_for(service, None)
+    if not wanted:
+        return therapists
+    therapists = [t for t in therapists if t.slug == wanted]
+    if not therapists:
+        exists = db.session.scalar(sa.select(Therapist.id).where(Therapist.slug == wanted))
+        raise BadRequest(
+            f"therapist {wanted!r} does not perform {slug!r}"
+            if exists
+            else f"unknown therapist {wanted!r}"
+        )
+    return therapists
+
+
+def _check_bookable(first_day: date, clinic, now) -> None:
+    today = now.astimezone(clinic.tz).date()
+    last = today + timedelta(days=clinic.horizon_days)
+    if not today - timedelta(days=1) <= first_day <= last:
+        raise BadRequest(
+            f"date must be from {today.isoformat()} to {last.isoformat()} "
+            f"(bookings open {clinic.horizon_days} days ahead)"
+        )
 
 
 def _option(service, raw):

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 import sqlalchemy as sa
 from flask import current_app, render_template
 
-from clinicsite.booking.deposit import deposit_of
+from clinicsite.appointments.deposit import deposit_of
 from clinicsite.clinic import get_clinic
 from clinicsite.extensions import db
 from clinicsite.mail.ics import CalendarEvent, Invitation, appointment_ics

@@ -9,7 +9,9 @@ import sqlalchemy as sa
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 
 from clinicsite import clock
-from clinicsite.booking import bp, domain, selection
+from clinicsite.appointments import cancellation, rescheduling
+from clinicsite.appointments.errors import NotAllowed, PaymentError, SlotTaken
+from clinicsite.booking import bp, selection
 from clinicsite.booking.emails import ics_attachment
 from clinicsite.booking.routes import to_checkout
 from clinicsite.clinic import get_clinic
@@ -48,7 +50,7 @@ def manage(token: str):
         "booking/manage.html",
         appointment=appointment,
         state=state,
-        terms=domain.cancellation_terms(appointment, clinic, now),
+        terms=cancellation.cancellation_terms(appointment, clinic, now),
         returned_from_checkout=returned_from_checkout,
         checkout_cancelled=request.args.get("checkout") == "cancelled",
         # Waiting for Stripe's webhook: the page refreshes itself until it has news. A
@@ -93,13 +95,13 @@ def cancel(token: str):
     if appointment.status not in ("held", "confirmed"):
         flash("This booking is not active any more.", "info")
         return redirect(url_for("booking.manage", token=token), code=303)
-    terms = domain.cancellation_terms(appointment, clinic, now)
+    terms = cancellation.cancellation_terms(appointment, clinic, now)
     if request.method == "POST":
         try:
-            terms = domain.cancel(appointment, clinic, get_gateway(), now)
-        except domain.NotAllowed as exc:
+            terms = cancellation.cancel(appointment, clinic, get_gateway(), now)
+        except NotAllowed as exc:
             flash(str(exc), "error")
-        except domain.PaymentError:
+        except PaymentError:
             db.session.rollback()
             flash(
                 "We could not reach the payment service to refund you. Nothing was "
@@ -124,49 +126,13 @@ def cancel(token: str):
 @limiter.limit("20 per minute", methods=["POST"])
 def reschedule(token: str):
     appointment, clinic, now = appointment_or_404(token), get_clinic(), clock.now()
-    terms = domain.cancellation_terms(appointment, clinic, now)
+    terms = cancellation.cancellation_terms(appointment, clinic, now)
     if appointment.status != "confirmed" or not terms.refundable:
         flash("This booking cannot be moved online now. Please call us and we will help.", "error")
         return redirect(url_for("booking.manage", token=token), code=303)
-    sel = selection.Selection(
-        service=appointment.service,
-        option=appointment.option,
-        location=appointment.location,
-        therapist=appointment.therapist,
-    )
-    first, last = selection.bookable_days(clinic, now)
-    days = [first + timedelta(days=i) for i in range((last - first).days + 1)]
-    slots = [
-        s
-        for s in selection.find_slots(
-            appointment.option,
-            [appointment.therapist],
-            days,
-            clinic,
-            now,
-            location_id=appointment.location_id,
-            exclude_appointment_id=appointment.id,
-        )
-        if s.start != appointment.starts_at
-    ]
+    slots = _other_free_times(appointment, clinic, now)
     if request.method == "POST":
-        wanted = _instant(request.form.get("start"))
-        chosen = next((s for s in slots if s.start == wanted), None)
-        if chosen is None:
-            flash("That time is not available any more. Please pick another.", "error")
-        else:
-            try:
-                domain.reschedule(
-                    appointment, chosen.start, chosen.therapist, appointment.location, clinic, now
-                )
-            except domain.SlotTaken:
-                flash("That time was just taken. Please pick another.", "error")
-            except domain.NotAllowed as exc:
-                flash(str(exc), "error")
-            else:
-                flash("Your booking has moved. We have emailed you the new time.", "success")
-                return redirect(url_for("booking.manage", token=token), code=303)
-        return redirect(url_for("booking.reschedule", token=token), code=303)
+        return _move(appointment, slots, clinic, now)
     by_day: dict = {}
     for slot in slots:
         by_day.setdefault(slot.start.astimezone(clinic.tz).date(), []).append(slot)
@@ -179,6 +145,12 @@ def reschedule(token: str):
     )
     if page.problem:
         flash(page.problem, "error")
+    sel = selection.Selection(
+        service=appointment.service,
+        option=appointment.option,
+        location=appointment.location,
+        therapist=appointment.therapist,
+    )
     return render_template(
         "booking/reschedule.html",
         appointment=appointment,
@@ -188,6 +160,44 @@ def reschedule(token: str):
         day=day,
         times=by_day.get(day, []),
     ), (400 if page.problem else 200)
+
+
+def _other_free_times(appointment: Appointment, clinic, now) -> list:
+    """The appointment's therapist's free times at its location, bar its own."""
+    first, last = selection.bookable_days(clinic, now)
+    days = [first + timedelta(days=i) for i in range((last - first).days + 1)]
+    slots = selection.find_slots(
+        appointment.option,
+        [appointment.therapist],
+        days,
+        clinic,
+        now,
+        location_id=appointment.location_id,
+        exclude_appointment_id=appointment.id,
+    )
+    return [s for s in slots if s.start != appointment.starts_at]
+
+
+def _move(appointment: Appointment, slots: list, clinic, now):
+    """Move to the time posted, if it is one of `slots`; redirect either way."""
+    token = appointment.token
+    wanted = _instant(request.form.get("start"))
+    chosen = next((s for s in slots if s.start == wanted), None)
+    if chosen is None:
+        flash("That time is not available any more. Please pick another.", "error")
+        return redirect(url_for("booking.reschedule", token=token), code=303)
+    try:
+        rescheduling.reschedule(
+            appointment, chosen.start, chosen.therapist, appointment.location, clinic, now
+        )
+    except SlotTaken:
+        flash("That time was just taken. Please pick another.", "error")
+    except NotAllowed as exc:
+        flash(str(exc), "error")
+    else:
+        flash("Your booking has moved. We have emailed you the new time.", "success")
+        return redirect(url_for("booking.manage", token=token), code=303)
+    return redirect(url_for("booking.reschedule", token=token), code=303)
 
 
 def _instant(raw: str | None):

@@ -18,12 +18,15 @@ from flask import (
 )
 
 from clinicsite import clock
-from clinicsite.booking import bp, domain, limits, selection
+from clinicsite.appointments import holding, limits
+from clinicsite.appointments.checkout import checkout_url
+from clinicsite.appointments.errors import LimitReached, PaymentError, SlotTaken
+from clinicsite.booking import bp, selection
 from clinicsite.booking.forms import DetailsForm
 from clinicsite.clinic import get_clinic
 from clinicsite.extensions import db, limiter
 from clinicsite.models import Appointment
-from clinicsite.payments import get_gateway
+from clinicsite.payments import fulfilment, get_gateway
 from clinicsite.templating import absolute_url
 
 
@@ -81,20 +84,22 @@ def details():
             return _not_free(form, sel, clinic, now)
         for slot in offered:  # "any therapist": the next one if the first was just taken
             try:
-                appointment = domain.hold(
-                    sel.option,
-                    slot.therapist,
-                    sel.location,
-                    sel.start,
-                    _client(form),
+                appointment = holding.hold(
+                    holding.HoldRequest(
+                        sel.option,
+                        slot.therapist,
+                        sel.location,
+                        sel.start,
+                        _client(form),
+                        request_key=form.request_key.data or None,
+                        client_keys=_client_keys(form.email.data, device),
+                    ),
                     clinic,
                     now,
-                    request_key=form.request_key.data or None,
-                    client_keys=_client_keys(form.email.data, device),
                 )
-            except domain.SlotTaken:
+            except SlotTaken:
                 continue
-            except domain.LimitReached as refused:
+            except LimitReached as refused:
                 return _details_page(form, sel, offered, clinic, now, str(refused), 429)
             return _after_hold(appointment)
         return _not_free(form, sel, clinic, now)
@@ -149,8 +154,8 @@ def _inside_window(sel: selection.Selection, clinic, now) -> bool:
     return bool(sel.option.deposit) and sel.start - now < window
 
 
-def _client(form: DetailsForm) -> domain.ClientDetails:
-    return domain.ClientDetails(
+def _client(form: DetailsForm) -> holding.ClientDetails:
+    return holding.ClientDetails(
         name=form.name.data,
         email=form.email.data,
         phone=form.phone.data,
@@ -206,7 +211,7 @@ def _after_hold(appointment: Appointment):
 def to_checkout(appointment: Appointment):
     """Send the client to the deposit checkout (Stripe's page, or the fake one)."""
     try:
-        url = domain.checkout_url(
+        url = checkout_url(
             appointment,
             get_gateway(),
             clinic=get_clinic(),
@@ -216,14 +221,14 @@ def to_checkout(appointment: Appointment):
                 "booking.manage", token=appointment.token, checkout="cancelled"
             ),
         )
-    except domain.SlotTaken:
+    except SlotTaken:
         flash(
             "Your hold ran out and someone else has booked that time since. "
             "Please choose another time.",
             "error",
         )
         return redirect(url_for("booking.manage", token=appointment.token), code=303)
-    except domain.PaymentError:
+    except PaymentError:
         db.session.rollback()
         flash(
             "We could not reach the payment service. Your time is held for a few minutes: "
@@ -241,7 +246,7 @@ def fake_checkout(session_id: str):
     gateway = get_gateway()
     if gateway.name != "fake":
         abort(404)
-    payment = domain.payment_for_session(session_id)
+    payment = fulfilment.payment_for_session(session_id)
     if payment is None:
         abort(404)
     appointment, now = payment.appointment, clock.now()
@@ -250,11 +255,11 @@ def fake_checkout(session_id: str):
         and appointment.hold_expires_at
         and now >= appointment.hold_expires_at
     ):
-        domain.record_checkout_expired(payment, now)
+        fulfilment.record_checkout_expired(payment, now)
         db.session.commit()
     if request.method == "POST" and payment.status == "pending":
         if request.form.get("action") == "pay":
-            domain.record_payment(
+            fulfilment.record_payment(
                 payment, f"fake_pi_{payment.id}", payment.amount, payment.currency, gateway, now
             )
             db.session.commit()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
-from clinicsite.mail.outbox import MailConfigError, deliver_due
+from clinicsite.mail import MailConfigError, deliver_due
 
 outbox_cli = AppGroup("outbox", help="Deliver queued email.")
 

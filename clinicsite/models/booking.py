@@ -60,7 +60,7 @@ class Appointment(db.Model):
     source: Mapped[str] = mapped_column(sa.String(20), default="online")
     # Who booked online, as keyed hashes (never the address or cookie itself): the client's
     # network, normalised email and device cookie. The per-client limits count by them
-    # (booking/limits.py); staff bookings leave them empty.
+    # (appointments/limits.py); staff bookings leave them empty.
     client_address_key: Mapped[str | None] = mapped_column(sa.String(32), index=True)
     client_email_key: Mapped[str | None] = mapped_column(sa.String(32), index=True)
     client_device_key: Mapped[str | None] = mapped_column(sa.String(32), index=True)

@@ -53,7 +53,7 @@ class ClinicSettings(db.Model):
     slot_step_minutes: Mapped[int] = mapped_column(default=15)
     hold_minutes: Mapped[int] = mapped_column(default=30, server_default="30")
     # What one online client (an address, an email or a device) may take; 0 means no limit.
-    # See clinicsite/booking/limits.py. Staff bookings are never limited.
+    # See clinicsite/appointments/limits.py. Staff bookings are never limited.
     max_holds_per_client: Mapped[int] = mapped_column(default=2, server_default="2")
     max_bookings_per_client_day: Mapped[int] = mapped_column(default=6, server_default="6")
     max_free_per_client: Mapped[int] = mapped_column(default=1, server_default="1")

@@ -29,6 +29,32 @@ def _latest(*stamps: datetime | None) -> datetime | None:
 
 def sitemap_entries() -> list[Entry]:
     clinic = get_clinic()
+    services, areas, therapists = _active_listings()
+    newest_service = _latest(*(s.updated_at for s in services))
+    newest_area = _latest(*(a.updated_at for a in areas))
+    newest_therapist = _latest(*(t.updated_at for t in therapists))
+    posts = blog_posts.all_public_posts(clock.now())
+    newest_post = _latest(*(blog_posts.last_changed(p) for p in posts))
+    site_wide = _latest(
+        clinic.updated_at, newest_service, newest_area, newest_therapist, newest_post
+    )
+
+    entries = [
+        Entry(absolute_url("public.index"), site_wide),
+        Entry(absolute_url("public.services"), newest_service),
+    ]
+    entries += [Entry(absolute_url("public.service", slug=s.slug), s.updated_at) for s in services]
+    entries.append(Entry(absolute_url("public.areas"), newest_area))
+    entries += area_entries(areas, services, newest_service)
+    entries.append(Entry(absolute_url("public.therapists"), newest_therapist))
+    entries += [
+        Entry(absolute_url("public.therapist", slug=t.slug), t.updated_at) for t in therapists
+    ]
+    entries.append(Entry(absolute_url("public.contact"), clinic.updated_at))
+    return entries + blog_entries(posts)
+
+
+def _active_listings() -> tuple[list[Service], list[ServiceArea], list[Therapist]]:
     services = list(
         db.session.scalars(
             sa.select(Service).where(Service.active).order_by(Service.position, Service.name)
@@ -47,22 +73,15 @@ def sitemap_entries() -> list[Entry]:
             sa.select(Therapist).where(Therapist.active).order_by(Therapist.position)
         )
     )
-    service_by_id = {s.id: s for s in services}
-    newest_service = _latest(*(s.updated_at for s in services))
-    newest_area = _latest(*(a.updated_at for a in areas))
-    newest_therapist = _latest(*(t.updated_at for t in therapists))
-    posts = blog_posts.all_public_posts(clock.now())
-    newest_post = _latest(*(blog_posts.last_changed(p) for p in posts))
-    site_wide = _latest(
-        clinic.updated_at, newest_service, newest_area, newest_therapist, newest_post
-    )
+    return services, areas, therapists
 
-    entries = [
-        Entry(absolute_url("public.index"), site_wide),
-        Entry(absolute_url("public.services"), newest_service),
-    ]
-    entries += [Entry(absolute_url("public.service", slug=s.slug), s.updated_at) for s in services]
-    entries.append(Entry(absolute_url("public.areas"), newest_area))
+
+def area_entries(
+    areas: list[ServiceArea], services: list[Service], newest_service: datetime | None
+) -> list[Entry]:
+    """Each area's page, then its page for each active service offered there."""
+    service_by_id = {s.id: s for s in services}
+    entries = []
     for area in areas:
         entries.append(
             Entry(
@@ -82,12 +101,7 @@ def sitemap_entries() -> list[Entry]:
                     _latest(o.updated_at, area.updated_at, svc.updated_at),
                 )
             )
-    entries.append(Entry(absolute_url("public.therapists"), newest_therapist))
-    entries += [
-        Entry(absolute_url("public.therapist", slug=t.slug), t.updated_at) for t in therapists
-    ]
-    entries.append(Entry(absolute_url("public.contact"), clinic.updated_at))
-    return entries + blog_entries(posts)
+    return entries
 
 
 def blog_entries(posts: list[Post]) -> list[Entry]:

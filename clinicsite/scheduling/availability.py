@@ -20,8 +20,9 @@ from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from functools import lru_cache
 from zoneinfo import ZoneInfo
+
+from clinicsite.scheduling.wallclock import MAX_OFFSET, offset_pieces, wall_pieces
 
 # The product's usual slot step. Not a field default: `step` sits before fields that
 # have no sensible default (`tz`), and the field order is part of the interface.
@@ -121,61 +122,6 @@ def _utc_spans(intervals: Iterable[Interval], what: str) -> Iterator[tuple[datet
         yield start, end
 
 
-# No zone's offset reaches 16 hours either way (the extremes are Manila's 19th-century
-# -15:56 and +15:04), so the instants with a given wall-clock reading lie within this.
-_MAX_OFFSET = timedelta(hours=16)
-# Offsets are sampled this far apart and the changes between samples found by bisection.
-# Two changes that undo each other within one sample gap would be missed; tzdata has none.
-_SAMPLE = timedelta(hours=3)
-
-
-def _offset_at(moment: datetime, tz: ZoneInfo) -> timedelta:
-    offset = moment.astimezone(tz).utcoffset()
-    assert offset is not None
-    return offset
-
-
-# Pure and deterministic (the zone data is pinned), and asked the same for every therapist
-# of one request: cached.
-@lru_cache(maxsize=4096)
-def _offset_pieces(
-    lo: datetime, hi: datetime, tz: ZoneInfo
-) -> tuple[tuple[datetime, datetime, timedelta], ...]:
-    """[lo, hi) cut into UTC pieces of one constant offset each: (start, end, offset)."""
-    pieces: list[tuple[datetime, datetime, timedelta]] = []
-    start, offset = lo, _offset_at(lo, tz)
-    sample = lo
-    while sample < hi:
-        following = min(sample + _SAMPLE, hi)
-        while _offset_at(following, tz) != offset:
-            # Bisect to the second for the first instant after `sample` with another offset.
-            before, after = sample, following
-            while after - before > timedelta(seconds=1):
-                middle = before + timedelta(seconds=(after - before) // timedelta(seconds=2))
-                if _offset_at(middle, tz) == offset:
-                    before = middle
-                else:
-                    after = middle
-            pieces.append((start, after, offset))
-            start, offset, sample = after, _offset_at(after, tz), after
-        sample = following
-    pieces.append((start, hi, offset))
-    return tuple(pieces)  # immutable: the cache hands the same one out again
-
-
-def _wall_pieces(
-    first: datetime, last: datetime, offsets: Sequence[tuple[datetime, datetime, timedelta]]
-) -> list[tuple[datetime, datetime, timedelta]]:
-    """The UTC pieces whose wall-clock reading lies in [first, last) (naive local times)."""
-    found = []
-    for start, end, offset in offsets:
-        lo = max(start, (first - offset).replace(tzinfo=UTC))
-        hi = min(end, (last - offset).replace(tzinfo=UTC))
-        if lo < hi:
-            found.append((lo, hi, offset))
-    return found
-
-
 def _hours_of_day(
     day: date,
     weekly: Sequence[WeeklyHours],
@@ -224,16 +170,16 @@ def _day_ranges(
     if not walls:
         return []
     every = [span for spans in walls.values() for span in spans]
-    offsets = _offset_pieces(
-        (min(first for first, _ in every) - _MAX_OFFSET).replace(tzinfo=UTC),
-        (max(last for _, last in every) + _MAX_OFFSET).replace(tzinfo=UTC),
+    offsets = offset_pieces(
+        (min(first for first, _ in every) - MAX_OFFSET).replace(tzinfo=UTC),
+        (max(last for _, last in every) + MAX_OFFSET).replace(tzinfo=UTC),
         tz,
     )
     ranges = []
     for location, spans in walls.items():
         # Touching ranges are merged in wall-clock time, so one grid runs through both.
         for first, last in _merge(spans):
-            pieces = _wall_pieces(first, last, offsets)
+            pieces = wall_pieces(first, last, offsets)
             if pieces:
                 lo, _, offset = pieces[0]
                 anchor = (lo + offset).replace(tzinfo=None)

@@ -12,7 +12,8 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_login import current_user
 
 from clinicsite import audit, clock
-from clinicsite.booking import domain
+from clinicsite.appointments import cancellation, outcomes, rescheduling
+from clinicsite.appointments.errors import NotAllowed, PaymentError, SlotTaken
 from clinicsite.clinic import get_clinic
 from clinicsite.extensions import db
 from clinicsite.models import Appointment, Location, Therapist, appointment_details
@@ -56,7 +57,7 @@ def appointment(appointment_id):
         "staff/appointment.html",
         appointment=appt,
         history=audit.history(appt),
-        terms=domain.cancellation_terms(appt, clinic, clock.now()),
+        terms=cancellation.cancellation_terms(appt, clinic, clock.now()),
         therapists=therapists if current_user.role == "admin" else [appt.therapist],
         locations=db.session.scalars(sa.select(Location).where(Location.active)).all(),
         local_start=local_start,
@@ -76,8 +77,10 @@ def back(appt: Appointment):
 def appointment_status(appointment_id):
     appt = appointment_for_staff(appointment_id)
     try:
-        done = domain.record_outcome(appt, request.form.get("status"), current_actor(), clock.now())
-    except domain.NotAllowed as refused:
+        done = outcomes.record_outcome(
+            appt, request.form.get("status"), current_actor(), clock.now()
+        )
+    except NotAllowed as refused:
         flash(str(refused), "error")
         return back(appt)
     flash(f"Marked {done}.", "success")
@@ -109,7 +112,7 @@ def appointment_cancel(appointment_id):
         flash("Please choose whether to refund the deposit.", "error")
         return back(appt)
     try:
-        domain.cancel(
+        cancellation.cancel(
             appt,
             get_clinic(),
             get_gateway(),
@@ -118,9 +121,9 @@ def appointment_cancel(appointment_id):
             actor=current_actor(),
             note=(request.form.get("reason") or "").strip()[:500],
         )
-    except domain.NotAllowed as exc:
+    except NotAllowed as exc:
         flash(str(exc), "error")
-    except domain.PaymentError:
+    except PaymentError:
         db.session.rollback()
         flash("The payment provider could not be reached; nothing was cancelled.", "error")
     else:
@@ -159,7 +162,7 @@ def appointment_move(appointment_id):
         flash("That is where the appointment already is; nothing was moved.", "info")
         return back(appt)
     try:
-        domain.reschedule(
+        rescheduling.reschedule(
             appt,
             starts_at,
             therapist,
@@ -169,11 +172,11 @@ def appointment_move(appointment_id):
             enforce_policy=False,
             actor=current_actor(),
         )
-    except domain.SlotTaken:
+    except SlotTaken:
         flash(
             f"{therapist.name} already has an appointment at that time; nothing was moved.", "error"
         )
-    except domain.NotAllowed as exc:
+    except NotAllowed as exc:
         flash(str(exc), "error")
     else:
         flash("Moved. The client has been emailed the new time.", "success")

@@ -23,7 +23,10 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from clinicsite import clock
-from clinicsite.booking import domain, emails
+from clinicsite.appointments.checkout import checkout_url
+from clinicsite.appointments.errors import PaymentError, SlotTaken
+from clinicsite.appointments.holding import ClientDetails, HoldRequest, hold
+from clinicsite.booking import emails
 from clinicsite.clinic import get_clinic
 from clinicsite.extensions import db
 from clinicsite.formfields import PhoneNumber, strip
@@ -176,28 +179,30 @@ def _book(form: PhoneBookingForm):
         form.therapist.errors.append(f"{therapist.name} does not offer {option.service.name}.")
         return None
     waive = afterwards or form.payment.data != "link" or option.deposit == 0
-    client = domain.ClientDetails(
+    client = ClientDetails(
         name=form.name.data,
         email=form.email.data or "",
         phone=form.phone.data or "",
         notes=form.notes.data or "",
     )
     try:
-        appointment = domain.hold(
-            option,
-            therapist,
-            location,
-            starts_at,
-            client,
+        appointment = hold(
+            HoldRequest(
+                option,
+                therapist,
+                location,
+                starts_at,
+                client,
+                source="walk-in" if afterwards else "phone",
+                actor=current_actor(),
+                deposit=0 if waive else None,
+                hold_minutes=None if waive else LINK_HOLD_MINUTES,
+                afterwards=afterwards,
+            ),
             clinic,
             now,
-            source="walk-in" if afterwards else "phone",
-            actor=current_actor(),
-            deposit=0 if waive else None,
-            hold_minutes=None if waive else LINK_HOLD_MINUTES,
-            afterwards=afterwards,
         )
-    except domain.SlotTaken:
+    except SlotTaken:
         form.time.errors.append(f"{therapist.name} already has an appointment then.")
         return None
     if afterwards:
@@ -236,13 +241,13 @@ def _check_when(form: PhoneBookingForm, starts_at, now, afterwards: bool) -> boo
 
 def _send_link(appointment) -> None:
     try:
-        url = domain.checkout_url(
+        url = checkout_url(
             appointment,
             get_gateway(),
             success_url=absolute_url("booking.manage", token=appointment.token, paid=1),
             cancel_url=absolute_url("booking.manage", token=appointment.token),
         )
-    except domain.PaymentError:
+    except PaymentError:
         db.session.rollback()
         flash(
             "Held, but the payment provider could not be reached: the client can pay from "

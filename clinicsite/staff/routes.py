@@ -10,11 +10,12 @@ from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy.orm import selectinload
 
 from clinicsite import clock
-from clinicsite.booking import fulfilment, limits
+from clinicsite.appointments import limits
 from clinicsite.clinic import get_clinic
 from clinicsite.extensions import db, limiter
 from clinicsite.models import Comment, Inquiry, Payment, StaffUser
 from clinicsite.models.staff import password_matches
+from clinicsite.payments import fulfilment
 from clinicsite.security import safe_next
 from clinicsite.staff import bp
 from clinicsite.staff.auth import current_actor, get_or_404, roles_required
@@ -68,7 +69,7 @@ def dashboard():
     if current_user.role == "admin":
         # Money refunded automatically, wrong amounts, a provider failing: until cleared.
         context["payments_attention"] = fulfilment.needing_attention()
-        # Online clients holding or booking more than a real client would (booking/limits.py).
+        # Online clients holding or booking more than a real client would (appointments/limits.py).
         context["squatting"] = limits.suspicious(now)
     if current_user.role in ("admin", "editor"):
         context["inquiries"] = list(

@@ -25,7 +25,8 @@ from flask.testing import FlaskClient
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RequestRedirect
 
-from clinicsite.booking import domain
+from clinicsite.appointments.cancellation import cancel
+from clinicsite.appointments.checkout import checkout_url
 from clinicsite.clinic import get_clinic
 from clinicsite.extensions import db
 from clinicsite.models import (
@@ -114,8 +115,8 @@ def build_site(app: Flask) -> dict[str, str]:
     )
     with app.test_request_context():
         clinic, gateway = get_clinic(), get_gateway()
-        domain.cancel(db.session.get(Appointment, cancelled), clinic, gateway, NOW)
-        checkout = domain.checkout_url(
+        cancel(db.session.get(Appointment, cancelled), clinic, gateway, NOW)
+        checkout = checkout_url(
             db.session.get(Appointment, held), gateway, "http://x/ok", "http://x/no"
         )
         service = db.session.scalars(sa.select(Service).order_by(Service.id)).first()

@@ -1,0 +1,69 @@
+"""Cancelling an appointment, and the terms (refund or not) that cancelling now would have."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from clinicsite import audit
+from clinicsite.appointments.errors import NotAllowed
+from clinicsite.audit import CLIENT, Actor
+from clinicsite.booking import emails
+from clinicsite.extensions import db
+from clinicsite.models import Appointment, ClinicSettings
+from clinicsite.payments import fulfilment
+from clinicsite.payments.gateway import PaymentError, PaymentGateway
+from clinicsite.scheduling.holds import lock_therapists
+
+
+@dataclass(frozen=True)
+class CancellationTerms:
+    refundable: bool  # cancelled now, the paid deposit comes back
+    deposit_paid: int
+    deadline: datetime  # the last moment to cancel with a refund
+
+
+def cancellation_terms(appointment: Appointment, clinic: ClinicSettings, now: datetime):
+    deadline = appointment.starts_at - timedelta(hours=clinic.cancellation_window_hours)
+    paid = appointment.paid_payment
+    deposit_paid = paid.amount - paid.amount_refunded if paid else 0
+    return CancellationTerms(now <= deadline, deposit_paid, deadline)
+
+
+def cancel(
+    appointment: Appointment,
+    clinic: ClinicSettings,
+    gateway: PaymentGateway,
+    now: datetime,
+    refund_deposit: bool | None = None,
+    actor: Actor = CLIENT,
+    note: str = "",
+) -> CancellationTerms:
+    """Cancel a held or confirmed appointment and commit. The deposit is refunded when
+    cancelled in time (staff may decide otherwise with `refund_deposit`)."""
+    with db.session.no_autoflush:
+        lock_therapists(appointment.therapist_id)  # one cancel at a time: one refund
+    db.session.refresh(appointment)
+    if appointment.status not in ("held", "confirmed"):
+        raise NotAllowed("This appointment is not active any more.")
+    terms = cancellation_terms(appointment, clinic, now)
+    before = audit.snapshot(appointment)
+    if appointment.status == "held":
+        for payment in appointment.payments:
+            if payment.status == "pending" and payment.checkout_session_id:
+                try:
+                    gateway.expire_checkout(payment.checkout_session_id)
+                except PaymentError:
+                    pass  # paid meanwhile: record_payment will refund it
+    appointment.status, appointment.cancelled_at = "cancelled", now
+    give_back = terms.refundable if refund_deposit is None else refund_deposit
+    paid = appointment.paid_payment
+    refunded = 0
+    if give_back and paid is not None and terms.deposit_paid > 0:
+        fulfilment.refund(paid, terms.deposit_paid, "cancelled", gateway)
+        refunded = terms.deposit_paid
+    emails.booking_cancelled(appointment, refunded)
+    outcome = f"deposit of {refunded} refunded" if refunded else "no refund"
+    audit.record(appointment, "cancelled", actor, before, note=note or outcome)
+    db.session.commit()
+    return terms

@@ -1,0 +1,145 @@
+"""Holding a time: the first step of every booking, online, by phone or recorded afterwards."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from clinicsite import audit
+from clinicsite.appointments import limits
+from clinicsite.appointments.limits import ClientKeys, LimitReached
+from clinicsite.audit import CLIENT, Actor
+from clinicsite.booking import emails
+from clinicsite.extensions import db
+from clinicsite.models import Appointment, ClinicSettings, Location, ServiceOption, Therapist
+from clinicsite.scheduling.holds import SlotTaken, claim
+
+
+@dataclass
+class ClientDetails:
+    name: str
+    email: str
+    phone: str = ""
+    notes: str = ""
+    intake: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class HoldRequest:
+    """What to hold (an option with a therapist, at a location and time), for whom, and how
+    it was asked for.
+
+    `deposit` None means the option's deposit (0: staff waived it); `hold_minutes` None
+    means the clinic's; `client_keys` marks an online client, whose limits are checked;
+    `afterwards` records a visit whose time has passed (a walk-in entered later)."""
+
+    option: ServiceOption
+    therapist: Therapist
+    location: Location
+    starts_at: datetime
+    client: ClientDetails
+    request_key: str | None = None
+    source: str = "online"
+    actor: Actor = CLIENT
+    deposit: int | None = None
+    hold_minutes: int | None = None
+    client_keys: ClientKeys | None = None
+    afterwards: bool = False
+
+    @property
+    def deposit_due(self) -> int:
+        return self.option.deposit if self.deposit is None else self.deposit
+
+    @property
+    def needs_payment(self) -> bool:
+        return self.deposit_due > 0
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def hold(request: HoldRequest, clinic: ClinicSettings, now: datetime) -> Appointment:
+    """Take the time for the client and commit: `held` until the deposit is paid, or
+    `confirmed` at once when there is no deposit to pay. Raises SlotTaken, or LimitReached
+    when an online client already has as much as one client may. A visit recorded
+    afterwards is confirmed with no email and no reminder."""
+    if request.afterwards and request.needs_payment:
+        raise ValueError("a visit recorded afterwards has no payment step: pass deposit=0")
+    appointment = _new_appointment(request, clinic, now)
+    _claim(appointment, now, _limits_guard(request, appointment, clinic, now))
+    _record(appointment, request)
+    db.session.commit()
+    return appointment
+
+
+def _new_appointment(request: HoldRequest, clinic: ClinicSettings, now: datetime) -> Appointment:
+    option, needs_payment = request.option, request.needs_payment
+    ends_at = request.starts_at + timedelta(minutes=option.duration_minutes)
+    client = request.client
+    return Appointment(
+        token=new_token(),
+        request_key=request.request_key,
+        service_id=option.service_id,
+        option_id=option.id,
+        therapist_id=request.therapist.id,
+        location_id=request.location.id,
+        starts_at=request.starts_at,
+        ends_at=ends_at,
+        blocks_until=ends_at + timedelta(minutes=option.service.buffer_minutes),
+        status="held" if needs_payment else "confirmed",
+        hold_expires_at=_hold_expiry(request, clinic, now),
+        confirmed_at=None if needs_payment else now,
+        price=option.price,
+        deposit=request.deposit_due,
+        currency=clinic.currency,
+        client_name=client.name,
+        client_email=client.email,
+        client_phone=client.phone,
+        client_notes=client.notes,
+        intake=client.intake,
+        source=request.source,
+        created_at=now,  # the limits count bookings of the last 24 hours by this clock
+        # A past visit is never reminded of (the reminder job looks ahead only; this says so).
+        reminder_queued_at=now if request.afterwards else None,
+    )
+
+
+def _hold_expiry(request: HoldRequest, clinic: ClinicSettings, now: datetime) -> datetime | None:
+    if not request.needs_payment:
+        return None
+    # One minute over the hold: Stripe wants a Checkout Session to live 30 minutes.
+    return now + timedelta(minutes=(request.hold_minutes or clinic.hold_minutes) + 1)
+
+
+def _limits_guard(
+    request: HoldRequest, appointment: Appointment, clinic: ClinicSettings, now: datetime
+) -> Callable[[], None] | None:
+    """For an online client: stamp the appointment with the client's keys, and return the
+    check that runs inside the hold's transaction, after the therapist's lock."""
+    keys = request.client_keys
+    if keys is None:
+        return None
+    limits.stamp(appointment, keys)
+    return lambda: limits.enforce(keys, not request.needs_payment, clinic, now)
+
+
+def _claim(appointment: Appointment, now: datetime, guard: Callable[[], None] | None) -> None:
+    try:
+        claim(appointment, now, guard=guard)
+    except (SlotTaken, LimitReached):
+        db.session.rollback()
+        raise
+
+
+def _record(appointment: Appointment, request: HoldRequest) -> None:
+    if request.afterwards:
+        action = "recorded afterwards"
+    else:
+        action = "held" if request.needs_payment else "booked"
+    audit.record(appointment, action, request.actor)
+    if not request.needs_payment and not request.afterwards:
+        emails.booking_confirmed(appointment)

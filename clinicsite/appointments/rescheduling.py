@@ -1,0 +1,49 @@
+"""Moving a confirmed appointment to another time (and perhaps therapist and location)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from clinicsite import audit
+from clinicsite.appointments import cancellation
+from clinicsite.appointments.errors import NotAllowed
+from clinicsite.audit import CLIENT, Actor
+from clinicsite.booking import emails
+from clinicsite.extensions import db
+from clinicsite.models import Appointment, ClinicSettings, Location, Therapist
+from clinicsite.scheduling.holds import SlotTaken, claim
+
+
+def reschedule(
+    appointment: Appointment,
+    starts_at: datetime,
+    therapist: Therapist,
+    location: Location,
+    clinic: ClinicSettings,
+    now: datetime,
+    enforce_policy: bool = True,
+    actor: Actor = CLIENT,
+) -> None:
+    """Move a confirmed appointment to a new free time (the deposit carries over) and
+    commit. Raises SlotTaken or NotAllowed."""
+    if appointment.status != "confirmed":
+        raise NotAllowed("Only a confirmed appointment can be moved.")
+    if enforce_policy and not cancellation.cancellation_terms(appointment, clinic, now).refundable:
+        raise NotAllowed("It is too close to the appointment to move it online; please call us.")
+    before = audit.snapshot(appointment)
+    previous = (appointment.starts_at, appointment.therapist_id)
+    length = appointment.ends_at - appointment.starts_at
+    buffer = appointment.blocks_until - appointment.ends_at
+    appointment.starts_at, appointment.ends_at = starts_at, starts_at + length
+    appointment.blocks_until = starts_at + length + buffer
+    appointment.therapist_id, appointment.location_id = therapist.id, location.id
+    appointment.sequence += 1
+    appointment.reminder_queued_at = None  # the new time gets its own reminder
+    try:
+        claim(appointment, now, previous_therapist_id=previous[1])
+    except SlotTaken:
+        db.session.rollback()
+        raise
+    emails.booking_rescheduled(appointment, previous[0])
+    audit.record(appointment, "moved", actor, before)
+    db.session.commit()

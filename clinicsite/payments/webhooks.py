@@ -1,0 +1,83 @@
+"""Stripe's webhook events: the only thing that marks a deposit paid.
+
+An event is taken as news that something happened to a checkout session, not as the
+account of what happened: the session is read back from the provider and settled from that
+(fulfilment.settle_checkout). So events that come late, out of order, more than once, or
+saying something the session does not, all end in the same state.
+
+The HTTP route (booking/webhook.py) reads the body, has the gateway check the signature,
+and answers what `handle_event` returns.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+from clinicsite.extensions import db
+from clinicsite.models import ProcessedEvent
+from clinicsite.payments import fulfilment
+from clinicsite.payments.gateway import PaymentError, PaymentGateway, WebhookEvent
+from clinicsite.payments.stripe_gateway import PROVIDER_ID
+
+log = logging.getLogger(__name__)
+
+HANDLED_EVENTS = (
+    "checkout.session.completed",
+    "checkout.session.async_payment_succeeded",
+    "checkout.session.expired",
+)
+
+
+@dataclass(frozen=True)
+class EventResult:
+    """What to answer the provider: a body, and a status (503 asks it to send it again)."""
+
+    body: dict[str, Any] = field(default_factory=dict)
+    status: int = 200
+
+
+def handle_event(event: WebhookEvent, gateway: PaymentGateway, now: datetime) -> EventResult:
+    """Settle the checkout session a verified event is about, once per event id, and commit
+    (or roll back everything, the event id included, when the provider cannot be reached)."""
+    if event.type not in HANDLED_EVENTS:
+        return EventResult({"received": True, "handled": False})
+    if not _first_time(event):
+        return EventResult({"received": True, "duplicate": True})
+    session_id = event.data.get("id")
+    payment = None
+    if isinstance(session_id, str) and PROVIDER_ID.fullmatch(session_id):
+        payment = fulfilment.payment_for_session(session_id)
+    if payment is None:
+        db.session.commit()
+        return EventResult({"received": True, "outcome": "unknown checkout session"})
+    try:
+        state = gateway.retrieve_checkout(session_id)
+        outcome = fulfilment.settle_checkout(payment, state, gateway, now)
+    except PaymentError as exc:
+        # Nothing of this attempt is kept, the event id included: Stripe sends it again.
+        db.session.rollback()
+        fulfilment.flag_failure(session_id, exc, now)
+        log.warning("Stripe event %s not settled: %s", event.id, exc)
+        body = {"error": "the payment provider could not be reached; send it again"}
+        return EventResult(body, 503)
+    db.session.commit()
+    log.info("Stripe event %s (%s): %s", event.id, event.type, outcome)
+    return EventResult({"received": True, "outcome": outcome})
+
+
+def _first_time(event: WebhookEvent) -> bool:
+    """Record the event by its own id (never by session: another event for the same session
+    must still be looked at). Recording it first makes a duplicate, or a retry racing the
+    original, fail on the primary key, and serialises the two on SQLite."""
+    db.session.add(ProcessedEvent(id=event.id, type=event.type))
+    try:
+        db.session.flush()
+    except sa.exc.IntegrityError:
+        db.session.rollback()
+        return False
+    return True
