@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from clinicsite import audit
+from clinicsite import audit, notifications
 from clinicsite.audit import CLIENT, Actor
-from clinicsite.booking import emails, limits
+from clinicsite.booking import limits
 from clinicsite.booking.fulfilment import (
     payment_for_session,
     record_checkout_expired,
@@ -133,7 +133,7 @@ def hold(
     action = "recorded afterwards" if afterwards else ("held" if needs_payment else "booked")
     audit.record(appointment, action, actor)
     if not needs_payment and not afterwards:
-        emails.booking_confirmed(appointment)
+        notifications.booking_confirmed(appointment)
     db.session.commit()
     return appointment
 
@@ -267,7 +267,7 @@ def cancel(
     if give_back and paid is not None and terms.deposit_paid > 0:
         refund(paid, terms.deposit_paid, "cancelled", gateway)
         refunded = terms.deposit_paid
-    emails.booking_cancelled(appointment, refunded)
+    notifications.booking_cancelled(appointment, refunded)
     outcome = f"deposit of {refunded} refunded" if refunded else "no refund"
     audit.record(appointment, "cancelled", actor, before, note=note or outcome)
     db.session.commit()
@@ -304,6 +304,6 @@ def reschedule(
     except SlotTaken:
         db.session.rollback()
         raise
-    emails.booking_rescheduled(appointment, previous[0])
+    notifications.booking_rescheduled(appointment, previous[0])
     audit.record(appointment, "moved", actor, before)
     db.session.commit()

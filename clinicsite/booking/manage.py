@@ -8,9 +8,8 @@ from datetime import date, datetime, timedelta
 import sqlalchemy as sa
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 
-from clinicsite import clock
+from clinicsite import clock, notifications
 from clinicsite.booking import bp, domain, selection
-from clinicsite.booking.emails import ics_attachment
 from clinicsite.booking.routes import to_checkout
 from clinicsite.clinic import get_clinic
 from clinicsite.extensions import db, limiter
@@ -66,7 +65,7 @@ def ics(token: str):
     appointment = appointment_or_404(token)
     if appointment.status not in ("confirmed", "completed", "cancelled"):
         abort(404)
-    attachment = ics_attachment(
+    attachment = notifications.ics_attachment(
         appointment, cancelled=appointment.status == "cancelled", download=True
     )
     return Response(

@@ -22,8 +22,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, Length, Optional
 
-from clinicsite import clock
-from clinicsite.booking import domain, emails
+from clinicsite import clock, notifications
+from clinicsite.booking import domain
 from clinicsite.clinic import get_clinic
 from clinicsite.extensions import db
 from clinicsite.formfields import PhoneNumber, strip
@@ -250,6 +250,6 @@ def _send_link(appointment) -> None:
             "error",
         )
         return
-    emails.payment_link(appointment, url)
+    notifications.payment_link(appointment, url)
     db.session.commit()
     flash("Held for 24 hours; the payment link has been emailed to the client.", "success")
