@@ -96,7 +96,7 @@ def _send(
     address = to or appointment.client_email
     if not address:
         return  # a client booked by phone without an email address: nothing to send
-    email = render(kind, **_context(appointment, links, **extra))
+    email = render(kind, links, **_context(appointment, links, **extra))
     enqueue(
         to=address,
         subject=email.subject,

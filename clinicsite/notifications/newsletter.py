@@ -72,7 +72,7 @@ def _send(
         "guide_url": links.newsletter_guide(subscriber.token),
         "unsubscribe_url": links.newsletter_unsubscribe(subscriber.token),
     }
-    email = render(kind, **context)
+    email = render(kind, links, **context)
     return enqueue(
         to=subscriber.email,
         subject=email.subject,

@@ -13,6 +13,8 @@ from typing import Any
 
 from flask import current_app
 
+from clinicsite.notifications.links import Links
+
 
 @dataclass(frozen=True)
 class Rendered:
@@ -21,8 +23,10 @@ class Rendered:
     html: str
 
 
-def render(kind: str, **context: Any) -> Rendered:
-    """The subject, plain text and HTML of the email `kind`, filled with `context`."""
+def render(kind: str, links: Links, **context: Any) -> Rendered:
+    """The subject, plain text and HTML of the email `kind`, filled with `context` (and the
+    home page's link, which the layout's header carries)."""
+    context["home_url"] = links.home()
     template = current_app.jinja_env.get_template(f"email/{kind}.html")
 
     def block(name: str) -> str:

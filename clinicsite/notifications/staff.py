@@ -18,7 +18,11 @@ def notify_staff_of(inquiry: Inquiry, links: Links | None = None) -> None:
     addresses = recipients.front_desk()
     db.session.flush()  # the id goes into the keys
     email = render(
-        "inquiry", clinic=get_clinic(), inquiry=inquiry, inquiries_url=links.staff_inquiries()
+        "inquiry",
+        links,
+        clinic=get_clinic(),
+        inquiry=inquiry,
+        inquiries_url=links.staff_inquiries(),
     )
     # Pressing Reply answers the client; an address that is not one clean mailbox is left out.
     answer_to = reply_to(inquiry.name, inquiry.email)
@@ -39,6 +43,7 @@ def comment_received(comment: Comment, post: Post, links: Links | None = None) -
     links = links or site_links()
     email = render(
         "comment_notice",
+        links,
         clinic=get_clinic(),
         comment=comment,
         post=post,
