@@ -71,13 +71,11 @@ def queue_every_kind(app: Flask) -> None:
     """Queue one of each kind of email (KINDS), with the demo clinic loaded."""
     import sqlalchemy as sa
 
-    from clinicsite import clock
+    from clinicsite import clock, notifications
     from clinicsite.blog.comments import add_comment
-    from clinicsite.booking import emails
     from clinicsite.extensions import db
     from clinicsite.models import Appointment, Inquiry, LeadMagnet, Subscriber
     from clinicsite.newsletter import service
-    from clinicsite.public.routes import notify_staff_of
     from tests.blog_factories import make_post
     from tests.staff_helpers import NOW, make_appointment
 
@@ -86,12 +84,12 @@ def queue_every_kind(app: Flask) -> None:
     with app.test_request_context():
         appointment = db.session.get(Appointment, appointment_id)
         appointment.client_notes = f"{HOSTILE}\nSecond line. {LONG_WORD}"
-        emails.booking_confirmed(appointment)  # and the therapist's notice
-        emails.booking_rescheduled(appointment, appointment.starts_at - timedelta(days=1))
-        emails.reminder(appointment)
-        emails.payment_link(appointment, PAY_URL)
-        emails.late_payment_refunded(appointment)
-        emails.booking_cancelled(appointment, refunded=appointment.deposit)  # and the refund
+        notifications.booking_confirmed(appointment)  # and the therapist's notice
+        notifications.booking_rescheduled(appointment, appointment.starts_at - timedelta(days=1))
+        notifications.reminder(appointment)
+        notifications.payment_link(appointment, PAY_URL)
+        notifications.late_payment_refunded(appointment)
+        notifications.booking_cancelled(appointment, refunded=appointment.deposit)  # and the refund
 
         guide = LeadMagnet(
             title="Five stretches for desk workers",
@@ -113,7 +111,7 @@ def queue_every_kind(app: Flask) -> None:
             name="Maya Ortiz", email="maya@example.org", phone="", message=f"{HOSTILE}\n{LONG_WORD}"
         )
         db.session.add(inquiry)
-        notify_staff_of(inquiry)
+        notifications.notify_staff_of(inquiry)
         post = make_post("Desk stretches that help")
         add_comment(post, "Sam Reader", "sam@example.org", f"{HOSTILE}\nThanks! {LONG_WORD}")
         db.session.commit()

@@ -55,9 +55,7 @@ def make_appointment(
             url = checkout_url(appt, get_gateway(), "http://x/ok", "http://x/no")
             session_id = url.rsplit("/", 1)[1]
             payment = payment_for_session(session_id)
-            record_payment(
-                payment, "pi_test", payment.amount, payment.currency, get_gateway(), now
-            )
+            record_payment(payment, "pi_test", payment.amount, payment.currency, get_gateway(), now)
             db.session.commit()
         return appt.id
 

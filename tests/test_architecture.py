@@ -28,10 +28,10 @@ DOMAIN = (
     "scheduling",
     "appointments",
     "blog.posts",
-    "booking.emails",
     "mail.ics",
     "mail.outbox",
     "newsletter.service",
+    "notifications",
     "payments.fulfilment",
     "payments.gateway",
     "payments.stripe_gateway",
@@ -39,8 +39,7 @@ DOMAIN = (
 )
 # Domain modules that still call up into Flask, and what for.
 DOMAIN_USING_FLASK = {
-    "booking.emails": "render_template, url_for and g to build emails",
-    "newsletter.service": "render_template and url_for to build emails",
+    "notifications.render": "current_app for its Jinja environment and configuration",
 }
 # (importer, imported module) pairs where one blueprint uses another's routes, forms or
 # queries (domain modules inside a blueprint's package are fair game), still to untangle.

@@ -31,7 +31,7 @@ def test_front_matter_is_required_and_must_close():
     with pytest.raises(ContentError, match="no closing"):
         parse_post('+++\nslug = "a"\n\nHello.\n', "x.md")
     with pytest.raises(ContentError, match="x.md"):
-        parse_post('+++\nslug = \n+++\nHello.\n', "x.md")
+        parse_post("+++\nslug = \n+++\nHello.\n", "x.md")
 
 
 @pytest.fixture

@@ -11,11 +11,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 
+from clinicsite import notifications
 from clinicsite.appointments import deposit as deposit_mod
 from clinicsite.appointments.cancellation import cancel
 from clinicsite.appointments.checkout import checkout_url
 from clinicsite.appointments.holding import ClientDetails, HoldRequest, hold
-from clinicsite.booking import emails
 from clinicsite.clinic import get_clinic
 from clinicsite.extensions import db
 from clinicsite.models import Appointment, Location, ServiceOption, Therapist
@@ -97,8 +97,8 @@ def _pay(appointment: Appointment) -> None:
 
 def _active_emails(appointment: Appointment) -> None:
     """The emails a booking on the calendar can still get (reminder, moved)."""
-    emails.reminder(appointment)
-    emails.booking_rescheduled(appointment, START - timedelta(days=1))
+    notifications.reminder(appointment)
+    notifications.booking_rescheduled(appointment, START - timedelta(days=1))
     db.session.commit()
 
 
@@ -114,7 +114,7 @@ def make_state(app, state: str, before_dir) -> tuple[str, int]:
             checkout_url(appointment, get_gateway(), "http://x/ok", "http://x/no")
         if state == "link":
             url = checkout_url(appointment, get_gateway(), "http://x/ok", "http://x/no")
-            emails.payment_link(appointment, url)
+            notifications.payment_link(appointment, url)
             db.session.commit()
         if state in ("refunded", "kept"):
             deliver(app, before_dir)

@@ -13,7 +13,7 @@ import pytest
 import sqlalchemy as sa
 from werkzeug.security import generate_password_hash
 
-from clinicsite import clock
+from clinicsite import clock, notifications
 from clinicsite.extensions import db
 from clinicsite.models import AuditEvent, LeadMagnet, OutboxEmail, Subscriber
 from clinicsite.newsletter import service
@@ -527,7 +527,7 @@ def test_unknown_tokens_get_a_friendly_404(site, client, method, path):
 def test_newsletter_email_footer_carries_the_unsubscribe_link(site):
     token = add_subscriber(site, "maya@example.org", "confirmed")
     with site.test_request_context():
-        footer = service.newsletter_email_footer(subscriber(site))
+        footer = notifications.newsletter_email_footer(subscriber(site))
     assert link(UNSUBSCRIBE_LINK, footer) == f"/newsletter/unsubscribe/{token}"
     assert "Saltgrass Bodywork" in footer
 
@@ -721,7 +721,7 @@ def test_with_a_guide_the_footer_and_the_confirmation_name_it(site, client):
     assert "Our free guide, “Five stretches for desk workers”" in footer
     sign_up(client)
     [confirmation] = emails(site)
-    assert "free guide, \"Five stretches for desk workers\"" in confirmation.body_text
+    assert 'free guide, "Five stretches for desk workers"' in confirmation.body_text
     assert "Five stretches for desk workers" in confirmation.body_html
 
 

@@ -5,10 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from clinicsite import audit
+from clinicsite import audit, notifications
 from clinicsite.appointments.errors import NotAllowed
 from clinicsite.audit import CLIENT, Actor
-from clinicsite.booking import emails
 from clinicsite.extensions import db
 from clinicsite.models import Appointment, ClinicSettings
 from clinicsite.payments import fulfilment
@@ -62,7 +61,7 @@ def cancel(
     if give_back and paid is not None and terms.deposit_paid > 0:
         fulfilment.refund(paid, terms.deposit_paid, "cancelled", gateway)
         refunded = terms.deposit_paid
-    emails.booking_cancelled(appointment, refunded)
+    notifications.booking_cancelled(appointment, refunded)
     outcome = f"deposit of {refunded} refunded" if refunded else "no refund"
     audit.record(appointment, "cancelled", actor, before, note=note or outcome)
     db.session.commit()

@@ -8,11 +8,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from clinicsite import audit
+from clinicsite import audit, notifications
 from clinicsite.appointments import limits
 from clinicsite.appointments.limits import ClientKeys, LimitReached
 from clinicsite.audit import CLIENT, Actor
-from clinicsite.booking import emails
 from clinicsite.extensions import db
 from clinicsite.models import Appointment, ClinicSettings, Location, ServiceOption, Therapist
 from clinicsite.scheduling.holds import SlotTaken, claim
@@ -142,4 +141,4 @@ def _record(appointment: Appointment, request: HoldRequest) -> None:
         action = "held" if request.needs_payment else "booked"
     audit.record(appointment, action, request.actor)
     if not request.needs_payment and not request.afterwards:
-        emails.booking_confirmed(appointment)
+        notifications.booking_confirmed(appointment)

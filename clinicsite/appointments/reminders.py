@@ -14,8 +14,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
-from clinicsite import clock
-from clinicsite.booking import emails
+from clinicsite import clock, notifications
 from clinicsite.clinic import get_clinic
 from clinicsite.extensions import db
 from clinicsite.models import Appointment, appointment_details
@@ -43,7 +42,7 @@ def queue_reminders() -> int:
     ).all()
     due = [a for a in due if a.starts_at.astimezone(tz).date() == tomorrow]
     for appointment in due:
-        emails.reminder(appointment)
+        notifications.reminder(appointment)
         appointment.reminder_queued_at = now
     db.session.commit()
     return len(due)

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from clinicsite import audit
+from clinicsite import audit, notifications
 from clinicsite.appointments import cancellation
 from clinicsite.appointments.errors import NotAllowed
 from clinicsite.audit import CLIENT, Actor
-from clinicsite.booking import emails
 from clinicsite.extensions import db
 from clinicsite.models import Appointment, ClinicSettings, Location, Therapist
 from clinicsite.scheduling.holds import SlotTaken, claim
@@ -44,6 +43,6 @@ def reschedule(
     except SlotTaken:
         db.session.rollback()
         raise
-    emails.booking_rescheduled(appointment, previous[0])
+    notifications.booking_rescheduled(appointment, previous[0])
     audit.record(appointment, "moved", actor, before)
     db.session.commit()

@@ -7,17 +7,14 @@ of being shown (scripts) or a day later (replayed pages).
 
 from __future__ import annotations
 
-import sqlalchemy as sa
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, url_for
 
-from clinicsite import clock
+from clinicsite import clock, notifications
 from clinicsite.blog import bp, queries
 from clinicsite.blog.forms import CommentForm, started_token, timing_problem
 from clinicsite.blog.routes import render_post
 from clinicsite.extensions import db, limiter
-from clinicsite.mail.outbox import enqueue
-from clinicsite.models import Comment, Post, StaffUser
-from clinicsite.templating import absolute_url
+from clinicsite.models import Comment, Post
 
 THANKS = (
     "Thank you, your comment has reached us. It is awaiting moderation and will appear "
@@ -60,42 +57,5 @@ def add_comment(post: Post, name: str, email: str, body: str) -> Comment:
     comment = Comment(post=post, name=name, email=email, body=body, status="pending")
     db.session.add(comment)
     db.session.flush()  # the id goes into the notices' keys
-    for moderator in moderators():
-        enqueue(
-            to=moderator.email,
-            subject=f"New comment on “{post.title}”",
-            text=notice_text(comment, post),
-            html=render_template("email/comment_notice.html", comment=comment, post=post),
-            key=f"comment:{comment.id}:{moderator.email}",
-        )
+    notifications.comment_received(comment, post)
     return comment
-
-
-def moderators() -> list[StaffUser]:
-    """Active editors; the active admins when the clinic has no editor."""
-    for role in ("editor", "admin"):
-        people = list(
-            db.session.scalars(
-                sa.select(StaffUser)
-                .where(StaffUser.role == role, StaffUser.active)
-                .order_by(StaffUser.id)
-            )
-        )
-        if people:
-            return people
-    return []
-
-
-def notice_text(comment: Comment, post: Post) -> str:
-    return "\n".join(
-        [
-            f"{comment.name} <{comment.email}> commented on “{post.title}”:",
-            "",
-            comment.body,
-            "",
-            "It stays hidden until someone approves it:",
-            absolute_url("staff.comments"),
-            "",
-            f"The post: {absolute_url('blog.post', slug=post.slug)}",
-        ]
-    )

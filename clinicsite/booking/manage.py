@@ -8,11 +8,10 @@ from datetime import date, datetime, timedelta
 import sqlalchemy as sa
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 
-from clinicsite import clock
+from clinicsite import clock, notifications
 from clinicsite.appointments import cancellation, rescheduling
 from clinicsite.appointments.errors import NotAllowed, PaymentError, SlotTaken
 from clinicsite.booking import bp, selection
-from clinicsite.booking.emails import ics_attachment
 from clinicsite.booking.routes import to_checkout
 from clinicsite.clinic import get_clinic
 from clinicsite.extensions import db, limiter
@@ -68,7 +67,7 @@ def ics(token: str):
     appointment = appointment_or_404(token)
     if appointment.status not in ("confirmed", "completed", "cancelled"):
         abort(404)
-    attachment = ics_attachment(
+    attachment = notifications.ics_attachment(
         appointment, cancelled=appointment.status == "cancelled", download=True
     )
     return Response(

@@ -48,8 +48,18 @@ def _get_or_create(model, slug: str, **fields: Any):
 
 Count = Callable[[str, bool], None]
 SETTINGS_FIELDS = (
-    "name", "tagline", "about", "phone", "email", "street", "city", "state", "postal_code",
-    "country", "timezone", "currency",
+    "name",
+    "tagline",
+    "about",
+    "phone",
+    "email",
+    "street",
+    "city",
+    "state",
+    "postal_code",
+    "country",
+    "timezone",
+    "currency",
 )
 
 
@@ -161,7 +171,14 @@ def _locations(content: DemoContent, areas: dict[str, ServiceArea], count: Count
 
 
 LOCATION_FIELDS = (
-    "name", "street", "city", "state", "postal_code", "phone", "latitude", "longitude",
+    "name",
+    "street",
+    "city",
+    "state",
+    "postal_code",
+    "phone",
+    "latitude",
+    "longitude",
     "directions",
 )
 

@@ -21,14 +21,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from flask import render_template
 
+from clinicsite import notifications
 from clinicsite.audit import Actor, record_change
-from clinicsite.clinic import get_clinic
 from clinicsite.extensions import db
-from clinicsite.mail.outbox import ONE_CLICK, enqueue
 from clinicsite.models import LeadMagnet, OutboxEmail, Subscriber
-from clinicsite.templating import absolute_url
 from clinicsite.uploads import Stored
 
 STATUSES = ("pending", "confirmed", "unsubscribed")
@@ -118,14 +115,7 @@ def send_confirmation(subscriber: Subscriber, now: datetime) -> bool:
     # One key per 10-minute window: two requests racing past the check above queue one email.
     window = int(now.timestamp() // RESEND_AFTER.total_seconds())
     guide = active_guide()  # promised in the email only while there is one
-    queued = _send(
-        subscriber,
-        "newsletter_confirm",
-        f"Please confirm your subscription to {get_clinic().name}",
-        key=f"{prefix}{window}",
-        guide=guide,
-        list_mail=False,  # not on the list yet: no unsubscribe headers
-    )
+    queued = notifications.newsletter_confirm(subscriber, key=f"{prefix}{window}", guide=guide)
     return queued is not None
 
 
@@ -140,10 +130,8 @@ def confirm(token: str, now: datetime) -> tuple[Subscriber, bool] | None:
         guide = active_guide()
         if guide is not None:
             _claim_guide(subscriber, now)  # the welcome carries it
-        _send(
+        notifications.newsletter_welcome(
             subscriber,
-            "newsletter_welcome",
-            f"Welcome to the {get_clinic().name} newsletter",
             key=f"newsletter-welcome:{subscriber.id}:{int(now.timestamp())}",
             guide=guide,
         )
@@ -186,12 +174,8 @@ def send_guide_to_earlier_subscribers(now: datetime) -> int:
     for subscriber in waiting:
         if not _claim_guide(subscriber, now):
             continue  # another run took them, or they left the list meanwhile
-        _send(
-            subscriber,
-            "newsletter_guide",
-            f"Your guide from {get_clinic().name}: {guide.title}",
-            key=f"newsletter-guide:{subscriber.id}",
-            guide=guide,
+        notifications.newsletter_guide(
+            subscriber, key=f"newsletter-guide:{subscriber.id}", guide=guide
         )
         queued += 1
     return queued
@@ -219,55 +203,6 @@ def _transition(
     )
     db.session.refresh(subscriber)
     return result.rowcount == 1
-
-
-# ---- Emails ------------------------------------------------------------------------------
-
-
-def newsletter_email_footer(subscriber: Subscriber) -> str:
-    """The end of every newsletter email: why they get it and the one-click unsubscribe
-    link. Add it to any newsletter issue sent later."""
-    return render_template(
-        "email/newsletter_footer.txt",
-        clinic=get_clinic(),
-        unsubscribe_url=absolute_url("newsletter.unsubscribe", token=subscriber.token),
-    )
-
-
-def newsletter_headers(subscriber: Subscriber) -> dict[str, str]:
-    """The headers of every email sent to a subscriber because they are on the list (the
-    welcome, any issue sent later): mail programs show their own Unsubscribe button and
-    send the RFC 8058 one-click POST to the same URL as the footer's link. Not on the
-    confirmation request: the address is not on the list until it is confirmed."""
-    url = absolute_url("newsletter.unsubscribe", token=subscriber.token)
-    return {"List-Unsubscribe": f"<{url}>", "List-Unsubscribe-Post": ONE_CLICK}
-
-
-def _send(subscriber: Subscriber, template: str, subject: str, key: str, guide, list_mail=True):
-    """Queue one newsletter email, both parts rendered from `template`; list mail carries the
-    unsubscribe headers. Returns what `enqueue` returns (None when the key was taken)."""
-    return enqueue(
-        to=subscriber.email,
-        subject=subject,
-        text=_render(template, subscriber, guide=guide),
-        html=_render(template, subscriber, kind="html", guide=guide),
-        key=key,
-        headers=newsletter_headers(subscriber) if list_mail else None,
-    )
-
-
-def _render(template: str, subscriber: Subscriber, kind: str = "txt", **extra: Any) -> str:
-    """The plain-text ("txt") or HTML ("html") version of a newsletter email."""
-    return render_template(
-        f"email/{template}.{kind}",
-        clinic=get_clinic(),
-        subscriber=subscriber,
-        confirm_url=absolute_url("newsletter.confirm", token=subscriber.token),
-        guide_url=absolute_url("newsletter.guide", token=subscriber.token),
-        unsubscribe_url=absolute_url("newsletter.unsubscribe", token=subscriber.token),
-        footer=newsletter_email_footer(subscriber) if kind == "txt" else "",
-        **extra,
-    )
 
 
 # ---- The guide (staff) -------------------------------------------------------------------

@@ -14,9 +14,8 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from clinicsite import audit
+from clinicsite import audit, notifications
 from clinicsite.audit import STRIPE, Actor
-from clinicsite.booking import emails
 from clinicsite.extensions import db
 from clinicsite.models import Appointment, Payment, Refund
 from clinicsite.payments.gateway import CheckoutState, PaymentGateway
@@ -73,7 +72,7 @@ def _settle_paid(
     if appointment.status in ON_CALENDAR:
         if any(p is not payment and p.status == "paid" for p in appointment.payments):
             _give_back(payment, "paid twice", gateway, now)
-            emails.refund_sent(appointment, payment.amount)
+            notifications.refund_sent(appointment, payment.amount)
             audit.record(appointment, "second payment refunded", STRIPE, before)
             return "refunded: paid twice"
         return "already confirmed"
@@ -83,7 +82,7 @@ def _settle_paid(
             flag(payment, f"paid after we recorded the checkout {was}: confirmed", now)
         return outcome
     _give_back(payment, "appointment already cancelled", gateway, now)
-    emails.refund_sent(appointment, payment.amount)
+    notifications.refund_sent(appointment, payment.amount)
     audit.record(appointment, "payment after cancellation refunded", STRIPE, before)
     return "refunded: cancelled"
 
@@ -100,11 +99,11 @@ def _confirm_or_refund(
     except SlotTaken:
         appointment.status = "expired"
         _give_back(payment, "time taken after the hold expired", gateway, now)
-        emails.late_payment_refunded(appointment)
+        notifications.late_payment_refunded(appointment)
         audit.record(appointment, "late payment refunded", STRIPE, before)
         return "refunded: time taken"
     appointment.confirmed_at, appointment.hold_expires_at = now, None
-    emails.booking_confirmed(appointment)
+    notifications.booking_confirmed(appointment)
     audit.record(appointment, "deposit paid, confirmed", STRIPE, before)
     return "confirmed"
 
@@ -133,7 +132,7 @@ def _refund_wrong_amount(
     if appointment.status == "held":
         appointment.status = "expired"
     if payment.currency == asked[1]:  # the email shows amounts in the appointment's currency
-        emails.refund_sent(appointment, payment.amount)
+        notifications.refund_sent(appointment, payment.amount)
     audit.record(appointment, "payment of a wrong amount refunded", STRIPE, before, note=note)
     return "refunded: wrong amount"
 

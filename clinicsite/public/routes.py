@@ -18,13 +18,12 @@ from flask import (
 )
 from wtforms import SelectChoice
 
-from clinicsite import clock, seo
+from clinicsite import clock, notifications, seo
 from clinicsite.blog import posts as blog_posts
 from clinicsite.catalogue import active_services
 from clinicsite.clinic import get_clinic
 from clinicsite.extensions import db, limiter
-from clinicsite.mail.outbox import enqueue, reply_to
-from clinicsite.models import Inquiry, Service, StaffUser
+from clinicsite.models import Inquiry, Service
 from clinicsite.public import bp, queries
 from clinicsite.public.forms import ContactForm
 from clinicsite.public.sitemap import sitemap_entries
@@ -227,7 +226,7 @@ def contact():
                 message=form.message.data,
             )
             db.session.add(inquiry)
-            notify_staff_of(inquiry)
+            notifications.notify_staff_of(inquiry)
             db.session.commit()
         flash("Thank you, your message has reached us. We reply within one working day.", "success")
         return redirect(url_for("public.contact"))
@@ -238,30 +237,6 @@ def contact():
         locations=queries.active_locations(),
         business_ld=seo.local_business(get_clinic(), []),
     ), status
-
-
-def notify_staff_of(inquiry: Inquiry) -> None:
-    """Queue the message for the front desk: STAFF_NOTIFY_EMAIL, else every active admin."""
-    configured = current_app.config.get("STAFF_NOTIFY_EMAIL")
-    addresses = (
-        [configured]
-        if configured
-        else db.session.scalars(
-            sa.select(StaffUser.email).where(StaffUser.role == "admin", StaffUser.active)
-        ).all()
-    )
-    db.session.flush()
-    # Pressing Reply answers the client; an address that is not one clean mailbox is left out.
-    answer_to = reply_to(inquiry.name, inquiry.email)
-    for address in addresses:
-        enqueue(
-            to=address,
-            subject=f"New inquiry from {inquiry.name}",
-            text=render_template("email/inquiry.txt", inquiry=inquiry),
-            html=render_template("email/inquiry.html", inquiry=inquiry),
-            key=f"inquiry:{inquiry.id}:{address}",
-            headers={"Reply-To": answer_to} if answer_to else None,
-        )
 
 
 @bp.get("/sitemap.xml")

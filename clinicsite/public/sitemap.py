@@ -117,9 +117,7 @@ def blog_entries(posts: list[Post]) -> list[Entry]:
         changed: dict[str, datetime] = {}
         for post in posts:
             for term in getattr(post, attribute):
-                changed[term.slug] = _latest(
-                    changed.get(term.slug), blog_posts.last_changed(post)
-                )
+                changed[term.slug] = _latest(changed.get(term.slug), blog_posts.last_changed(post))
         entries += [
             Entry(absolute_url(endpoint, slug=slug), stamp)
             for slug, stamp in sorted(changed.items())

@@ -120,9 +120,7 @@ def edit(post: Post | None):
         except uploads.UploadError as error:
             form.cover.errors.append(str(error))
             return editor_page(form, post, now), 422
-    saved = publishing.save(
-        post, changes_from(form, stored and stored.name), current_actor(), now
-    )
+    saved = publishing.save(post, changes_from(form, stored and stored.name), current_actor(), now)
     if saved is None:
         if stored is not None:
             uploads.delete(stored.name)

@@ -51,9 +51,7 @@ def appointments_between(
     if status is not None:
         query = query.where(Appointment.status == status)
     return list(
-        db.session.scalars(
-            query.order_by(Appointment.starts_at).options(*appointment_details())
-        )
+        db.session.scalars(query.order_by(Appointment.starts_at).options(*appointment_details()))
     )
 
 

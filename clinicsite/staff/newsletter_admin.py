@@ -53,7 +53,6 @@ def by_status(status: str):
     return query if status == "all" else query.where(Subscriber.status == status)
 
 
-
 class LeadMagnetForm(FlaskForm):
     title = StringField(
         "Title",

@@ -22,11 +22,10 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, Length, Optional
 
-from clinicsite import clock
+from clinicsite import clock, notifications
 from clinicsite.appointments.checkout import checkout_url
 from clinicsite.appointments.errors import PaymentError, SlotTaken
 from clinicsite.appointments.holding import ClientDetails, HoldRequest, hold
-from clinicsite.booking import emails
 from clinicsite.clinic import get_clinic
 from clinicsite.extensions import db
 from clinicsite.formfields import PhoneNumber, strip
@@ -255,6 +254,6 @@ def _send_link(appointment) -> None:
             "error",
         )
         return
-    emails.payment_link(appointment, url)
+    notifications.payment_link(appointment, url)
     db.session.commit()
     flash("Held for 24 hours; the payment link has been emailed to the client.", "success")

@@ -87,6 +87,8 @@ def shoot_screen(page, name: str) -> None:
     """What the visitor sees without scrolling."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
+
+
 BOOKING_PAGES = {
     "home": "/",
     "service": "/services/neuromuscular-therapy",

@@ -7,28 +7,26 @@ import hashlib
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
-import sqlalchemy as sa
-from flask import current_app, render_template
-
 from clinicsite.appointments.deposit import deposit_of
 from clinicsite.clinic import get_clinic
-from clinicsite.extensions import db
 from clinicsite.mail.ics import CalendarEvent, Invitation, appointment_ics
 from clinicsite.mail.outbox import enqueue
-from clinicsite.models import Appointment, StaffUser
+from clinicsite.models import Appointment
 from clinicsite.money import format_money
-from clinicsite.templating import absolute_url
+from clinicsite.notifications import recipients
+from clinicsite.notifications.links import Links, site_links
+from clinicsite.notifications.render import render, setting
 from clinicsite.timefmt import long_datetime
 
 
-def _context(appointment: Appointment, **extra) -> dict:
+def _context(appointment: Appointment, links: Links, **extra) -> dict:
     clinic = get_clinic()
     return {
         "clinic": clinic,
         "appointment": appointment,
         "when": long_datetime(appointment.starts_at, clinic.tz),
-        "manage_url": absolute_url("booking.manage", token=appointment.token),
-        "book_url": absolute_url("booking.start"),
+        "manage_url": links.manage(appointment.token),
+        "book_url": links.book(),
         "money": lambda amount: format_money(amount, appointment.currency),
         # Every sentence about the deposit reads the payment rows, as they are now.
         "deposit": deposit_of(appointment),
@@ -37,7 +35,10 @@ def _context(appointment: Appointment, **extra) -> dict:
 
 
 def ics_attachment(
-    appointment: Appointment, cancelled: bool = False, download: bool = False
+    appointment: Appointment,
+    cancelled: bool = False,
+    download: bool = False,
+    links: Links | None = None,
 ) -> dict:
     """The appointment as an .ics attachment, or (download=True) as the manage page's file.
 
@@ -48,15 +49,16 @@ def ics_attachment(
     with a rebuilt database reusing ids, never collides with an event already in a calendar
     (the digest, not the secret, because a UID is not meant to be private).
     """
+    links = links or site_links()
     clinic = get_clinic()
     location = appointment.location
-    host = urlsplit(current_app.config.get("SITE_URL") or "").hostname or "clinicsite.invalid"
+    host = urlsplit(setting("SITE_URL") or "").hostname or "clinicsite.invalid"
     digest = hashlib.sha256(appointment.token.encode()).hexdigest()[:16]
     if download:
         method = "PUBLISH"
     else:
         method = "CANCEL" if cancelled else "REQUEST"
-    manage = absolute_url("booking.manage", token=appointment.token)
+    manage = links.manage(appointment.token)
     event = CalendarEvent(
         uid=f"appointment-{appointment.id}-{digest}@{host}",
         summary=f"{appointment.service.name} with {appointment.therapist.name}",
@@ -84,8 +86,8 @@ def ics_attachment(
 
 def _send(
     appointment: Appointment,
-    template: str,
-    subject: str,
+    kind: str,
+    links: Links,
     key: str | None = None,
     ics: dict | None = None,
     to: str | None = None,
@@ -94,77 +96,67 @@ def _send(
     address = to or appointment.client_email
     if not address:
         return  # a client booked by phone without an email address: nothing to send
-    context = _context(appointment, **extra)
+    email = render(kind, links, **_context(appointment, links, **extra))
     enqueue(
         to=address,
-        subject=subject,
-        text=render_template(f"email/{template}.txt", **context),
-        html=render_template(f"email/{template}.html", **context),
+        subject=email.subject,
+        text=email.text,
+        html=email.html,
         attachments=[ics] if ics else None,
         key=key,
     )
 
 
-def _therapist_address(appointment: Appointment) -> str | None:
-    address = db.session.scalar(
-        sa.select(StaffUser.email).where(
-            StaffUser.therapist_id == appointment.therapist_id, StaffUser.active
-        )
-    )
-    return address or current_app.config.get("STAFF_NOTIFY_EMAIL") or None
-
-
-def _notify_therapist(appointment: Appointment, what: str) -> None:
-    address = _therapist_address(appointment)
+def _notify_therapist(appointment: Appointment, what: str, links: Links) -> None:
+    address = recipients.therapist(appointment)
     if address:
-        _send(
-            appointment,
-            "therapist_notice",
-            f"{what}: {appointment.client_name}, "
-            f"{long_datetime(appointment.starts_at, get_clinic().tz)}",
-            to=address,
-            what=what,
-        )
+        _send(appointment, "therapist_notice", links, to=address, what=what)
 
 
-def booking_confirmed(appointment: Appointment) -> None:
+def booking_confirmed(appointment: Appointment, links: Links | None = None) -> None:
+    """The client's confirmation (with the calendar invitation) and the therapist's notice."""
+    links = links or site_links()
     _send(
         appointment,
         "confirmation",
-        f"Booked: {appointment.service.name} on "
-        f"{long_datetime(appointment.starts_at, get_clinic().tz)}",
+        links,
         key=f"confirmation:{appointment.id}",
-        ics=ics_attachment(appointment),
+        ics=ics_attachment(appointment, links=links),
     )
-    _notify_therapist(appointment, "New booking")
+    _notify_therapist(appointment, "New booking", links)
 
 
-def booking_rescheduled(appointment: Appointment, previous_start: datetime) -> None:
-    clinic = get_clinic()
+def booking_rescheduled(
+    appointment: Appointment, previous_start: datetime, links: Links | None = None
+) -> None:
+    """The client's notice of the new time (with the updated invitation), and the therapist's."""
+    links = links or site_links()
     _send(
         appointment,
         "rescheduled",
-        f"Moved: {appointment.service.name} is now on "
-        f"{long_datetime(appointment.starts_at, clinic.tz)}",
-        ics=ics_attachment(appointment),
-        previous=long_datetime(previous_start, clinic.tz),
+        links,
+        ics=ics_attachment(appointment, links=links),
+        previous=long_datetime(previous_start, get_clinic().tz),
     )
-    _notify_therapist(appointment, "Moved booking")
+    _notify_therapist(appointment, "Moved booking", links)
 
 
-def booking_cancelled(appointment: Appointment, refunded: int) -> None:
+def booking_cancelled(appointment: Appointment, refunded: int, links: Links | None = None) -> None:
+    """The client's cancellation (with the calendar's CANCEL), the refund notice when money
+    went back, and the therapist's notice."""
+    links = links or site_links()
     _send(
         appointment,
         "cancelled",
-        f"Cancelled: {appointment.service.name}",
+        links,
         key=f"cancelled:{appointment.id}",
-        ics=ics_attachment(appointment, cancelled=True),
+        ics=ics_attachment(appointment, cancelled=True, links=links),
         refunded=refunded,
         late=_late(appointment),
     )
     if refunded:
-        refund_sent(appointment, refunded)
-    _notify_therapist(appointment, "Cancelled booking")
+        refund_sent(appointment, refunded, links)
+    _notify_therapist(appointment, "Cancelled booking", links)
 
 
 def _late(appointment: Appointment) -> bool:
@@ -174,40 +166,44 @@ def _late(appointment: Appointment) -> bool:
     return cancelled is not None and appointment.starts_at - cancelled < window
 
 
-def refund_sent(appointment: Appointment, amount: int) -> None:
+def refund_sent(appointment: Appointment, amount: int, links: Links | None = None) -> None:
+    """Tell the client a refund of `amount` is on its way."""
     _send(
         appointment,
         "refund",
-        f"Refund of your {format_money(amount, appointment.currency)} deposit",
+        links or site_links(),
         key=f"refund:{appointment.id}:{amount}",
         amount=amount,
     )
 
 
-def late_payment_refunded(appointment: Appointment) -> None:
+def late_payment_refunded(appointment: Appointment, links: Links | None = None) -> None:
+    """Tell the client their payment came after the hold ended and is refunded."""
     _send(
         appointment,
         "late_payment",
-        "Your payment arrived after the time was taken",
+        links or site_links(),
         key=f"late-payment:{appointment.id}",
         amount=deposit_of(appointment).refunded,
     )
 
 
-def reminder(appointment: Appointment) -> None:
+def reminder(appointment: Appointment, links: Links | None = None) -> None:
+    """The day-before reminder; once per start time, so a moved booking is reminded again."""
     _send(
         appointment,
         "reminder",
-        f"Reminder: {appointment.service.name} tomorrow",
+        links or site_links(),
         key=f"reminder:{appointment.id}:{appointment.starts_at.isoformat()}",
     )
 
 
-def payment_link(appointment: Appointment, url: str) -> None:
+def payment_link(appointment: Appointment, url: str, links: Links | None = None) -> None:
+    """Ask a client booked by phone to pay the deposit at `url`."""
     _send(
         appointment,
         "payment_link",
-        f"Pay the deposit to confirm your {appointment.service.name}",
+        links or site_links(),
         key=f"payment-link:{appointment.id}",
         pay_url=url,
     )

@@ -1,0 +1,56 @@
+"""The links an email carries, built by whoever sends it.
+
+Emails never build URLs from a request: `site_links()` makes them absolute on SITE_URL
+(`templating.absolute_url`, which needs the app but no request), and a test may pass any
+other `Links` it likes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Links:
+    """Absolute URLs for the pages emails point to; `build(endpoint, **values)` makes one."""
+
+    build: Callable[..., str]
+
+    def home(self) -> str:
+        return self.build("public.index")
+
+    def book(self) -> str:
+        return self.build("booking.start")
+
+    def manage(self, token: str) -> str:
+        return self.build("booking.manage", token=token)
+
+    def newsletter_confirm(self, token: str) -> str:
+        return self.build("newsletter.confirm", token=token)
+
+    def newsletter_unsubscribe(self, token: str) -> str:
+        return self.build("newsletter.unsubscribe", token=token)
+
+    def newsletter_guide(self, token: str) -> str:
+        return self.build("newsletter.guide", token=token)
+
+    def post(self, slug: str) -> str:
+        return self.build("blog.post", slug=slug)
+
+    def staff_inquiries(self) -> str:
+        return self.build("staff.inquiries")
+
+    def staff_comments(self) -> str:
+        return self.build("staff.comments")
+
+
+def site_links() -> Links:
+    """Links on the running app's SITE_URL."""
+    from clinicsite.templating import absolute_url
+
+    def build(endpoint: str, **values: Any) -> str:
+        return absolute_url(endpoint, **values)
+
+    return Links(build)
