@@ -36,7 +36,7 @@ from clinicsite.models import (
 from clinicsite.scheduling.holds import blocking_condition, lock_therapists
 from clinicsite.staff import bp
 from clinicsite.staff.auth import current_actor, get_or_404, owns_therapist, roles_required
-from clinicsite.staff.schedule_forms import (
+from clinicsite.staff.schedules.forms import (
     WEEKDAYS,
     BadTime,
     ExtraHoursForm,

@@ -41,7 +41,7 @@ from clinicsite.models import (
 from clinicsite.money import minor_unit_exponent, to_decimal_string
 from clinicsite.staff import bp
 from clinicsite.staff.auth import current_actor, get_or_404, roles_required
-from clinicsite.staff.catalogue_forms import (
+from clinicsite.staff.catalogue.forms import (
     AreaForm,
     LocationForm,
     OfferingForm,

@@ -31,7 +31,7 @@ from clinicsite.models import Location, Service, ServiceOption, Therapist
 from clinicsite.payments import get_gateway
 from clinicsite.staff import bp
 from clinicsite.staff.auth import current_actor, roles_required
-from clinicsite.staff.free_times import free_times
+from clinicsite.staff.bookings.free_times import free_times
 from clinicsite.staff.localtime import LocalTimeError, parse_local, zone_offsets
 from clinicsite.templating import absolute_url
 
