@@ -1,259 +1,199 @@
-"""Staff: the catalogue (services and their options, regions, areas, studios, therapists)
-and the clinic's settings. Admins only.
+"""Staff: the catalogue's pages (services and their options, regions, areas, studios,
+therapists) and the clinic's settings. Admins only.
 
-Services, regions, areas, studios and therapists share one set of views (list, new, edit,
-deactivate, delete) driven by a `Kind`; their routes are registered in a loop at the end,
-each behind `roles_required("admin")`. Rows that appointments still refer to are never
-deleted, only deactivated; every change writes an audit event in the same transaction.
+Each kind of row has its own endpoints below, thin calls into the shared views of
+`kinds.py`: catalogue_<name>s, catalogue_<name>_new, catalogue_<name>_edit,
+catalogue_<name>_delete and, for rows that can be hidden, catalogue_<name>_deactivate.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
-
 import sqlalchemy as sa
-from flask import abort, flash, redirect, render_template, request, url_for
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from flask import abort, flash, redirect, render_template, url_for
 
-from clinicsite.audit import record_change
 from clinicsite.clinic import get_clinic
 from clinicsite.extensions import db
-from clinicsite.models import (
-    Appointment,
-    AreaService,
-    ClinicSettings,
-    ExtraHours,
-    Inquiry,
-    Location,
-    Region,
-    Service,
-    ServiceArea,
-    ServiceOption,
-    StaffUser,
-    Therapist,
-    TimeOff,
-    WorkingHours,
-    therapist_service,
-)
+from clinicsite.models import AreaService, ClinicSettings, Service, ServiceArea, ServiceOption
 from clinicsite.money import minor_unit_exponent, to_decimal_string
 from clinicsite.staff import bp
-from clinicsite.staff.auth import current_actor, get_or_404, roles_required
-from clinicsite.staff.catalogue.forms import (
-    AreaForm,
-    LocationForm,
-    OfferingForm,
-    OptionForm,
-    RegionForm,
-    ServiceForm,
-    SettingsForm,
-    TherapistForm,
+from clinicsite.staff.auth import MAX_ID, fetch, roles_required
+from clinicsite.staff.catalogue.forms import OfferingForm, OptionForm, SettingsForm
+from clinicsite.staff.catalogue.kinds import (
+    AREA,
+    KINDS,
+    LOCATION,
+    OPTION,
+    REGION,
+    SERVICE,
+    THERAPIST,
+    commit_change,
+    create_row,
+    deactivate_row,
+    delete_row,
+    edit_row,
+    list_rows,
+    references,
 )
 
-MAX_ID = 2**31 - 1  # larger ids cannot exist, and SQLite cannot even compare them
+BOTH = ("GET", "POST")
 
-# What may refer to a row: (singular, plural, column). A row with none of these may be deleted.
-REFERENCES: dict[type, tuple[tuple[str, str, Any], ...]] = {
-    Service: (
-        ("appointment", "appointments", Appointment.service_id),
-        ("inquiry", "inquiries", Inquiry.service_id),
-        ("area", "areas", AreaService.service_id),
-        ("therapist", "therapists", therapist_service.c.service_id),
-    ),
-    ServiceOption: (("appointment", "appointments", Appointment.option_id),),
-    Region: (("area", "areas", ServiceArea.region_id),),
-    ServiceArea: (("studio", "studios", Location.area_id),),
-    Location: (
-        ("appointment", "appointments", Appointment.location_id),
-        ("weekly hours entry", "weekly hours entries", WorkingHours.location_id),
-        ("extra hours entry", "extra hours entries", ExtraHours.location_id),
-    ),
-    Therapist: (
-        ("appointment", "appointments", Appointment.therapist_id),
-        ("staff account", "staff accounts", StaffUser.therapist_id),
-        ("weekly hours entry", "weekly hours entries", WorkingHours.therapist_id),
-        ("time off entry", "time off entries", TimeOff.therapist_id),
-        ("extra hours entry", "extra hours entries", ExtraHours.therapist_id),
-    ),
-}
+# ---- Services --------------------------------------------------------------------------
 
 
-def fetch(model, pk: int):
-    if not 0 < pk <= MAX_ID:
-        abort(404)
-    return get_or_404(model, pk)
+@bp.get("/catalogue/services")
+@roles_required("admin")
+def catalogue_services():
+    return list_rows(SERVICE)
 
 
-def references(row) -> list[str]:
-    """'3 appointments', '1 area'...: what stops `row` from being deleted (one query)."""
-    refs = REFERENCES[type(row)]
-    counts = db.session.execute(
-        sa.select(
-            *(
-                sa.select(sa.func.count())
-                .select_from(col.table)
-                .where(col == row.id)
-                .scalar_subquery()
-                for _, _, col in refs
-            )
-        )
-    ).one()
-    return [
-        f"{n} {one if n == 1 else many}"
-        for (one, many, _), n in zip(refs, counts, strict=True)
-        if n
-    ]
+@bp.route("/catalogue/services/new", methods=BOTH)
+@roles_required("admin")
+def catalogue_service_new():
+    return create_row(SERVICE)
 
 
-def commit_change(row, action: str, before: dict, after: dict, form=None) -> bool:
-    """Flush, audit and commit; False (with an error on the form) when the database refuses."""
-    db.session.add(row)
-    try:
-        db.session.flush()
-        subject = row.__table__.name
-        record_change(subject, row.id, action, current_actor(), before, after)
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        if form is not None and "slug" in form:
-            form.slug.errors.append("That slug was just taken by another record; try another.")
-        elif form is not None:
-            form.form_errors.append("The database refused that change; please check the values.")
-        return False
-    return True
+@bp.route("/catalogue/services/<int:service_id>", methods=BOTH)
+@roles_required("admin")
+def catalogue_service_edit(service_id: int):
+    return edit_row(SERVICE, service_id)
 
 
-@dataclass(frozen=True)
-class Kind:
-    """One sort of catalogue row: its endpoints are catalogue_<name>s, catalogue_<name>_new,
-    catalogue_<name>_edit (URL parameter <name>_id), catalogue_<name>_delete and, when the
-    model has `active`, catalogue_<name>_deactivate."""
-
-    name: str
-    label: str
-    model: type
-    form: type
-    load: tuple = ()  # eager loads for the list page
-
-    @property
-    def plural(self) -> str:
-        return f"{self.name}s"
-
-    def url(self, action: str, row=None) -> str:
-        if action == "list":
-            return url_for(f"staff.catalogue_{self.plural}")
-        ids = {f"{self.name}_id": row.id} if row is not None else {}
-        return url_for(f"staff.catalogue_{self.name}_{action}", **ids)
-
-    @property
-    def can_deactivate(self) -> bool:
-        return hasattr(self.model, "active")
+@bp.post("/catalogue/services/<int:service_id>/deactivate")
+@roles_required("admin")
+def catalogue_service_deactivate(service_id: int):
+    return deactivate_row(SERVICE, service_id)
 
 
-SERVICE = Kind("service", "Service", Service, ServiceForm, (selectinload(Service.options),))
-REGION = Kind("region", "Region", Region, RegionForm, (selectinload(Region.areas),))
-AREA = Kind(
-    "area",
-    "Area",
-    ServiceArea,
-    AreaForm,
-    (selectinload(ServiceArea.region), selectinload(ServiceArea.offerings)),
-)
-LOCATION = Kind("location", "Studio", Location, LocationForm, (selectinload(Location.area),))
-THERAPIST = Kind(
-    "therapist", "Therapist", Therapist, TherapistForm, (selectinload(Therapist.services),)
-)
-OPTION = Kind("option", "Option", ServiceOption, OptionForm)
-KINDS = (SERVICE, REGION, AREA, LOCATION, THERAPIST)
+@bp.route("/catalogue/services/<int:service_id>/delete", methods=BOTH)
+@roles_required("admin")
+def catalogue_service_delete(service_id: int):
+    return delete_row(SERVICE, service_id)
 
 
-# ---- Generic views -----------------------------------------------------------------------
+# ---- Regions ---------------------------------------------------------------------------
 
 
-def list_rows(kind: Kind):
-    order = (kind.model.position, kind.model.name)
-    rows = db.session.scalars(sa.select(kind.model).order_by(*order).options(*kind.load))
-    return render_template(f"staff/catalogue/{kind.plural}.html", kind=kind, rows=list(rows))
+@bp.get("/catalogue/regions")
+@roles_required("admin")
+def catalogue_regions():
+    return list_rows(REGION)
 
 
-def render_form(kind: Kind, form, row=None):
-    context: dict[str, Any] = {"kind": kind, "form": form, "row": row}
-    if row is not None:
-        context["refs"] = references(row)
-    if isinstance(row, ServiceArea):
-        context["offerings"] = db.session.scalars(
-            sa.select(AreaService)
-            .join(Service)
-            .where(AreaService.area_id == row.id)
-            .order_by(Service.position, Service.name)
-            .options(selectinload(AreaService.service))
-        ).all()
-    return render_template("staff/catalogue/form.html", **context), 422 if form.errors else 200
+@bp.route("/catalogue/regions/new", methods=BOTH)
+@roles_required("admin")
+def catalogue_region_new():
+    return create_row(REGION)
 
 
-def save_form(row, form, action: str, before: dict) -> bool:
-    form.apply(row)
-    return commit_change(row, action, before, form.snapshot(row), form)
+@bp.route("/catalogue/regions/<int:region_id>", methods=BOTH)
+@roles_required("admin")
+def catalogue_region_edit(region_id: int):
+    return edit_row(REGION, region_id)
 
 
-def create_row(kind: Kind):
-    form = kind.form()
-    if form.validate_on_submit():
-        row = kind.model()
-        if save_form(row, form, "created", {}):
-            flash(f"{kind.label} “{row.name}” created.", "success")
-            return redirect(kind.url("edit", row))
-    return render_form(kind, form)
+@bp.route("/catalogue/regions/<int:region_id>/delete", methods=BOTH)
+@roles_required("admin")
+def catalogue_region_delete(region_id: int):
+    return delete_row(REGION, region_id)
 
 
-def edit_row(kind: Kind, pk: int):
-    row = fetch(kind.model, pk)
-    form = kind.form(obj=row, row_id=row.id)
-    if form.validate_on_submit():
-        if save_form(row, form, "updated", form.snapshot(row)):
-            flash(f"{kind.label} “{row.name}” saved.", "success")
-            return redirect(kind.url("edit", row))
-    return render_form(kind, form, row)
+# ---- Areas -----------------------------------------------------------------------------
 
 
-def deactivate_row(kind: Kind, pk: int, back: Callable[[Any], str] | None = None):
-    row = fetch(kind.model, pk)
-    if row.active:
-        before = kind.form.snapshot(row)
-        row.active = False
-        commit_change(row, "deactivated", before, kind.form.snapshot(row))
-    flash(
-        f"{kind.label} “{describe(row)}” is inactive: hidden from the site and booking.", "success"
-    )
-    return redirect(back(row) if back else kind.url("edit", row))
+@bp.get("/catalogue/areas")
+@roles_required("admin")
+def catalogue_areas():
+    return list_rows(AREA)
 
 
-def delete_row(kind: Kind, pk: int, back: Callable[[Any], str] | None = None):
-    row = fetch(kind.model, pk)
-    refs = references(row)
-    context = {"kind": kind, "row": row, "name": describe(row), "refs": refs}
-    if request.method == "GET" or refs:
-        page = render_template("staff/catalogue/delete.html", **context)
-        return page, 409 if refs and request.method == "POST" else 200
-    before, pk, target = kind.form.snapshot(row), row.id, back(row) if back else kind.url("list")
-    db.session.delete(row)
-    record_change(row.__table__.name, pk, "deleted", current_actor(), before, {})
-    try:
-        db.session.commit()
-    except IntegrityError:  # something came to refer to it since the check above
-        db.session.rollback()
-        context.update(row=fetch(kind.model, pk), refs=["a record just added"])
-        return render_template("staff/catalogue/delete.html", **context), 409
-    flash(f"{kind.label} “{context['name']}” deleted.", "success")
-    return redirect(target)
+@bp.route("/catalogue/areas/new", methods=BOTH)
+@roles_required("admin")
+def catalogue_area_new():
+    return create_row(AREA)
 
 
-def describe(row) -> str:
-    if isinstance(row, ServiceOption):
-        return f"{row.service.name}, {row.duration_minutes} min"
-    return row.name
+@bp.route("/catalogue/areas/<int:area_id>", methods=BOTH)
+@roles_required("admin")
+def catalogue_area_edit(area_id: int):
+    return edit_row(AREA, area_id)
+
+
+@bp.post("/catalogue/areas/<int:area_id>/deactivate")
+@roles_required("admin")
+def catalogue_area_deactivate(area_id: int):
+    return deactivate_row(AREA, area_id)
+
+
+@bp.route("/catalogue/areas/<int:area_id>/delete", methods=BOTH)
+@roles_required("admin")
+def catalogue_area_delete(area_id: int):
+    return delete_row(AREA, area_id)
+
+
+# ---- Locations -------------------------------------------------------------------------
+
+
+@bp.get("/catalogue/locations")
+@roles_required("admin")
+def catalogue_locations():
+    return list_rows(LOCATION)
+
+
+@bp.route("/catalogue/locations/new", methods=BOTH)
+@roles_required("admin")
+def catalogue_location_new():
+    return create_row(LOCATION)
+
+
+@bp.route("/catalogue/locations/<int:location_id>", methods=BOTH)
+@roles_required("admin")
+def catalogue_location_edit(location_id: int):
+    return edit_row(LOCATION, location_id)
+
+
+@bp.post("/catalogue/locations/<int:location_id>/deactivate")
+@roles_required("admin")
+def catalogue_location_deactivate(location_id: int):
+    return deactivate_row(LOCATION, location_id)
+
+
+@bp.route("/catalogue/locations/<int:location_id>/delete", methods=BOTH)
+@roles_required("admin")
+def catalogue_location_delete(location_id: int):
+    return delete_row(LOCATION, location_id)
+
+
+# ---- Therapists ------------------------------------------------------------------------
+
+
+@bp.get("/catalogue/therapists")
+@roles_required("admin")
+def catalogue_therapists():
+    return list_rows(THERAPIST)
+
+
+@bp.route("/catalogue/therapists/new", methods=BOTH)
+@roles_required("admin")
+def catalogue_therapist_new():
+    return create_row(THERAPIST)
+
+
+@bp.route("/catalogue/therapists/<int:therapist_id>", methods=BOTH)
+@roles_required("admin")
+def catalogue_therapist_edit(therapist_id: int):
+    return edit_row(THERAPIST, therapist_id)
+
+
+@bp.post("/catalogue/therapists/<int:therapist_id>/deactivate")
+@roles_required("admin")
+def catalogue_therapist_deactivate(therapist_id: int):
+    return deactivate_row(THERAPIST, therapist_id)
+
+
+@bp.route("/catalogue/therapists/<int:therapist_id>/delete", methods=BOTH)
+@roles_required("admin")
+def catalogue_therapist_delete(therapist_id: int):
+    return delete_row(THERAPIST, therapist_id)
 
 
 # ---- Options of a service ----------------------------------------------------------------
@@ -382,28 +322,3 @@ def settings():
             return redirect(url_for("staff.settings"))
     page = render_template("staff/catalogue/settings.html", form=form)
     return page, 422 if form.errors else 200
-
-
-# ---- Routes of the generic kinds ---------------------------------------------------------
-
-
-def _register(kind: Kind) -> None:
-    base, key = f"/catalogue/{kind.plural}", f"{kind.name}_id"
-    one, stem, both = f"{base}/<int:{key}>", f"catalogue_{kind.name}", ("GET", "POST")
-
-    def rule(path: str, endpoint: str, view, methods=("GET",)) -> None:
-        bp.add_url_rule(path, endpoint, roles_required("admin")(view), methods=list(methods))
-
-    def on_row(action):
-        return lambda **ids: action(kind, ids[key])
-
-    rule(base, f"catalogue_{kind.plural}", lambda: list_rows(kind))
-    rule(f"{base}/new", f"{stem}_new", lambda: create_row(kind), both)
-    rule(one, f"{stem}_edit", on_row(edit_row), both)
-    rule(f"{one}/delete", f"{stem}_delete", on_row(delete_row), both)
-    if kind.can_deactivate:
-        rule(f"{one}/deactivate", f"{stem}_deactivate", on_row(deactivate_row), ("POST",))
-
-
-for _kind in KINDS:
-    _register(_kind)
