@@ -176,19 +176,13 @@ def _book(form: PhoneBookingForm):
         form.therapist.errors.append(f"{therapist.name} does not offer {option.service.name}.")
         return None
     waive = afterwards or form.payment.data != "link" or option.deposit == 0
-    client = domain.ClientDetails(
-        name=form.name.data,
-        email=form.email.data or "",
-        phone=form.phone.data or "",
-        notes=form.notes.data or "",
-    )
     try:
         appointment = domain.hold(
             option,
             therapist,
             location,
             starts_at,
-            client,
+            _client(form),
             clinic,
             now,
             source="walk-in" if afterwards else "phone",
@@ -200,6 +194,21 @@ def _book(form: PhoneBookingForm):
     except domain.SlotTaken:
         form.time.errors.append(f"{therapist.name} already has an appointment then.")
         return None
+    _tell_staff(appointment, afterwards, waive)
+    return appointment
+
+
+def _client(form: PhoneBookingForm) -> domain.ClientDetails:
+    return domain.ClientDetails(
+        name=form.name.data,
+        email=form.email.data or "",
+        phone=form.phone.data or "",
+        notes=form.notes.data or "",
+    )
+
+
+def _tell_staff(appointment, afterwards: bool, waive: bool) -> None:
+    """Say what the client was sent, sending the payment link when the deposit is asked."""
     if afterwards:
         flash("Visit recorded. Nothing was emailed and no reminder will be sent.", "success")
     elif waive and appointment.client_email:
@@ -208,7 +217,6 @@ def _book(form: PhoneBookingForm):
         flash("Booked and confirmed. No email was sent: the client gave no address.", "success")
     else:
         _send_link(appointment)
-    return appointment
 
 
 def _check_when(form: PhoneBookingForm, starts_at, now, afterwards: bool) -> bool:
