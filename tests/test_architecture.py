@@ -44,6 +44,9 @@ DOMAIN_USING_FLASK = {
 # (importer, imported module) pairs where one blueprint uses another's routes, forms or
 # queries (domain modules inside a blueprint's package are fair game), still to untangle.
 CROSS_BLUEPRINT: set[tuple[str, str]] = set()
+# The staff blueprint's packages, one per job: each may use `staff/`'s top (auth, localtime),
+# never another job's routes or forms.
+STAFF_JOBS = ("bookings", "catalogue", "editorial", "schedules")
 
 
 def module_name(path: Path) -> str:
@@ -111,3 +114,22 @@ def test_blueprints_do_not_reach_into_each_other():
 def test_every_domain_entry_exists():
     names = {name for name, _ in modules()}
     assert all(any(n == d or n.startswith(d + ".") for n in names) for d in DOMAIN)
+
+
+def staff_job_of(name: str) -> str | None:
+    parts = name.split(".")
+    return parts[1] if parts[0] == "staff" and len(parts) > 2 and parts[1] in STAFF_JOBS else None
+
+
+def test_staff_jobs_do_not_reach_into_each_other():
+    jobs = {path.parent.name for path in (PACKAGE / "staff").glob("*/__init__.py")}
+    assert jobs == set(STAFF_JOBS)
+    crossing = set()
+    for name, path in modules():
+        own = staff_job_of(name)
+        for imported in imports(path):
+            target = imported.removeprefix("clinicsite.")
+            other = staff_job_of(target)
+            if own and other and other != own:
+                crossing.add((name, target))
+    assert crossing == set()

@@ -354,7 +354,7 @@ def test_a_slug_taken_between_check_and_save_gets_a_message_and_leaves_no_file(
     app, editor, monkeypatch
 ):
     make_post(app, "taken")
-    monkeypatch.setattr("clinicsite.staff.blog_forms.PostForm.validate_slug", lambda *a: None)
+    monkeypatch.setattr("clinicsite.staff.editorial.forms.PostForm.validate_slug", lambda *a: None)
     response = with_cover(editor, NEW, PNG, "c.png", slug="taken", cover_alt="Alt", body="Kept")
     assert response.status_code == 422
     page = text(response)
@@ -588,7 +588,7 @@ def test_files_that_are_not_small_images_are_refused(app, editor, content, filen
 
 def test_a_cover_over_the_size_limit_is_refused_with_a_message(app, editor, monkeypatch):
     # A smaller limit for this test: the request limit in force stops 5 MB files (see below).
-    monkeypatch.setattr("clinicsite.staff.blog_admin.COVER_MAX_BYTES", 1024 * 1024)
+    monkeypatch.setattr("clinicsite.staff.editorial.blog.COVER_MAX_BYTES", 1024 * 1024)
     big = PNG + b"\x00" * (1024 * 1024)
     response = with_cover(editor, NEW, big, "big.png", cover_alt="Alt text", body="Kept body")
     assert response.status_code == 422

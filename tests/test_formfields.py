@@ -35,7 +35,7 @@ def test_filters_clean_what_people_and_bots_type():
 
 
 def test_staff_phone_booking_refuses_a_phone_that_is_not_one(app):
-    from clinicsite.staff.phone import PhoneBookingForm
+    from clinicsite.staff.bookings.forms import PhoneBookingForm
 
     with app.test_request_context(method="POST", data={"phone": "call me", "name": "Pat"}):
         form = PhoneBookingForm(meta={"csrf": False})

@@ -272,7 +272,7 @@ def test_a_slug_taken_between_check_and_save_gets_a_message_not_a_500(
     # Two admins saving the same slug at once both pass the form's check; the unique
     # constraint refuses the second. Skipping the check plays the slower of the two.
     monkeypatch.setattr(
-        "clinicsite.staff.catalogue_forms.CatalogueForm.validate_slug", lambda form, field: None
+        "clinicsite.staff.catalogue.forms.CatalogueForm.validate_slug", lambda form, field: None
     )
     response = post(
         admin, "/staff/catalogue/services/new", {**SERVICE_FIELDS, "slug": "deep-tissue"}

@@ -1,18 +1,21 @@
+"""The staff area: one blueprint, `staff`, whose views live in a sub-package per job.
+
+`bookings` (appointments, the calendar, phone bookings, free times), `schedules` (working
+hours, time off), `catalogue` (services, areas, studios, therapists, settings) and
+`editorial` (the blog, comments, the newsletter, inquiries) each register their views on
+`bp`; log in, the dashboard, the navigation and the calendar feeds stay at this level.
+"""
+
 from flask import Blueprint
 
 bp = Blueprint("staff", __name__)
 
 from clinicsite.staff import (  # noqa: E402,F401
-    appointments,
-    blog_admin,
-    calendar,
+    bookings,
     catalogue,
-    comments_admin,
+    editorial,
     feeds,
-    inquiries,
     nav,
-    newsletter_admin,
-    phone,
     routes,
     schedules,
 )

@@ -85,6 +85,16 @@ def get_or_404(model, pk, *, allowed=None):
     return row
 
 
+MAX_ID = 2**31 - 1  # larger ids cannot exist, and SQLite cannot even compare them
+
+
+def fetch(model, pk: int):
+    """`get_or_404` for an id taken from an `<int:...>` URL part, which may be any size."""
+    if not 0 < pk <= MAX_ID:
+        abort(404)
+    return get_or_404(model, pk)
+
+
 def is_admin(user) -> bool:
     return user.role == "admin"
 

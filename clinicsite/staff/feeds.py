@@ -28,8 +28,8 @@ from clinicsite.extensions import db
 from clinicsite.models import StaffUser, Therapist
 from clinicsite.staff import bp
 from clinicsite.staff.auth import current_actor, roles_required
-from clinicsite.staff.schedule_forms import FeedForm
-from clinicsite.staff.schedules import ROLES, appointment_path, therapist_or_404
+from clinicsite.staff.schedules.forms import FeedForm
+from clinicsite.staff.schedules.routes import ROLES, appointment_path, therapist_or_404
 from clinicsite.templating import absolute_url
 
 feeds_bp = Blueprint("feeds", __name__)

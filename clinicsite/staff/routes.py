@@ -19,7 +19,7 @@ from clinicsite.payments import fulfilment
 from clinicsite.security import safe_next
 from clinicsite.staff import bp
 from clinicsite.staff.auth import current_actor, get_or_404, roles_required
-from clinicsite.staff.calendar import appointments_between, day_window, visible_therapists
+from clinicsite.staff.bookings.calendar import appointments_between, day_window, visible_therapists
 from clinicsite.staff.forms import LoginForm
 
 

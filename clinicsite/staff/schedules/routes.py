@@ -35,8 +35,14 @@ from clinicsite.models import (
 )
 from clinicsite.scheduling.holds import blocking_condition, lock_therapists
 from clinicsite.staff import bp
-from clinicsite.staff.auth import current_actor, get_or_404, owns_therapist, roles_required
-from clinicsite.staff.schedule_forms import (
+from clinicsite.staff.auth import (
+    MAX_ID,
+    current_actor,
+    get_or_404,
+    owns_therapist,
+    roles_required,
+)
+from clinicsite.staff.schedules.forms import (
     WEEKDAYS,
     BadTime,
     ExtraHoursForm,
@@ -46,7 +52,6 @@ from clinicsite.staff.schedule_forms import (
 )
 from clinicsite.timefmt import day_label, long_datetime
 
-MAX_ID = 2**31 - 1  # larger ids cannot exist, and SQLite overflows on them
 ROLES = ("admin", "therapist")
 # URL part -> (model, audit action, page anchor, message) of the rows one can remove.
 REMOVABLE = {

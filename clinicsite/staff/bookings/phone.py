@@ -10,17 +10,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from flask_wtf import FlaskForm
-from wtforms import (
-    BooleanField,
-    EmailField,
-    RadioField,
-    SelectChoice,
-    SelectField,
-    StringField,
-    TextAreaField,
-)
-from wtforms.validators import DataRequired, Email, Length, Optional
+from wtforms import SelectChoice
 
 from clinicsite import clock, notifications
 from clinicsite.appointments.checkout import checkout_url
@@ -28,82 +18,17 @@ from clinicsite.appointments.errors import PaymentError, SlotTaken
 from clinicsite.appointments.holding import ClientDetails, HoldRequest, hold
 from clinicsite.clinic import get_clinic
 from clinicsite.extensions import db
-from clinicsite.formfields import PhoneNumber, strip
 from clinicsite.models import Location, Service, ServiceOption, Therapist
 from clinicsite.payments import get_gateway
 from clinicsite.staff import bp
 from clinicsite.staff.auth import current_actor, roles_required
-from clinicsite.staff.free_times import free_times
+from clinicsite.staff.bookings.forms import PAST_DAYS, PhoneBookingForm
+from clinicsite.staff.bookings.free_times import free_times
 from clinicsite.staff.localtime import LocalTimeError, parse_local, zone_offsets
 from clinicsite.templating import absolute_url
 
 # Stripe lets a Checkout Session live at most 24 hours.
 LINK_HOLD_MINUTES = 24 * 60 - 5
-# A walk-in may be entered afterwards, up to this many days after its time.
-PAST_DAYS = 14
-
-
-class PhoneBookingForm(FlaskForm):
-    option = SelectField("Service and length", validate_choice=True)
-    therapist = SelectField("Therapist", validate_choice=True)
-    location = SelectField("Studio", validate_choice=True)
-    date = StringField("Date", render_kw={"type": "date"}, validators=[DataRequired()])
-    time = StringField(
-        "Start time", render_kw={"type": "time", "step": "300"}, validators=[DataRequired()]
-    )
-    # Which of the two readings when the clocks go back and an hour repeats (filled per
-    # clinic zone in fill_choices); "" means the time must not be a repeated one.
-    offset = SelectField(
-        "Zone (only when the clocks go back and the hour repeats)", validate_choice=False
-    )
-    name = StringField(
-        "Client's name",
-        filters=[strip],
-        validators=[DataRequired("Please give the client's name."), Length(max=100)],
-    )
-    email = EmailField(
-        "Client's email (optional with a phone number)",
-        filters=[strip],
-        validators=[
-            Optional(),
-            Email("That email address does not look right."),
-            Length(max=254),
-        ],
-    )
-    phone = StringField(
-        "Client's phone (optional with an email)",
-        filters=[strip],
-        validators=[Optional(), Length(max=40), PhoneNumber()],
-    )
-    notes = TextAreaField("Notes", filters=[strip], validators=[Optional(), Length(max=1000)])
-    payment = RadioField(
-        "Deposit",
-        default="waive",
-        choices=[
-            SelectChoice("waive", "Waive the deposit: confirm now"),
-            SelectChoice("link", "Email the client a payment link (held for 24 hours)"),
-        ],
-    )
-    afterwards = BooleanField(
-        f"Record a visit that already happened (a walk-in, up to {PAST_DAYS} days back): "
-        "nothing is emailed and no reminder is sent"
-    )
-
-    def validate(self, extra_validators=None) -> bool:
-        valid = super().validate(extra_validators)
-        if not (self.email.data or self.phone.data):
-            self.phone.errors = [
-                *self.phone.errors,
-                "Please give the client's phone number or email, so we can reach them.",
-            ]
-            valid = False
-        if self.payment.data == "link" and not self.email.data and not self.afterwards.data:
-            self.payment.errors = [
-                *self.payment.errors,
-                "A payment link is sent by email: add the client's email or waive the deposit.",
-            ]
-            valid = False
-        return valid
 
 
 def fill_choices(form: PhoneBookingForm) -> None:
@@ -178,32 +103,38 @@ def _book(form: PhoneBookingForm):
         form.therapist.errors.append(f"{therapist.name} does not offer {option.service.name}.")
         return None
     waive = afterwards or form.payment.data != "link" or option.deposit == 0
-    client = ClientDetails(
+    hold_request = HoldRequest(
+        option,
+        therapist,
+        location,
+        starts_at,
+        _client(form),
+        source="walk-in" if afterwards else "phone",
+        actor=current_actor(),
+        deposit=0 if waive else None,
+        hold_minutes=None if waive else LINK_HOLD_MINUTES,
+        afterwards=afterwards,
+    )
+    try:
+        appointment = hold(hold_request, clinic, now)
+    except SlotTaken:
+        form.time.errors.append(f"{therapist.name} already has an appointment then.")
+        return None
+    _tell_staff(appointment, afterwards, waive)
+    return appointment
+
+
+def _client(form: PhoneBookingForm) -> ClientDetails:
+    return ClientDetails(
         name=form.name.data,
         email=form.email.data or "",
         phone=form.phone.data or "",
         notes=form.notes.data or "",
     )
-    try:
-        appointment = hold(
-            HoldRequest(
-                option,
-                therapist,
-                location,
-                starts_at,
-                client,
-                source="walk-in" if afterwards else "phone",
-                actor=current_actor(),
-                deposit=0 if waive else None,
-                hold_minutes=None if waive else LINK_HOLD_MINUTES,
-                afterwards=afterwards,
-            ),
-            clinic,
-            now,
-        )
-    except SlotTaken:
-        form.time.errors.append(f"{therapist.name} already has an appointment then.")
-        return None
+
+
+def _tell_staff(appointment, afterwards: bool, waive: bool) -> None:
+    """Say what the client was sent, sending the payment link when the deposit is asked."""
     if afterwards:
         flash("Visit recorded. Nothing was emailed and no reminder will be sent.", "success")
     elif waive and appointment.client_email:
@@ -212,7 +143,6 @@ def _book(form: PhoneBookingForm):
         flash("Booked and confirmed. No email was sent: the client gave no address.", "success")
     else:
         _send_link(appointment)
-    return appointment
 
 
 def _check_when(form: PhoneBookingForm, starts_at, now, afterwards: bool) -> bool:

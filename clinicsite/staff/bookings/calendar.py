@@ -25,7 +25,7 @@ from clinicsite.scheduling import availability as av
 from clinicsite.scheduling.holds import blocking_condition
 from clinicsite.staff import bp, localtime
 from clinicsite.staff.auth import roles_required
-from clinicsite.staff.calendar_grid import build_day
+from clinicsite.staff.bookings.calendar_grid import build_day
 
 
 def visible_therapists() -> list[Therapist]:

@@ -1,4 +1,6 @@
-"""The blog editor's form: everything an editor types, checked before anything is stored.
+"""The editorial forms: the blog editor's and the newsletter guide's upload.
+
+The blog editor's form holds everything an editor types, checked before anything is stored.
 
 Tags and new categories are typed as names separated by commas. The cover file is only
 looked at here to know whether one was chosen: its type and size are checked by
@@ -16,7 +18,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from werkzeug.datastructures import FileStorage
 from wtforms import BooleanField, SelectChoice, StringField, TextAreaField
-from wtforms.validators import Length, ValidationError
+from wtforms.validators import DataRequired, Length, ValidationError
 from wtforms.widgets import DateInput, TimeInput
 
 from clinicsite.extensions import db
@@ -26,6 +28,7 @@ from clinicsite.formfields import (
     long_text,
     markdown_text,
     services_field,
+    strip,
     text,
     text_field,
 )
@@ -210,3 +213,13 @@ def _is_date(typed: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+class LeadMagnetForm(FlaskForm):
+    title = StringField(
+        "Title",
+        filters=[strip],
+        validators=[DataRequired("Please give the guide a title."), Length(max=200)],
+    )
+    # Type and size are checked by clinicsite.uploads.save, from the file's own bytes.
+    file = FileField("PDF file", render_kw={"accept": "application/pdf,.pdf"})

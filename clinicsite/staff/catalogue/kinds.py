@@ -1,10 +1,8 @@
-"""Staff: the catalogue (services and their options, regions, areas, studios, therapists)
-and the clinic's settings. Admins only.
+"""The catalogue's kinds of row and the views they share (list, new, edit, deactivate,
+delete), each driven by a `Kind`; `routes.py` gives every kind its own endpoints.
 
-Services, regions, areas, studios and therapists share one set of views (list, new, edit,
-deactivate, delete) driven by a `Kind`; their routes are registered in a loop at the end,
-each behind `roles_required("admin")`. Rows that appointments still refer to are never
-deleted, only deactivated; every change writes an audit event in the same transaction.
+Rows that appointments still refer to are never deleted, only deactivated; every change
+writes an audit event in the same transaction.
 """
 
 from __future__ import annotations
@@ -14,17 +12,15 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from clinicsite.audit import record_change
-from clinicsite.clinic import get_clinic
 from clinicsite.extensions import db
 from clinicsite.models import (
     Appointment,
     AreaService,
-    ClinicSettings,
     ExtraHours,
     Inquiry,
     Location,
@@ -38,21 +34,15 @@ from clinicsite.models import (
     WorkingHours,
     therapist_service,
 )
-from clinicsite.money import minor_unit_exponent, to_decimal_string
-from clinicsite.staff import bp
-from clinicsite.staff.auth import current_actor, get_or_404, roles_required
-from clinicsite.staff.catalogue_forms import (
+from clinicsite.staff.auth import current_actor, fetch
+from clinicsite.staff.catalogue.forms import (
     AreaForm,
     LocationForm,
-    OfferingForm,
     OptionForm,
     RegionForm,
     ServiceForm,
-    SettingsForm,
     TherapistForm,
 )
-
-MAX_ID = 2**31 - 1  # larger ids cannot exist, and SQLite cannot even compare them
 
 # What may refer to a row: (singular, plural, column). A row with none of these may be deleted.
 REFERENCES: dict[type, tuple[tuple[str, str, Any], ...]] = {
@@ -78,12 +68,6 @@ REFERENCES: dict[type, tuple[tuple[str, str, Any], ...]] = {
         ("extra hours entry", "extra hours entries", ExtraHours.therapist_id),
     ),
 }
-
-
-def fetch(model, pk: int):
-    if not 0 < pk <= MAX_ID:
-        abort(404)
-    return get_or_404(model, pk)
 
 
 def references(row) -> list[str]:
@@ -254,156 +238,3 @@ def describe(row) -> str:
     if isinstance(row, ServiceOption):
         return f"{row.service.name}, {row.duration_minutes} min"
     return row.name
-
-
-# ---- Options of a service ----------------------------------------------------------------
-
-
-def option_form(option: ServiceOption | None = None) -> OptionForm:
-    currency = get_clinic().currency
-    data = None
-    if option is not None:
-        data = OptionForm.snapshot(option) | {
-            "price": to_decimal_string(option.price, currency).removesuffix(".00"),
-            "deposit": to_decimal_string(option.deposit, currency).removesuffix(".00"),
-        }
-    return OptionForm(data=data, exponent=minor_unit_exponent(currency))
-
-
-def render_option(form: OptionForm, service: Service, option: ServiceOption | None = None):
-    refs = references(option) if option is not None else []
-    page = render_template(
-        "staff/catalogue/option.html", form=form, service=service, option=option, refs=refs
-    )
-    return page, 422 if form.errors else 200
-
-
-@bp.route("/catalogue/services/<int:service_id>/options/new", methods=["GET", "POST"])
-@roles_required("admin")
-def catalogue_option_new(service_id: int):
-    service = fetch(Service, service_id)
-    form = option_form()
-    if form.validate_on_submit():
-        option = ServiceOption(service=service)
-        form.apply(option)
-        if commit_change(option, "created", {}, OptionForm.snapshot(option), form):
-            flash(f"Option of {option.duration_minutes} min added to {service.name}.", "success")
-            return redirect(SERVICE.url("edit", service))
-    return render_option(form, service)
-
-
-@bp.route("/catalogue/options/<int:option_id>", methods=["GET", "POST"])
-@roles_required("admin")
-def catalogue_option_edit(option_id: int):
-    option = fetch(ServiceOption, option_id)
-    form = option_form(option)
-    if form.validate_on_submit():
-        before = OptionForm.snapshot(option)
-        form.apply(option)
-        if commit_change(option, "updated", before, OptionForm.snapshot(option), form):
-            flash(f"Option of {option.duration_minutes} min saved.", "success")
-            return redirect(SERVICE.url("edit", option.service))
-    return render_option(form, option.service, option)
-
-
-def option_back(option: ServiceOption) -> str:
-    return SERVICE.url("edit", option.service)
-
-
-@bp.post("/catalogue/options/<int:option_id>/deactivate")
-@roles_required("admin")
-def catalogue_option_deactivate(option_id: int):
-    return deactivate_row(OPTION, option_id, back=option_back)
-
-
-@bp.route("/catalogue/options/<int:option_id>/delete", methods=["GET", "POST"])
-@roles_required("admin")
-def catalogue_option_delete(option_id: int):
-    return delete_row(OPTION, option_id, back=option_back)
-
-
-# ---- An area's page for one service ------------------------------------------------------
-
-
-@bp.route("/catalogue/areas/<int:area_id>/services/<int:service_id>", methods=["GET", "POST"])
-@roles_required("admin")
-def catalogue_offering_edit(area_id: int, service_id: int):
-    area = fetch(ServiceArea, area_id)
-    offering = db.session.get(AreaService, (area.id, service_id)) if service_id <= MAX_ID else None
-    if offering is None:
-        abort(404)
-    form = OfferingForm(obj=offering)
-    if form.validate_on_submit():
-        before = {"service_id": service_id, "body": offering.body}
-        offering.body = form.body.data
-        after = {"service_id": service_id, "body": offering.body}
-        if commit_change(area, "offering_updated", before, after, form):
-            flash(f"Page for {offering.service.name} in {area.name} saved.", "success")
-            return redirect(AREA.url("edit", area))
-    page = render_template("staff/catalogue/offering.html", form=form, offering=offering)
-    return page, 422 if form.errors else 200
-
-
-# ---- Overview and settings ---------------------------------------------------------------
-
-
-@bp.get("/catalogue")
-@roles_required("admin")
-def catalogue():
-    counts = db.session.execute(
-        sa.select(
-            *(sa.select(sa.func.count()).select_from(k.model).scalar_subquery() for k in KINDS)
-        )
-    ).one()
-    return render_template(
-        "staff/catalogue/index.html", sections=list(zip(KINDS, counts, strict=True))
-    )
-
-
-SETTINGS_DEFAULTS = {
-    c.name: c.default.arg
-    for c in ClinicSettings.__table__.columns
-    if c.default is not None and not callable(c.default.arg)
-}
-
-
-@bp.route("/settings", methods=["GET", "POST"])
-@roles_required("admin")
-def settings():
-    row = db.session.get(ClinicSettings, 1)
-    form = SettingsForm(obj=row, data=None if row else SETTINGS_DEFAULTS)
-    if form.validate_on_submit():
-        before = form.snapshot(row) if row else {}
-        action = "updated" if row else "created"
-        row = row or ClinicSettings(id=1)
-        form.apply(row)
-        if commit_change(row, action, before, form.snapshot(row), form):
-            flash("Settings saved.", "success")
-            return redirect(url_for("staff.settings"))
-    page = render_template("staff/catalogue/settings.html", form=form)
-    return page, 422 if form.errors else 200
-
-
-# ---- Routes of the generic kinds ---------------------------------------------------------
-
-
-def _register(kind: Kind) -> None:
-    base, key = f"/catalogue/{kind.plural}", f"{kind.name}_id"
-    one, stem, both = f"{base}/<int:{key}>", f"catalogue_{kind.name}", ("GET", "POST")
-
-    def rule(path: str, endpoint: str, view, methods=("GET",)) -> None:
-        bp.add_url_rule(path, endpoint, roles_required("admin")(view), methods=list(methods))
-
-    def on_row(action):
-        return lambda **ids: action(kind, ids[key])
-
-    rule(base, f"catalogue_{kind.plural}", lambda: list_rows(kind))
-    rule(f"{base}/new", f"{stem}_new", lambda: create_row(kind), both)
-    rule(one, f"{stem}_edit", on_row(edit_row), both)
-    rule(f"{one}/delete", f"{stem}_delete", on_row(delete_row), both)
-    if kind.can_deactivate:
-        rule(f"{one}/deactivate", f"{stem}_deactivate", on_row(deactivate_row), ("POST",))
-
-
-for _kind in KINDS:
-    _register(_kind)

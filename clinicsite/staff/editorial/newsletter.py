@@ -17,20 +17,16 @@ from flask import (
     send_from_directory,
     url_for,
 )
-from flask_wtf import FlaskForm
-from flask_wtf.file import FileField
-from wtforms import StringField
-from wtforms.validators import DataRequired, Length
 
 from clinicsite import clock, uploads
 from clinicsite.audit import record_change
 from clinicsite.extensions import db
-from clinicsite.formfields import strip
 from clinicsite.models import Subscriber
 from clinicsite.newsletter import service
 from clinicsite.pagination import requested_page
 from clinicsite.staff import bp
 from clinicsite.staff.auth import current_actor, roles_required
+from clinicsite.staff.editorial.forms import LeadMagnetForm
 from clinicsite.text import spreadsheet_safe as csv_cell
 
 EDITORS = ("admin", "editor")
@@ -51,16 +47,6 @@ def status_counts() -> dict[str, int]:
 def by_status(status: str):
     query = sa.select(Subscriber).order_by(Subscriber.created_at.desc(), Subscriber.id.desc())
     return query if status == "all" else query.where(Subscriber.status == status)
-
-
-class LeadMagnetForm(FlaskForm):
-    title = StringField(
-        "Title",
-        filters=[strip],
-        validators=[DataRequired("Please give the guide a title."), Length(max=200)],
-    )
-    # Type and size are checked by clinicsite.uploads.save, from the file's own bytes.
-    file = FileField("PDF file", render_kw={"accept": "application/pdf,.pdf"})
 
 
 @bp.get("/newsletter")

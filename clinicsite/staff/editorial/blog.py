@@ -23,9 +23,8 @@ from clinicsite.extensions import db
 from clinicsite.models import Post
 from clinicsite.pagination import requested_page
 from clinicsite.staff import bp
-from clinicsite.staff.auth import current_actor, roles_required
-from clinicsite.staff.blog_forms import ACTIONS, MAX_BODY, PostForm, names
-from clinicsite.staff.catalogue import fetch
+from clinicsite.staff.auth import current_actor, fetch, roles_required
+from clinicsite.staff.editorial.forms import ACTIONS, MAX_BODY, PostForm, names
 from clinicsite.text import render_markdown
 from clinicsite.timefmt import long_datetime
 
