@@ -71,9 +71,14 @@ class FrozenClock:
 
 
 def load_fixture_clinic(app: Flask) -> None:
-    """Load the test clinic of `tests/fixture_clinic/` (the demo's data format, with the
-    demo's slugs, prices and hours but short test text) with a cheap password hash for its
-    staff accounts (the real one is slow on purpose and would cost about a second per test)."""
+    """Load the test clinic of `tests/fixture_clinic/`: the demo's data format, with the
+    demo's slugs, prices and hours but short test text."""
+    load_clinic_content(app, fixture_clinic_content())
+
+
+def load_clinic_content(app: Flask, content) -> None:
+    """Load `content` (a DemoContent) with a cheap password hash for its staff accounts (the
+    real one is slow on purpose and would cost about a second per test)."""
     from unittest import mock
 
     from werkzeug.security import generate_password_hash
@@ -84,7 +89,7 @@ def load_fixture_clinic(app: Flask) -> None:
         return generate_password_hash(password, method="pbkdf2:sha256:1")
 
     with app.app_context(), mock.patch("clinicsite.demo.seed.generate_password_hash", cheap):
-        load_demo(fixture_clinic_content())
+        load_demo(content)
 
 
 @cache
