@@ -7,9 +7,10 @@ The attacker is the cheapest one the limits must stop: one network address, a fr
 browser for every attempt (no cookies kept), a new made-up email each time, alternating
 between the paid service (an unpaid hold) and the free discovery session (confirmed at
 once), always at a time the availability API still offers for the one therapist. The app
-runs on an SQLite file built by the migrations with the demo clinic, through Flask's test
-client, on the real clock; the rate limiter is off so the booking limits are measured on
-their own (in memory, it is per worker process anyway).
+runs on an SQLite file built by the migrations with the test clinic (tests/fixture_clinic/,
+the demo's services and hours), through Flask's test client, on the real clock; the rate
+limiter is off so the booking limits are measured on their own (in memory, it is per worker
+process anyway).
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from flask_migrate import upgrade
 from clinicsite import clock
 from clinicsite.extensions import db
 from clinicsite.models import Appointment, ClinicSettings
-from tests.booking_helpers import DISCOVERY, NMT, book_slot, load_demo_fast
+from tests.booking_helpers import DISCOVERY, NMT, book_slot, load_fixture_clinic
 from tests.conftest import make_app
 
 ATTACKER = "203.0.113.66"
@@ -39,7 +40,7 @@ def fresh_app(limits: bool = True) -> Flask:
     app = make_app(url, RATELIMIT_ENABLED="false")
     with app.app_context():
         upgrade()
-    load_demo_fast(app)
+    load_fixture_clinic(app)
     if not limits:
         with app.app_context():
             clinic = db.session.get(ClinicSettings, 1)

@@ -16,6 +16,8 @@ import html as html_lib
 import re
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
+from functools import cache
+from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import sqlalchemy as sa
@@ -25,6 +27,7 @@ from icalendar import Calendar
 
 from tests.stripe_stub import WEBHOOK_SECRET, signed_event
 
+FIXTURE_CLINIC_DIR = Path(__file__).parent / "fixture_clinic"
 TZ_NAME = "America/Los_Angeles"
 # Monday 2026-12-07 08:00 in Los Angeles (PST, UTC-8): Tuesday 10:00 is 26 hours away.
 MONDAY_8AM = datetime(2026, 12, 7, 16, 0, tzinfo=UTC)
@@ -67,9 +70,15 @@ class FrozenClock:
         return self
 
 
-def load_demo_fast(app: Flask) -> None:
-    """Load the demo clinic with a cheap password hash for its staff accounts (the real one
-    is slow on purpose and would cost about a second per test)."""
+def load_fixture_clinic(app: Flask) -> None:
+    """Load the test clinic of `tests/fixture_clinic/`: the demo's data format, with the
+    demo's slugs, prices and hours but short test text."""
+    load_clinic_content(app, fixture_clinic_content())
+
+
+def load_clinic_content(app: Flask, content) -> None:
+    """Load `content` (a DemoContent) with a cheap password hash for its staff accounts (the
+    real one is slow on purpose and would cost about a second per test)."""
     from unittest import mock
 
     from werkzeug.security import generate_password_hash
@@ -80,12 +89,20 @@ def load_demo_fast(app: Flask) -> None:
         return generate_password_hash(password, method="pbkdf2:sha256:1")
 
     with app.app_context(), mock.patch("clinicsite.demo.seed.generate_password_hash", cheap):
-        load_demo()
+        load_demo(content)
+
+
+@cache
+def fixture_clinic_content():
+    """The test clinic's data files, parsed once per run (they never change during one)."""
+    from clinicsite.demo.content import read_content
+
+    return read_content(FIXTURE_CLINIC_DIR)
 
 
 @contextmanager
 def stripe_app(database_url: str, stub_url: str, **settings):
-    """An app using the real Stripe SDK against `stub_url`, with the demo clinic loaded;
+    """An app using the real Stripe SDK against `stub_url`, with the test clinic loaded;
     every row is wiped afterwards."""
     from clinicsite.extensions import limiter
     from tests.conftest import make_app, wipe
@@ -101,7 +118,7 @@ def stripe_app(database_url: str, stub_url: str, **settings):
     app = make_app(database_url, **values)
     limiter.reset()
     try:
-        load_demo_fast(app)
+        load_fixture_clinic(app)
         yield app
     finally:
         gateway = app.extensions.get("payment_gateway")

@@ -106,12 +106,12 @@ def runner(app: Flask):
 
 
 @pytest.fixture
-def demo(app: Flask) -> Flask:
-    """The app with the demo clinic loaded."""
-    from clinicsite.demo import load_demo
+def clinic(app: Flask) -> Flask:
+    """The app with the test clinic of `tests/fixture_clinic/` loaded (not the demo: editing
+    the demo's copy must not break a test)."""
+    from tests.booking_helpers import load_fixture_clinic
 
-    with app.app_context():
-        load_demo()
+    load_fixture_clinic(app)
     return app
 
 

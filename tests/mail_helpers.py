@@ -68,7 +68,7 @@ KINDS = {
 
 
 def queue_every_kind(app: Flask) -> None:
-    """Queue one of each kind of email (KINDS), with the demo clinic loaded."""
+    """Queue one of each kind of email (KINDS), with the test clinic loaded."""
     import sqlalchemy as sa
 
     from clinicsite import clock, notifications

@@ -1,4 +1,4 @@
-"""Shared set-up for staff tests: the demo clinic, a frozen clock and appointments."""
+"""Shared set-up for staff tests: the test clinic, a frozen clock and appointments."""
 
 from __future__ import annotations
 

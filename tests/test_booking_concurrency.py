@@ -13,10 +13,10 @@ import sqlalchemy as sa
 from clinicsite.appointments.errors import SlotTaken
 from clinicsite.appointments.holding import ClientDetails, HoldRequest, hold
 from clinicsite.clinic import get_clinic
-from clinicsite.demo import load_demo
 from clinicsite.extensions import db
 from clinicsite.models import Appointment, Location, ServiceOption, Therapist
 from clinicsite.scheduling import holds
+from tests.booking_helpers import load_fixture_clinic
 from tests.conftest import make_app, wipe
 
 ATTEMPTS = 20
@@ -27,8 +27,8 @@ START = datetime(2026, 12, 9, 18, 0, tzinfo=UTC)  # Wednesday 10:00 in Los Angel
 @pytest.fixture
 def race_app(migrated):
     app = make_app(migrated, DATABASE_POOL_SIZE=ATTEMPTS + 5)
+    load_fixture_clinic(app)
     with app.app_context():
-        load_demo()
         option = db.session.scalar(
             sa.select(ServiceOption).where(
                 ServiceOption.deposit > 0, ServiceOption.duration_minutes == 60

@@ -36,7 +36,7 @@ from tests.booking_helpers import (
     hold_to_checkout,
     ics_event,
     is_free,
-    load_demo_fast,
+    load_fixture_clinic,
     location_slug,
     outbox,
     page_html,
@@ -52,7 +52,7 @@ from tests.booking_helpers import (
 from tests.conftest import make_app, wipe
 from tests.stripe_stub import CHECKOUT_URL, StripeStub, sign, signed_event
 
-DEPOSIT_60 = 3500  # demo services.toml: neuromuscular therapy, 60 minutes, $140 with a $35 deposit
+DEPOSIT_60 = 3500  # fixture_clinic: neuromuscular therapy, 60 minutes, $140 with a $35 deposit
 DANA = "dana-okafor"
 
 
@@ -563,7 +563,7 @@ def test_reschedule_is_refused_inside_the_window(client, app, stub, clock):
 def test_fake_gateway_flow(migrated, clock):
     app = make_app(migrated, RATELIMIT_ENABLED="false")  # PAYMENT_GATEWAY defaults to fake
     try:
-        load_demo_fast(app)
+        load_fixture_clinic(app)
         client = app.test_client()
         slot, response = hold_slot(client, app)
         assert response.status_code == 303

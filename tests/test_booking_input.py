@@ -28,7 +28,7 @@ from tests.booking_helpers import (
     flashes,
     free_slots,
     input_value,
-    load_demo_fast,
+    load_fixture_clinic,
     location_slug,
     option_id,
     radio_values,
@@ -49,12 +49,12 @@ def clock(monkeypatch) -> FrozenClock:
 
 
 @pytest.fixture
-def app(migrated, clock):  # the fake gateway, the demo clinic, no rate limits
+def app(migrated, clock):  # the fake gateway, the test clinic, no rate limits
     from tests.conftest import make_app, wipe
 
     app = make_app(migrated, RATELIMIT_ENABLED="false")
     try:
-        load_demo_fast(app)
+        load_fixture_clinic(app)
         yield app
     finally:
         wipe(app)

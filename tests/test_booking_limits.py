@@ -26,7 +26,7 @@ from tests.booking_helpers import (
     details_url,
     extract_hidden_fields,
     first_free_slot,
-    load_demo_fast,
+    load_fixture_clinic,
     location_slug,
     outbox,
     page_html,
@@ -45,10 +45,10 @@ def clock(monkeypatch) -> FrozenClock:
 
 
 @pytest.fixture
-def app(migrated, clock):  # the fake gateway, the demo clinic, no rate limits
+def app(migrated, clock):  # the fake gateway, the test clinic, no rate limits
     app = make_app(migrated, RATELIMIT_ENABLED="false")
     try:
-        load_demo_fast(app)
+        load_fixture_clinic(app)
         yield app
     finally:
         wipe(app)
@@ -236,7 +236,7 @@ def test_simultaneous_requests_of_one_client_get_no_more_than_the_limit(migrated
     per-key lock makes them count one after the other."""
     app = make_app(migrated, DATABASE_POOL_SIZE=15)
     try:
-        load_demo_fast(app)
+        load_fixture_clinic(app)
         with app.app_context():
             option = db.session.scalar(
                 sa.select(ServiceOption).where(

@@ -52,9 +52,9 @@ def times_page(client, app, day: date = FALL_BACK) -> str:
     return response.get_data(as_text=True)
 
 
-def test_public_time_list_tells_the_two_one_thirties_apart(demo, client, frozen):
-    night_hours(demo, time(0), time(4))
-    html = times_page(client, demo)
+def test_public_time_list_tells_the_two_one_thirties_apart(clinic, client, frozen):
+    night_hours(clinic, time(0), time(4))
+    html = times_page(client, clinic)
     heading = re.search(r'<h2 id="times">(.*?)</h2>', html, re.S).group(1)
     assert "(PDT then PST)" in heading  # not one abbreviation for the whole day
     times = re.findall(r'class="choice time"[^>]*>([^<]+)</a>', html)
@@ -65,23 +65,23 @@ def test_public_time_list_tells_the_two_one_thirties_apart(demo, client, frozen)
     assert SECOND_0130.isoformat().replace("+", "%2B") in html
 
 
-def test_public_time_list_on_an_ordinary_day_names_the_zone_once(demo, client, frozen):
-    night_hours(demo, time(0), time(4), date(2027, 11, 9))
-    html = times_page(client, demo, date(2027, 11, 9))
+def test_public_time_list_on_an_ordinary_day_names_the_zone_once(clinic, client, frozen):
+    night_hours(clinic, time(0), time(4), date(2027, 11, 9))
+    html = times_page(client, clinic, date(2027, 11, 9))
     times = re.findall(r'class="choice time"[^>]*>([^<]+)</a>', html)
     assert times and not any("PST" in t for t in times)
     assert "(PST)" in re.search(r'<h2 id="times">(.*?)</h2>', html, re.S).group(1)
 
 
-def test_week_view_shows_which_one_thirty(demo, client, login_as, frozen):
-    make_appointment(demo, FIRST_0130, deposit=True, now=NOW)  # 60 min: 01:30 PDT-01:30 PST
+def test_week_view_shows_which_one_thirty(clinic, client, login_as, frozen):
+    make_appointment(clinic, FIRST_0130, deposit=True, now=NOW)  # 60 min: 01:30 PDT-01:30 PST
     later = datetime(2027, 11, 7, 10, 30, tzinfo=UTC)  # 02:30 PST, a 20-minute session
-    make_appointment(demo, later, name="Late Client", now=NOW)
+    make_appointment(clinic, later, name="Late Client", now=NOW)
     login_as("admin")
     html = client.get(f"/staff/calendar?week={FALL_BACK}").get_data(as_text=True)
     times = re.findall(r'class="appt-time">([^<]+)<', html)
     assert times == ["1:30 AM PDT–1:30 AM PST", "2:30 AM PST–2:50 AM PST"]
     # On an ordinary day the row stays short.
-    make_appointment(demo, datetime(2027, 11, 3, 18, 0, tzinfo=UTC), name="Wed", now=NOW)
+    make_appointment(clinic, datetime(2027, 11, 3, 18, 0, tzinfo=UTC), name="Wed", now=NOW)
     html = client.get(f"/staff/calendar?week={FALL_BACK}").get_data(as_text=True)
     assert "11:00 AM–11:20 AM" in re.findall(r'class="appt-time">([^<]+)<', html)

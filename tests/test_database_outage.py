@@ -60,11 +60,11 @@ def test_stripe_is_told_to_retry_its_webhook_while_the_database_is_down(down_app
     assert response.is_json and response.json["status"] == 503
 
 
-def test_a_connection_lost_mid_request_gives_503_then_the_site_recovers(demo):
+def test_a_connection_lost_mid_request_gives_503_then_the_site_recovers(clinic):
     """The same on the real test database: connections fail for a while, then return."""
-    client = demo.test_client()
+    client = clinic.test_client()
     assert client.get("/services/").status_code == 200
-    with demo.app_context():
+    with clinic.app_context():
         engine = db.engine
 
     def refuse(dialect, conn_rec, cargs, cparams):

@@ -1,12 +1,20 @@
-"""The demo's data files: parsed, cross-checked, and malformed files refused with the file named."""
+"""The demo's data files: parsed, cross-checked, and malformed files refused with the file
+named; and the demo loaded, with every public page of it answering.
+
+The demo is marketing copy, so this module (with test_demo_blog.py and `flask seed-demo` in
+test_cli.py) is the only place tests load it; every other test loads the small clinic of
+`tests/fixture_clinic/`."""
 
 from __future__ import annotations
 
+import re
 import shutil
+from urllib.parse import urlsplit
 
 import pytest
 
 from clinicsite.demo.content import CONTENT_DIR, ContentError, parse_post, read_content
+from tests.booking_helpers import load_clinic_content
 
 
 def test_the_data_files_hold_the_whole_demo_clinic():
@@ -54,3 +62,18 @@ def test_broken_toml_names_the_file(content_copy):
     path.write_text(path.read_text() + "\n[[service\n")
     with pytest.raises(ContentError, match="services.toml"):
         read_content(content_copy)
+
+
+# Pages a visitor reaches that the sitemap leaves out.
+PAGES_BESIDE_THE_SITEMAP = ["/contact", "/book/", "/blog/feed.xml", "/sitemap.xml", "/robots.txt"]
+
+
+def test_every_public_page_of_the_demo_answers(app):
+    load_clinic_content(app, read_content())
+    client = app.test_client()
+    sitemap = client.get("/sitemap.xml").get_data(as_text=True)
+    paths = [urlsplit(url).path for url in re.findall(r"<loc>([^<]+)</loc>", sitemap)]
+    assert len(paths) > 60, "the sitemap lists every area, service, therapist and post"
+    for path in paths + PAGES_BESIDE_THE_SITEMAP:
+        response = client.get(path)
+        assert response.status_code == 200, path

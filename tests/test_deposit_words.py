@@ -21,7 +21,7 @@ from clinicsite.extensions import db
 from clinicsite.models import Appointment, Location, ServiceOption, Therapist
 from clinicsite.payments import get_gateway
 from clinicsite.payments.fulfilment import payment_for_session, record_payment
-from tests.booking_helpers import FrozenClock, load_demo_fast, text_of
+from tests.booking_helpers import FrozenClock, load_fixture_clinic, text_of
 from tests.mail_helpers import deliver, html, plain
 
 NOW = datetime(2026, 12, 7, 16, 0, tzinfo=UTC)  # Monday 08:00 in Los Angeles
@@ -137,7 +137,7 @@ def check(where: str, text: str, state: str) -> None:
 
 @pytest.mark.parametrize("state", list(EXPECT))
 def test_money_words_follow_the_payment_rows(app, client, login_as, frozen, tmp_path, state):
-    load_demo_fast(app)
+    load_fixture_clinic(app)
     token, appointment_id = make_state(app, state, tmp_path / "before")
     line = EXPECT[state][0]
 
@@ -168,7 +168,7 @@ def test_money_words_follow_the_payment_rows(app, client, login_as, frozen, tmp_
 
 
 def test_the_held_page_names_the_date_of_the_hold_end(app, client, frozen, tmp_path):
-    load_demo_fast(app)
+    load_fixture_clinic(app)
     token, _ = make_state(app, "link", tmp_path)
     page = text_of(client.get(f"/booking/{token}").get_data(as_text=True))
     # Held for 24 hours from Monday 08:00: the hold ends on Tuesday, in the clinic's zone.

@@ -11,7 +11,7 @@ import pytest
 
 from clinicsite.extensions import db
 from clinicsite.models import ClinicSettings
-from tests.booking_helpers import load_demo_fast
+from tests.booking_helpers import load_fixture_clinic
 from tests.mail_helpers import (
     HOSTILE,
     KINDS,
@@ -61,7 +61,7 @@ def delivered(migrated, tmp_path_factory):
     from tests.conftest import make_app, wipe
 
     app = make_app(migrated)
-    load_demo_fast(app)
+    load_fixture_clinic(app)
     queue_every_kind(app)
     with app.app_context():
         clinic_name = db.session.get(ClinicSettings, 1).name
@@ -138,7 +138,7 @@ def test_booking_html_links_to_the_manage_page(delivered):
 def test_opening_every_link_in_every_email_changes_nothing(app, tmp_path):
     """Mail security gateways open every link of every email they pass on; none of those
     GETs may confirm, unsubscribe, cancel or pay for anything."""
-    load_demo_fast(app)
+    load_fixture_clinic(app)
     queue_every_kind(app)
     messages = deliver(app, tmp_path)
     links = set()

@@ -37,7 +37,7 @@ from tests.booking_helpers import (
     FrozenClock,
     book_slot,
     first_free_slot,
-    load_demo_fast,
+    load_fixture_clinic,
 )
 from tests.conftest import make_app, wipe
 from tests.factories import make_staff
@@ -142,7 +142,7 @@ def site(migrated: str) -> Iterator[Site]:
     with pytest.MonkeyPatch.context() as mp:
         clock.install(mp)
         try:
-            load_demo_fast(app)
+            load_fixture_clinic(app)
             with app.app_context():
                 make_staff(role="admin", email=ADMIN_EMAIL, password=ADMIN_PASSWORD)
                 db.session.add(

@@ -20,12 +20,12 @@ NAMELESS_PART = (
 
 
 @pytest.mark.parametrize("url", ["/contact", "/newsletter", "/no-such-page", "/stripe/webhook"])
-def test_a_multipart_part_without_a_name_gets_400_not_a_server_error(demo, client, url):
+def test_a_multipart_part_without_a_name_gets_400_not_a_server_error(clinic, client, url):
     response = client.post(url, data=NAMELESS_PART, content_type="multipart/form-data; boundary=XX")
     assert response.status_code == 400
 
 
-def test_a_text_field_sent_as_a_file_gets_400_not_a_server_error(demo, client):
+def test_a_text_field_sent_as_a_file_gets_400_not_a_server_error(clinic, client):
     token = csrf_token(client, "/contact")
     data = {
         "csrf_token": token,
@@ -36,11 +36,11 @@ def test_a_text_field_sent_as_a_file_gets_400_not_a_server_error(demo, client):
     response = client.post("/contact", data=data, content_type="multipart/form-data")
     assert response.status_code == 400
     assert "expects text" in response.get_data(as_text=True)
-    with demo.app_context():
+    with clinic.app_context():
         assert db.session.scalar(db.select(db.func.count()).select_from(Inquiry)) == 0
 
 
-def test_the_newsletter_form_refuses_a_file_for_the_email(demo, client):
+def test_the_newsletter_form_refuses_a_file_for_the_email(clinic, client):
     token = csrf_token(client, "/newsletter")
     data = {"csrf_token": token, "email": (io.BytesIO(b"x"), "e.txt")}
     assert client.post("/newsletter", data=data).status_code == 400

@@ -27,13 +27,13 @@ def frozen(monkeypatch):
 
 
 @pytest.fixture
-def desk(demo, client, login_as, frozen):
+def desk(clinic, client, login_as, frozen):
     login_as("admin")
     return client
 
 
 def choices(html: str) -> dict[str, str]:
-    """The ids of the demo's 60-minute neuromuscular therapy, Dana and Hermosa Beach."""
+    """The ids of the test clinic's 60-minute neuromuscular therapy, Dana and Hermosa Beach."""
 
     def value(label: str) -> str:
         return re.search(rf'<option (?:selected )?value="(\d+)"(?: selected)?>{label}', html)[1]
@@ -76,59 +76,59 @@ def mail_to(app) -> list[str]:
 # -- a client without an email -----------------------------------------------------------------
 
 
-def test_a_client_with_only_a_phone_number_is_booked_and_emailed_nothing(demo, desk):
+def test_a_client_with_only_a_phone_number_is_booked_and_emailed_nothing(clinic, desk):
     response = desk.post("/staff/book", data=phone_form(desk, email=""))
     assert response.status_code == 303
-    [appointment] = booked(demo)
+    [appointment] = booked(clinic)
     assert (appointment.status, appointment.client_email) == ("confirmed", "")
     assert appointment.client_phone == "310 555 0190"
-    assert "" not in mail_to(demo) and "phone@example.com" not in mail_to(demo)
+    assert "" not in mail_to(clinic) and "phone@example.com" not in mail_to(clinic)
     page = text_of(desk.get(response.headers["Location"]).get_data(as_text=True))
     assert "No email was sent: the client gave no address." in page
     assert "No email address: no confirmation, reminder or payment link is emailed" in page
 
 
-def test_a_client_needs_a_phone_number_or_an_email(demo, desk):
+def test_a_client_needs_a_phone_number_or_an_email(clinic, desk):
     response = desk.post("/staff/book", data=phone_form(desk, email="", phone=""))
     assert response.status_code == 422
     assert "Please give the client's phone number or email" in text_of(
         response.get_data(as_text=True)
     )
-    assert booked(demo) == []
+    assert booked(clinic) == []
 
 
-def test_a_payment_link_needs_an_email(demo, desk):
+def test_a_payment_link_needs_an_email(clinic, desk):
     response = desk.post("/staff/book", data=phone_form(desk, email="", payment="link"))
     assert response.status_code == 422
     assert "A payment link is sent by email" in response.get_data(as_text=True)
-    assert booked(demo) == [] and mail_to(demo) == []
+    assert booked(clinic) == [] and mail_to(clinic) == []
 
 
-def test_a_reminder_is_not_queued_for_a_client_without_an_email(demo, desk, monkeypatch):
+def test_a_reminder_is_not_queued_for_a_client_without_an_email(clinic, desk, monkeypatch):
     desk.post("/staff/book", data=phone_form(desk, email=""))
     monkeypatch.setattr("clinicsite.clock.now", lambda: NOW + timedelta(days=1, hours=2))
-    with demo.test_request_context():
+    with clinic.test_request_context():
         queue_reminders()
-    assert "" not in mail_to(demo)
+    assert "" not in mail_to(clinic)
 
 
 # -- a walk-in recorded afterwards -------------------------------------------------------------
 
 
-def test_a_past_time_is_refused_unless_recorded_as_a_visit_afterwards(demo, desk):
+def test_a_past_time_is_refused_unless_recorded_as_a_visit_afterwards(clinic, desk):
     data = phone_form(desk, date="2026-12-04", time="10:00")
     response = desk.post("/staff/book", data=data)
     assert response.status_code == 422
     assert "Record a visit that already happened" in text_of(response.get_data(as_text=True))
-    assert booked(demo) == []
+    assert booked(clinic) == []
 
     response = desk.post("/staff/book", data={**data, "afterwards": "y"})
     assert response.status_code == 303
-    [visit] = booked(demo)
+    [visit] = booked(clinic)
     assert (visit.status, visit.source, visit.deposit) == ("confirmed", "walk-in", 0)
     assert visit.starts_at == LAST_FRIDAY_10 and visit.reminder_queued_at is not None
-    assert mail_to(demo) == [], "nothing is emailed for a visit that already happened"
-    with demo.app_context():
+    assert mail_to(clinic) == [], "nothing is emailed for a visit that already happened"
+    with clinic.app_context():
         actions = db.session.scalars(sa.select(AuditEvent.action)).all()
     assert "recorded afterwards" in actions
     page = text_of(desk.get(response.headers["Location"]).get_data(as_text=True))
@@ -144,21 +144,21 @@ def test_a_past_time_is_refused_unless_recorded_as_a_visit_afterwards(demo, desk
         ({"date": "2026-12-09"}, "That time is still to come"),
     ],
 )
-def test_a_visit_afterwards_sends_no_link_and_stays_in_its_window(demo, desk, change, message):
+def test_a_visit_afterwards_sends_no_link_and_stays_in_its_window(clinic, desk, change, message):
     data = phone_form(desk, **{"date": "2026-12-04", "time": "10:00", "afterwards": "y", **change})
     response = desk.post("/staff/book", data=data)
     assert response.status_code == 422
     assert message in html_lib.unescape(response.get_data(as_text=True))
-    assert booked(demo) == [] and mail_to(demo) == []
+    assert booked(clinic) == [] and mail_to(clinic) == []
 
 
-def test_a_visit_afterwards_cannot_overlap_the_therapist(demo, desk):
-    make_appointment(demo, LAST_FRIDAY_10, now=LAST_FRIDAY_10 - timedelta(days=2))
+def test_a_visit_afterwards_cannot_overlap_the_therapist(clinic, desk):
+    make_appointment(clinic, LAST_FRIDAY_10, now=LAST_FRIDAY_10 - timedelta(days=2))
     data = phone_form(desk, date="2026-12-04", time="10:00", afterwards="y")
     response = desk.post("/staff/book", data=data)
     assert response.status_code == 422
     assert "Dana Okafor already has an appointment then." in response.get_data(as_text=True)
-    assert len(booked(demo)) == 1
+    assert len(booked(clinic)) == 1
 
 
 # -- the therapist's free times ----------------------------------------------------------------
@@ -176,8 +176,8 @@ def listed(html: str) -> list[str]:
     ]
 
 
-def test_free_times_of_the_day_are_listed_and_fill_in_the_form(demo, desk):
-    make_appointment(demo, WEDNESDAY_10)  # Dana, Hermosa Beach, from 10:00
+def test_free_times_of_the_day_are_listed_and_fill_in_the_form(clinic, desk):
+    make_appointment(clinic, WEDNESDAY_10)  # Dana, Hermosa Beach, from 10:00
     html = desk.get(free_times_url(desk)).get_data(as_text=True)
     links = listed(html)
     times = [re.search(r"time=([0-9:]+)", link)[1] for link in links]
@@ -200,13 +200,13 @@ def test_free_times_of_the_day_are_listed_and_fill_in_the_form(demo, desk):
         ({"therapist": "x"}, "Please choose a service, a therapist and a studio"),
     ],
 )
-def test_unreadable_free_time_questions_get_a_clear_answer(demo, desk, change, message):
+def test_unreadable_free_time_questions_get_a_clear_answer(clinic, desk, change, message):
     response = desk.get(free_times_url(desk, **change))
     assert response.status_code == 400
     assert message in html_lib.unescape(response.get_data(as_text=True))
 
 
-def test_a_past_day_lists_no_times_and_says_why(demo, desk):
+def test_a_past_day_lists_no_times_and_says_why(clinic, desk):
     response = desk.get(free_times_url(desk, date="2026-12-04"))
     assert response.status_code == 200
     assert "That day has passed" in text_of(response.get_data(as_text=True))

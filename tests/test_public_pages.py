@@ -1,4 +1,4 @@
-"""The public marketing pages, with the demo clinic loaded."""
+"""The public marketing pages, with the test clinic loaded."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from clinicsite.extensions import db
 from clinicsite.models import Service
 from tests.factories import make_area, make_service
 
-DEMO_PAGES = [
+PUBLIC_PAGES = [
     "/",
     "/services/",
     "/services/neuromuscular-therapy",
@@ -44,8 +44,8 @@ def meta(html: str, name: str) -> str | None:
     return match.group(1) if match else None
 
 
-@pytest.mark.parametrize("url", DEMO_PAGES)
-def test_public_page_answers_200_with_one_h1(demo, client, url):
+@pytest.mark.parametrize("url", PUBLIC_PAGES)
+def test_public_page_answers_200_with_one_h1(clinic, client, url):
     response = client.get(url)
     assert response.status_code == 200
     html = text(response)
@@ -60,13 +60,13 @@ def test_public_page_answers_200_with_one_h1(demo, client, url):
         "/areas/atlantis",
         "/areas/atlantis/neuromuscular-therapy",
         "/areas/hermosa-beach/no-such-service",
-        # Venice does not offer prenatal massage in the demo: no page for the pair.
+        # Venice does not offer prenatal massage in the test clinic: no page for the pair.
         "/areas/venice/prenatal-massage",
         "/therapists/nobody",
         "/no/such/page",
     ],
 )
-def test_unknown_slugs_answer_404_in_the_site_look(demo, client, url):
+def test_unknown_slugs_answer_404_in_the_site_look(clinic, client, url):
     response = client.get(url)
     assert response.status_code == 404
     html = text(response)
@@ -74,8 +74,8 @@ def test_unknown_slugs_answer_404_in_the_site_look(demo, client, url):
     assert 'name="robots" content="noindex"' in html
 
 
-def test_inactive_service_is_not_public(demo, client):
-    with demo.app_context():
+def test_inactive_service_is_not_public(clinic, client):
+    with clinic.app_context():
         service = db.session.scalar(db.select(Service).filter_by(slug="trigger-point-therapy"))
         service.active = False
         db.session.commit()
@@ -85,8 +85,8 @@ def test_inactive_service_is_not_public(demo, client):
     assert "trigger-point-therapy" not in text(client.get("/sitemap.xml"))
 
 
-def test_every_page_has_its_own_title_and_description(demo, client):
-    urls = [u for u in DEMO_PAGES if "?" not in u]
+def test_every_page_has_its_own_title_and_description(clinic, client):
+    urls = [u for u in PUBLIC_PAGES if "?" not in u]
     urls += ["/areas/venice/neuromuscular-therapy", "/areas/torrance/neuromuscular-therapy"]
     titles, descriptions = {}, {}
     for url in urls:
@@ -101,7 +101,7 @@ def test_every_page_has_its_own_title_and_description(demo, client):
     assert [urls for urls in descriptions.values() if len(urls) > 1] == []
 
 
-def test_canonical_and_open_graph_tags(demo, client):
+def test_canonical_and_open_graph_tags(clinic, client):
     html = text(client.get("/services/neuromuscular-therapy?utm_source=mail"))
     assert '<link rel="canonical" href="http://localhost/services/neuromuscular-therapy">' in html
     assert meta(html, "og:url") == "http://localhost/services/neuromuscular-therapy"
@@ -121,7 +121,7 @@ def test_site_url_setting_makes_canonical_links_absolute_on_it(migrated):
         wipe(app)
 
 
-def test_home_shows_business_with_area_served_and_a_call_to_book(demo, client):
+def test_home_shows_business_with_area_served_and_a_call_to_book(clinic, client):
     html = text(client.get("/"))
     business = next(b for b in jsonld_blocks(html) if b["@type"] == "HealthAndBeautyBusiness")
     served = {a["name"] for a in business["areaServed"]}
@@ -132,7 +132,7 @@ def test_home_shows_business_with_area_served_and_a_call_to_book(demo, client):
     assert "/areas/el-segundo" in html  # regions and areas are linked from the home page
 
 
-def test_service_page_lists_options_areas_and_therapists(demo, client):
+def test_service_page_lists_options_areas_and_therapists(clinic, client):
     html = text(client.get("/services/neuromuscular-therapy"))
     assert "$140" in html and "$195" in html  # prices from the options
     assert "/areas/hermosa-beach/neuromuscular-therapy" in html
@@ -150,20 +150,20 @@ def test_service_page_lists_options_areas_and_therapists(demo, client):
     ]
 
 
-def test_free_discovery_session_shows_no_deposit(demo, client):
+def test_free_discovery_session_shows_no_deposit(clinic, client):
     html = text(client.get("/services/discovery-session"))
     assert "Free" in html
     assert "20 min" in html
 
 
-def test_areas_page_groups_areas_by_region(demo, client):
+def test_areas_page_groups_areas_by_region(clinic, client):
     html = text(client.get("/areas/"))
     html = html[html.index("<main") : html.index("</main>")]
     south_bay, westside = html.index("South Bay</h2>"), html.index("Westside</h2>")
     assert south_bay < html.index("Redondo Beach") < westside < html.index("Culver City")
 
 
-def test_area_page_shows_its_services_and_nearest_studio(demo, client):
+def test_area_page_shows_its_services_and_nearest_studio(clinic, client):
     html = text(client.get("/areas/santa-monica"))
     assert "Nearest studio" in html
     assert "Culver City Studio" in html  # closer to Santa Monica than Hermosa Beach
@@ -172,7 +172,7 @@ def test_area_page_shows_its_services_and_nearest_studio(demo, client):
     assert "Hermosa Beach Studio" in html
 
 
-def test_area_service_page_is_not_a_copy_of_the_service_page(demo, client):
+def test_area_service_page_is_not_a_copy_of_the_service_page(clinic, client):
     pair = text(client.get("/areas/venice/neuromuscular-therapy"))
     other_pair = text(client.get("/areas/torrance/neuromuscular-therapy"))
     service = text(client.get("/services/neuromuscular-therapy"))
@@ -190,13 +190,13 @@ def test_area_service_page_is_not_a_copy_of_the_service_page(demo, client):
     ]
 
 
-def test_therapist_page_shows_services_and_weekly_hours(demo, client):
+def test_therapist_page_shows_services_and_weekly_hours(clinic, client):
     html = text(client.get("/therapists/lena-marchetti"))
     assert "Prenatal Massage" in html
     assert "Usual hours" in html
 
 
-def test_book_page_preselects_the_service(demo, client):
+def test_book_page_preselects_the_service(clinic, client):
     html = text(client.get("/book/?service=discovery-session"))
     assert "Book Free Discovery Session" in html
     # An unknown service is not an error page: a message and the list of services.
@@ -280,7 +280,7 @@ LANDMARK_PAGES = ["/", "/areas/", "/areas/venice", "/services/neuromuscular-ther
 
 
 @pytest.mark.parametrize("url", LANDMARK_PAGES)
-def test_landmark_names_are_unique_on_a_page(demo, client, url):
+def test_landmark_names_are_unique_on_a_page(clinic, client, url):
     parser = Landmarks()
     parser.feed(text(client.get(url)))
     names = parser.names()

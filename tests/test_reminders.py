@@ -34,16 +34,16 @@ def reminders(app) -> list[OutboxEmail]:
         )
 
 
-def test_reminders_are_queued_once_for_the_next_24_hours(demo, runner, monkeypatch):
+def test_reminders_are_queued_once_for_the_next_24_hours(clinic, runner, monkeypatch):
     monkeypatch.setattr("clinicsite.clock.now", lambda: NOW)
-    book(demo, NOW + timedelta(hours=20), "soon@example.com")  # free session: confirmed
-    book(demo, NOW + timedelta(hours=30), "later@example.com")
-    book(demo, NOW + timedelta(hours=5), "held@example.com", deposit=True)  # held, unpaid
+    book(clinic, NOW + timedelta(hours=20), "soon@example.com")  # free session: confirmed
+    book(clinic, NOW + timedelta(hours=30), "later@example.com")
+    book(clinic, NOW + timedelta(hours=5), "held@example.com", deposit=True)  # held, unpaid
 
     result = runner.invoke(args=["reminders", "send"])
     assert result.exit_code == 0, result.output
     assert "queued 1 reminder" in result.output
-    [email] = reminders(demo)
+    [email] = reminders(clinic)
     assert email.to_address == "soon@example.com"
     assert "A reminder of your appointment tomorrow" in email.body_text
     assert "PST" in email.body_text  # the time is given in the clinic's zone
@@ -51,58 +51,58 @@ def test_reminders_are_queued_once_for_the_next_24_hours(demo, runner, monkeypat
 
     again = runner.invoke(args=["reminders", "send"])
     assert "queued 0 reminders" in again.output
-    assert len(reminders(demo)) == 1
+    assert len(reminders(clinic)) == 1
 
     monkeypatch.setattr("clinicsite.clock.now", lambda: NOW + timedelta(hours=10))
     runner.invoke(args=["reminders", "send"])
-    assert {e.to_address for e in reminders(demo)} == {"soon@example.com", "later@example.com"}
+    assert {e.to_address for e in reminders(clinic)} == {"soon@example.com", "later@example.com"}
 
 
-def test_cancelled_appointments_get_no_reminder(demo, runner, monkeypatch):
+def test_cancelled_appointments_get_no_reminder(clinic, runner, monkeypatch):
     monkeypatch.setattr("clinicsite.clock.now", lambda: NOW)
-    book(demo, NOW + timedelta(hours=20), "gone@example.com")
-    with demo.test_request_context():
+    book(clinic, NOW + timedelta(hours=20), "gone@example.com")
+    with clinic.test_request_context():
         from clinicsite.models import Appointment
         from clinicsite.payments import get_gateway
 
         appointment = db.session.scalar(sa.select(Appointment))
         cancel(appointment, get_clinic(), get_gateway(), NOW)
     runner.invoke(args=["reminders", "send"])
-    assert reminders(demo) == []
+    assert reminders(clinic) == []
 
 
-def queued_at(demo, runner, monkeypatch, moment: datetime) -> list[str]:
+def queued_at(clinic, runner, monkeypatch, moment: datetime) -> list[str]:
     monkeypatch.setattr("clinicsite.clock.now", lambda: moment)
     runner.invoke(args=["reminders", "send"])
-    return [e.to_address for e in reminders(demo)]
+    return [e.to_address for e in reminders(clinic)]
 
 
-def test_a_same_day_booking_is_not_reminded_of_tomorrow(demo, runner, monkeypatch):
+def test_a_same_day_booking_is_not_reminded_of_tomorrow(clinic, runner, monkeypatch):
     # Monday 08:00 PST; the appointment is Monday 20:00, twelve hours away.
-    book(demo, NOW + timedelta(hours=12), "tonight@example.com")
-    assert queued_at(demo, runner, monkeypatch, NOW) == []
-    assert queued_at(demo, runner, monkeypatch, NOW + timedelta(hours=11)) == []
+    book(clinic, NOW + timedelta(hours=12), "tonight@example.com")
+    assert queued_at(clinic, runner, monkeypatch, NOW) == []
+    assert queued_at(clinic, runner, monkeypatch, NOW + timedelta(hours=11)) == []
 
 
-def test_on_the_23_hour_day_the_reminder_waits_for_the_day_before(demo, runner, monkeypatch):
+def test_on_the_23_hour_day_the_reminder_waits_for_the_day_before(clinic, runner, monkeypatch):
     # Monday 2027-03-15 00:30 PDT (07:30 UTC); Sunday 2027-03-14 has 23 hours. 24 real
     # hours before is Saturday 23:30 PST, when "tomorrow" would mean Sunday.
     starts_at = datetime(2027, 3, 15, 7, 30, tzinfo=UTC)
-    book(demo, starts_at, "monday@example.com")
+    book(clinic, starts_at, "monday@example.com")
     saturday_2330 = datetime(2027, 3, 14, 7, 30, tzinfo=UTC)
-    assert queued_at(demo, runner, monkeypatch, saturday_2330) == []
+    assert queued_at(clinic, runner, monkeypatch, saturday_2330) == []
     sunday_0000 = datetime(2027, 3, 14, 8, 0, tzinfo=UTC)
-    assert queued_at(demo, runner, monkeypatch, sunday_0000) == ["monday@example.com"]
-    [email] = reminders(demo)
+    assert queued_at(clinic, runner, monkeypatch, sunday_0000) == ["monday@example.com"]
+    [email] = reminders(clinic)
     assert "tomorrow" in email.subject and "Monday" in email.body_text
 
 
-def test_on_the_25_hour_day_the_reminder_goes_24_hours_ahead(demo, runner, monkeypatch):
+def test_on_the_25_hour_day_the_reminder_goes_24_hours_ahead(clinic, runner, monkeypatch):
     # Monday 2027-11-08 00:30 PST (08:30 UTC); Sunday 2027-11-07 has 25 hours.
     starts_at = datetime(2027, 11, 8, 8, 30, tzinfo=UTC)
-    book(demo, starts_at, "monday@example.com")
+    book(clinic, starts_at, "monday@example.com")
     before = datetime(2027, 11, 7, 8, 29, tzinfo=UTC)  # Sunday 01:29 PDT: 24h01 ahead
-    assert queued_at(demo, runner, monkeypatch, before) == []
-    assert queued_at(demo, runner, monkeypatch, starts_at - timedelta(hours=24)) == [
+    assert queued_at(clinic, runner, monkeypatch, before) == []
+    assert queued_at(clinic, runner, monkeypatch, starts_at - timedelta(hours=24)) == [
         "monday@example.com"
     ]

@@ -95,7 +95,7 @@ def test_proxy_headers_are_ignored_unless_configured(migrated):
             wipe(app)
 
 
-def test_nul_bytes_are_refused_before_any_query(demo, client):
+def test_nul_bytes_are_refused_before_any_query(clinic, client):
     # PostgreSQL cannot store NUL in text; without this guard these would be 500s there.
     for url in [
         "/services/%00",
@@ -116,7 +116,7 @@ def test_nul_bytes_are_refused_before_any_query(demo, client):
     from clinicsite.extensions import db
     from clinicsite.models import Inquiry
 
-    with demo.app_context():
+    with clinic.app_context():
         assert db.session.scalar(db.select(db.func.count()).select_from(Inquiry)) == 0
 
 

@@ -19,7 +19,7 @@ def sitemap_urls(client) -> list[tuple[str, str | None]]:
     ]
 
 
-def test_every_url_in_the_sitemap_answers_200(demo, client):
+def test_every_url_in_the_sitemap_answers_200(clinic, client):
     entries = sitemap_urls(client)
     assert len(entries) > 50
     for loc, _ in entries:
@@ -28,7 +28,7 @@ def test_every_url_in_the_sitemap_answers_200(demo, client):
         assert client.get(parts.path).status_code == 200, loc
 
 
-def test_sitemap_lists_every_public_page_with_lastmod(demo, client):
+def test_sitemap_lists_every_public_page_with_lastmod(clinic, client):
     entries = dict(sitemap_urls(client))
     paths = {urlsplit(loc).path for loc in entries}
     assert {"/", "/services/", "/areas/", "/therapists/", "/contact"} <= paths
@@ -37,7 +37,7 @@ def test_sitemap_lists_every_public_page_with_lastmod(demo, client):
     assert "/areas/venice/neuromuscular-therapy" in paths
     assert "/areas/venice/prenatal-massage" not in paths  # not offered there
     assert "/therapists/theo-nakamura" in paths
-    # 9 areas, 51 offered (area, service) pairs in the demo.
+    # 9 areas, 51 offered (area, service) pairs in the test clinic.
     assert len([p for p in paths if p.count("/") == 3 and p.startswith("/areas/")]) == 51
     assert all(lastmod and lastmod.endswith("+00:00") for lastmod in entries.values())
     assert not any(p.startswith("/staff") for p in paths)

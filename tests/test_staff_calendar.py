@@ -24,13 +24,13 @@ def row_labels(html: str) -> list[str]:
     [("2026-03-08", "8:00 AM", 17), ("2026-11-01", "8:00 AM", 18), ("2026-07-15", "8:00 AM", 17)],
 )
 def test_day_view_shows_local_hours_on_dst_days(
-    demo, client, login_as, monkeypatch, day, first_label, utc_hour_of_10am
+    clinic, client, login_as, monkeypatch, day, first_label, utc_hour_of_10am
 ):
     # An appointment at 10:00 local time lands on the 10:00 row, whatever the offset.
     y, m, d = map(int, day.split("-"))
     frozen_now = datetime(y, m, d, 8, 0, tzinfo=UTC)  # the night before, local time
     monkeypatch.setattr("clinicsite.clock.now", lambda: frozen_now)
-    make_appointment(demo, datetime(y, m, d, utc_hour_of_10am, 0, tzinfo=UTC), now=frozen_now)
+    make_appointment(clinic, datetime(y, m, d, utc_hour_of_10am, 0, tzinfo=UTC), now=frozen_now)
     login_as("admin")
     html = client.get(f"/staff/calendar/day?date={day}").get_data(as_text=True)
     labels = row_labels(html)
@@ -47,22 +47,22 @@ def test_day_view_shows_local_hours_on_dst_days(
     assert 'rowspan="2"' in rows[ten]
 
 
-def test_therapist_sees_only_their_own_appointments(demo, client, login_as, frozen):
-    make_appointment(demo, datetime(2026, 12, 9, 18, 0, tzinfo=UTC), "dana-okafor", name="Dana's")
+def test_therapist_sees_only_their_own_appointments(clinic, client, login_as, frozen):
+    make_appointment(clinic, datetime(2026, 12, 9, 18, 0, tzinfo=UTC), "dana-okafor", name="Dana's")
     make_appointment(
-        demo, datetime(2026, 12, 10, 18, 0, tzinfo=UTC), "theo-nakamura", name="Theo's"
+        clinic, datetime(2026, 12, 10, 18, 0, tzinfo=UTC), "theo-nakamura", name="Theo's"
     )
-    login_as("therapist", therapist_id=therapist_id(demo, "dana-okafor"))
+    login_as("therapist", therapist_id=therapist_id(clinic, "dana-okafor"))
     week = client.get("/staff/calendar?week=2026-12-09").get_data(as_text=True)
     assert "Dana&#39;s" in week and "Theo&#39;s" not in week
     day = client.get("/staff/calendar/day?date=2026-12-10").get_data(as_text=True)
     assert "Theo Nakamura" not in day  # no column for other therapists
 
 
-def test_admin_week_lists_everyone_by_local_day(demo, client, login_as, frozen):
+def test_admin_week_lists_everyone_by_local_day(clinic, client, login_as, frozen):
     # 23:30 on Wednesday in Los Angeles is Thursday in UTC: it belongs to Wednesday.
     make_appointment(
-        demo, datetime(2026, 12, 10, 7, 30, tzinfo=UTC), "theo-nakamura", name="Late Owl"
+        clinic, datetime(2026, 12, 10, 7, 30, tzinfo=UTC), "theo-nakamura", name="Late Owl"
     )
     login_as("admin")
     html = client.get("/staff/calendar?week=2026-12-09").get_data(as_text=True)
@@ -70,7 +70,7 @@ def test_admin_week_lists_everyone_by_local_day(demo, client, login_as, frozen):
     assert "Late Owl" in wednesday and "11:30 PM" in wednesday
 
 
-def test_bad_dates_show_today_with_a_message(demo, client, login_as, frozen):
+def test_bad_dates_show_today_with_a_message(clinic, client, login_as, frozen):
     login_as("admin")
     for url in ["/staff/calendar?week=yesterday", "/staff/calendar/day?date=2026-13-45"]:
         response = client.get(url)

@@ -54,20 +54,20 @@ def staff_rules():
 
 
 @pytest.fixture
-def world(demo, monkeypatch):
+def world(clinic, monkeypatch):
     """Demo clinic, one appointment of Dana's, one inquiry, and a cheap password hash."""
     monkeypatch.setattr("clinicsite.clock.now", lambda: NOW)
     monkeypatch.setattr(
         "clinicsite.models.staff.generate_password_hash",
         lambda p: generate_password_hash(p, method="pbkdf2:sha256:1"),
     )
-    appt_id = make_appointment(demo, datetime(2026, 12, 9, 18, 0, tzinfo=UTC))
-    with demo.app_context():
+    appt_id = make_appointment(clinic, datetime(2026, 12, 9, 18, 0, tzinfo=UTC))
+    with clinic.app_context():
         db.session.add(Inquiry(name="Q", email="q@example.com", message="A question here"))
         db.session.commit()
         dana = db.session.scalar(sa.select(Therapist.id).filter_by(slug="dana-okafor"))
         ids = {"appointment_id": appt_id, "therapist_id": dana, "inquiry_id": 1}
-    return demo, ids
+    return clinic, ids
 
 
 def fill(rule: str, ids: dict) -> str:

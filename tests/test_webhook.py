@@ -37,7 +37,7 @@ from tests.booking_helpers import (
 )
 from tests.stripe_stub import WEBHOOK_SECRET, StripeStub, sign, signed_event
 
-DEPOSIT = 3500  # demo services.toml: neuromuscular therapy, 60 minutes, $35 deposit
+DEPOSIT = 3500  # fixture_clinic/services.toml: neuromuscular therapy, 60 minutes, $35 deposit
 DANA = "dana-okafor"
 
 

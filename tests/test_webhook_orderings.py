@@ -42,7 +42,7 @@ from tests.booking_helpers import (
 from tests.stripe_stub import StripeStub, sign, signed_event
 
 EXAMPLES = int(os.environ.get("WEBHOOK_ORDERINGS_EXAMPLES", "25"))
-DEPOSIT = 3500  # demo services.toml: neuromuscular therapy, 60 minutes, $35 deposit
+DEPOSIT = 3500  # fixture_clinic/services.toml: neuromuscular therapy, 60 minutes, $35 deposit
 WRONG = DEPOSIT - 1
 
 # What happens to the session at Stripe, in order, for each outcome.

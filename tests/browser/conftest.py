@@ -43,13 +43,13 @@ def browser():
 
 
 @pytest.fixture
-def live_server(demo) -> Iterator[str]:
-    """The demo app served over HTTP on a free local port."""
-    server = make_server("127.0.0.1", 0, demo, threaded=True)
+def live_server(clinic) -> Iterator[str]:
+    """The test clinic app served over HTTP on a free local port."""
+    server = make_server("127.0.0.1", 0, clinic, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     url = f"http://127.0.0.1:{server.server_port}"
-    demo.config["SITE_URL"] = url  # links in emails and return addresses lead back here
+    clinic.config["SITE_URL"] = url  # links in emails and return addresses lead back here
     try:
         yield url
     finally:

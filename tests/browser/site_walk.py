@@ -1,6 +1,6 @@
 """Every page a client or a member of staff can reach, found rather than listed.
 
-`build_site` fills the demo clinic with one of everything a page can show (a blog with
+`build_site` fills the test clinic with one of everything a page can show (a blog with
 comments, an inquiry, subscribers, bookings held, confirmed and cancelled). `walk` then
 fetches pages with Flask's test client, following every link of the site's own, and keeps
 one page per kind: a kind is the endpoint with the names of its query parameters, so each
@@ -104,7 +104,7 @@ class Walk:
 
 
 def build_site(app: Flask) -> dict[str, str]:
-    """Add blog, inquiries, subscribers and bookings in each state to the demo clinic;
+    """Add blog, inquiries, subscribers and bookings in each state to the test clinic;
     returns the client-side URLs that only a link in an email leads to."""
     tuesday_10 = NOW + timedelta(days=1, hours=2)  # Tuesday 10:00 in Los Angeles
     confirmed = make_appointment(app, tuesday_10, deposit=True, paid=True, name="Cora Paid")

@@ -1,6 +1,6 @@
-"""A client books a demo appointment end to end in Chromium, on a phone-sized screen, with
-the fake gateway that `make run` uses: home -> service -> length -> studio -> therapist ->
-day -> time -> details -> test payment -> confirmation."""
+"""A client books an appointment at the test clinic end to end in Chromium, on a phone-sized
+screen, with the fake gateway that `make run` uses: home -> service -> length -> studio ->
+therapist -> day -> time -> details -> test payment -> confirmation."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from tests.browser.conftest import shoot
 pytestmark = pytest.mark.browser
 
 
-def test_client_books_and_pays_a_deposit(live_server, page, demo):
+def test_client_books_and_pays_a_deposit(live_server, page, clinic):
     page.set_viewport_size({"width": 360, "height": 800})
     page.goto(live_server + "/")
     page.get_by_role("link", name="Book an appointment").first.click()
@@ -53,7 +53,7 @@ def test_client_books_and_pays_a_deposit(live_server, page, demo):
     assert chosen_time.split(" ")[0] in page.locator(".lead").inner_text()
     shoot(page, "book-7-confirmed")
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
-    with demo.app_context():
+    with clinic.app_context():
         appointment = db.session.scalar(sa.select(Appointment))
         assert appointment.status == "confirmed"
         assert appointment.intake["pain"] == "Left shoulder, since a fall in October."

@@ -17,9 +17,9 @@ URL = re.compile(r"https?://[^\s<>\"]+")
 
 
 @pytest.fixture
-def messages(demo, tmp_path):
-    queue_every_kind(demo)
-    return by_kind(deliver(demo, tmp_path / "mail"))
+def messages(clinic, tmp_path):
+    queue_every_kind(clinic)
+    return by_kind(deliver(clinic, tmp_path / "mail"))
 
 
 @pytest.mark.parametrize("width", [360, 1280])

@@ -72,11 +72,11 @@ def vnu_ready() -> None:
 
 
 @pytest.fixture
-def site(demo, monkeypatch) -> Site:
-    """The demo clinic with one of everything, its clock stopped, and every page walked."""
+def site(clinic, monkeypatch) -> Site:
+    """The test clinic with one of everything, its clock stopped, and every page walked."""
     FrozenClock(NOW).install(monkeypatch)
-    emailed = build_site(demo)
-    return walk_site(demo, emailed)
+    emailed = build_site(clinic)
+    return walk_site(clinic, emailed)
 
 
 def log_in(app: Flask, email: str) -> FlaskClient:
@@ -86,7 +86,7 @@ def log_in(app: Flask, email: str) -> FlaskClient:
         "/staff/login",
         data={"email": email, "password": DEMO_STAFF_PASSWORD, "csrf_token": token},
     )
-    assert response.status_code == 302, f"the demo's {email} could not log in"
+    assert response.status_code == 302, f"the test clinic's {email} could not log in"
     return client
 
 

@@ -56,7 +56,7 @@ def test_keyboard_users_can_skip_to_the_content(live_server, page):
     assert page.evaluate("document.activeElement.id") == "main"
 
 
-def test_contact_form_from_mistake_to_thank_you(live_server, page, demo):
+def test_contact_form_from_mistake_to_thank_you(live_server, page, clinic):
     page.goto(live_server + "/contact?service=prenatal-massage")
     page.get_by_label("Your name").fill("Rosa Lind")
     page.get_by_label("Email").fill("rosa-at-example")
@@ -72,7 +72,7 @@ def test_contact_form_from_mistake_to_thank_you(live_server, page, demo):
     page.get_by_role("button", name="Send message").click()
     assert page.get_by_text("your message has reached us").is_visible()
     assert re.search(r"/contact$", page.url)
-    with demo.app_context():
+    with clinic.app_context():
         [inquiry] = db.session.scalars(db.select(Inquiry)).all()
         assert inquiry.email == "rosa@example.com"
         assert inquiry.service.slug == "prenatal-massage"
@@ -169,11 +169,11 @@ def test_the_phone_menu_opens_and_is_used_by_keyboard(live_server, page):
 
 
 def test_a_comment_sender_sees_the_thanks_where_the_page_lands(
-    live_server, page, demo, monkeypatch
+    live_server, page, clinic, monkeypatch
 ):
     monkeypatch.setattr("clinicsite.blog.forms.MIN_FILL_TIME", timedelta(0))
     pending = db.select(db.func.count()).select_from(Comment).where(Comment.status == "pending")
-    with demo.app_context():
+    with clinic.app_context():
         slug = db.session.scalars(db.select(Post.slug).order_by(Post.id)).first()
         pending_before = db.session.scalar(pending)
     for width, height in ((360, 740), (1280, 900)):
@@ -190,5 +190,5 @@ def test_a_comment_sender_sees_the_thanks_where_the_page_lands(
         assert box and 0 <= box["y"] and box["y"] + box["height"] <= height, box
         assert status.evaluate("el => el.closest('#comments') !== null")
         shoot_screen(page, f"comment-thanks-{width}")
-    with demo.app_context():
+    with clinic.app_context():
         assert db.session.scalar(pending) == pending_before + 2

@@ -27,7 +27,7 @@ def next_weekday(app, weekday: int):
     return day
 
 
-def test_front_desk_books_a_phone_client_and_cancels(live_server, page, demo):
+def test_front_desk_books_a_phone_client_and_cancels(live_server, page, clinic):
     page.goto(live_server + "/staff/")
     assert page.url.startswith(live_server + "/staff/login")
     page.get_by_label("Email").fill("owner@example.com")
@@ -39,7 +39,7 @@ def test_front_desk_books_a_phone_client_and_cancels(live_server, page, demo):
     assert page.locator("h1").inner_text().startswith("Week of")
     shoot(page, "staff-1-week")
 
-    day = next_weekday(demo, 2)  # a Wednesday: Dana works at Hermosa Beach
+    day = next_weekday(clinic, 2)  # a Wednesday: Dana works at Hermosa Beach
     page.get_by_role("link", name="Book a client").first.click()
     page.get_by_label("Service and length").select_option(label="Neuromuscular Therapy, 60 min")
     page.get_by_label("Therapist").select_option(label="Dana Okafor")
@@ -71,7 +71,7 @@ def test_front_desk_books_a_phone_client_and_cancels(live_server, page, demo):
     assert page.get_by_text("cancelled</strong>", exact=False).count() == 0  # escaped text only
     assert page.locator(".history").get_by_text("Client rang to cancel").is_visible()
     shoot(page, "staff-5-cancelled")
-    with demo.app_context():
+    with clinic.app_context():
         appt = db.session.scalar(sa.select(Appointment))
         assert appt.status == "cancelled" and appt.source == "phone"
     assert [e for e in page.console_errors if "40" not in e] == []

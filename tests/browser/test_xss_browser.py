@@ -13,8 +13,8 @@ from tests.xss_payloads import PAYLOADS
 pytestmark = pytest.mark.browser
 
 
-def test_no_dialog_fires_on_pages_full_of_hostile_input(live_server, page, demo):
-    with demo.app_context():
+def test_no_dialog_fires_on_pages_full_of_hostile_input(live_server, page, clinic):
+    with clinic.app_context():
         everything = "\n\n".join(PAYLOADS)
         post = make_post(
             title="Every payload <script>alert(1)</script>",
@@ -61,7 +61,7 @@ def test_no_dialog_fires_on_pages_full_of_hostile_input(live_server, page, demo)
     assert page.get_by_text("<script>alert(1)</script>").first.is_visible()
 
 
-def test_the_dialog_check_would_notice_a_dialog(live_server, page, demo):
+def test_the_dialog_check_would_notice_a_dialog(live_server, page, clinic):
     """The check above is only worth something if a real dialog would be caught."""
     dialogs: list[str] = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
