@@ -11,14 +11,13 @@ import statistics
 import tempfile
 import time
 
-import sqlalchemy as sa
 from flask_migrate import upgrade
 
 from clinicsite import create_app
 from clinicsite.config import TestingConfig, normalise_database_url
 from clinicsite.extensions import db
-from tests.conftest import queries_for_page
-from tests.test_query_counts import PAGES, build_catalogue
+from tests.public.test_query_counts import PAGES, build_catalogue
+from tests.support.app import empty_schema, queries_for_page
 
 SIZES = (3, 30, 300)
 RUNS = 20
@@ -28,11 +27,7 @@ def fresh_app():
     url = os.environ.get("TEST_DATABASE_URL")
     if url:
         url = normalise_database_url(url)
-        engine = sa.create_engine(url)
-        with engine.begin() as conn:
-            conn.execute(sa.text("DROP SCHEMA IF EXISTS public CASCADE"))
-            conn.execute(sa.text("CREATE SCHEMA public"))
-        engine.dispose()
+        empty_schema(url)
     else:
         url = f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3"
     app = create_app(TestingConfig({"DATABASE_URL": url, "RATELIMIT_ENABLED": "false"}))

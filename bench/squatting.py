@@ -29,8 +29,8 @@ from flask_migrate import upgrade
 from clinicsite import clock
 from clinicsite.extensions import db
 from clinicsite.models import Appointment, ClinicSettings
-from tests.booking_helpers import DISCOVERY, NMT, book_slot, load_fixture_clinic
-from tests.conftest import make_app
+from tests.support.app import make_app
+from tests.support.booking_helpers import DISCOVERY, NMT, book_slot, load_fixture_clinic
 
 ATTACKER = "203.0.113.66"
 

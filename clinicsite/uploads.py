@@ -7,7 +7,7 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
-from flask import current_app
+from flask import Response, current_app, send_from_directory
 from werkzeug.datastructures import FileStorage
 
 # The first bytes of each accepted type: the browser's claimed type is not trusted.
@@ -55,6 +55,21 @@ def upload_dir() -> Path:
     path = Path(current_app.config["UPLOAD_DIR"])
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def send_private(stored_name: str, content_type: str, original_name: str) -> Response:
+    """An uploaded file as a download under its original name, kept out of shared caches
+    (a guide is sent only to whoever holds the link)."""
+    response = send_from_directory(
+        upload_dir(),
+        stored_name,
+        mimetype=content_type,
+        as_attachment=True,
+        download_name=original_name,
+    )
+    response.cache_control.public = False
+    response.cache_control.private = True
+    return response
 
 
 def sniff(head: bytes) -> str | None:

@@ -94,7 +94,7 @@ def test_seed_demo_if_empty_skips_a_set_up_clinic(app, runner):
 
 
 def test_demo_staff_can_log_in(app, client, runner):
-    from tests.conftest import csrf_token
+    from tests.support.app import csrf_token
 
     runner.invoke(args=["seed-demo"])
     token = csrf_token(client, "/staff/login")

@@ -11,8 +11,8 @@ import sqlalchemy as sa
 
 from clinicsite.extensions import db
 from clinicsite.models import ExtraHours, Location, Therapist
-from tests.booking_helpers import NMT, option_id
-from tests.staff_helpers import make_appointment
+from tests.support.booking_helpers import NMT, option_id
+from tests.support.staff_helpers import make_appointment
 
 NOW = datetime(2027, 11, 1, 16, 0, tzinfo=UTC)  # Monday 09:00 PDT, a week before
 FALL_BACK = date(2027, 11, 7)

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from clinicsite import create_app
 from clinicsite.config import TestingConfig
 from clinicsite.extensions import db
-from tests.stripe_stub import WEBHOOK_SECRET, signed_event
+from tests.support.stripe_stub import WEBHOOK_SECRET, signed_event
 
 # Nothing listens on port 1: every connection attempt is refused at once.
 CLOSED_PORT = "postgresql+psycopg://postgres@127.0.0.1:1/clinicsite"

@@ -2,7 +2,7 @@
 
 The endpoints come from `app.url_map`, so a new route is fuzzed without changing this file.
 Each gets FUZZ_EXAMPLES requests (default below, small enough for CI) built by
-tests/fuzz_inputs.py from the forms found on the site's own pages: fields replaced with
+tests/support/fuzz_inputs.py from the forms found on the site's own pages: fields replaced with
 hostile values, dropped, repeated, sent as files, and raw multipart and body oddities.
 Staff endpoints are sent as a logged-in admin, everything else anonymously.
 
@@ -30,8 +30,9 @@ from clinicsite import create_app
 from clinicsite.config import TestingConfig
 from clinicsite.extensions import db, limiter
 from clinicsite.models import Comment, Inquiry, Post, Subscriber
-from tests import fuzz_inputs as fz
-from tests.booking_helpers import (
+from tests.support import fuzz_inputs as fz
+from tests.support.app import make_app, wipe
+from tests.support.booking_helpers import (
     NMT,
     TUESDAY,
     FrozenClock,
@@ -39,9 +40,8 @@ from tests.booking_helpers import (
     first_free_slot,
     load_fixture_clinic,
 )
-from tests.conftest import make_app, wipe
-from tests.factories import make_staff
-from tests.staff_helpers import make_appointment
+from tests.support.factories import make_staff
+from tests.support.staff_helpers import make_appointment
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "10"))
 SEED = os.environ.get("FUZZ_SEED", "clinicsite")
@@ -106,7 +106,7 @@ def crawl(site: Site) -> None:
     with site.app.app_context():
         post = db.session.scalar(sa.select(Post.slug).limit(1))
     slot = first_free_slot(site.anon, NMT, TUESDAY)
-    from tests.booking_helpers import details_url, location_slug
+    from tests.support.booking_helpers import details_url, location_slug
 
     seeds += [
         f"/blog/{post}",

@@ -9,8 +9,8 @@ import pytest
 
 from clinicsite.extensions import db
 from clinicsite.models import Inquiry
-from tests.conftest import csrf_token
-from tests.factories import make_staff
+from tests.support.app import csrf_token
+from tests.support.factories import make_staff
 
 NAMELESS_PART = (
     b"--XX\r\nContent-Disposition: form-data\r\n\r\nhello\r\n"

@@ -30,7 +30,7 @@ def test_the_guide_upgrade_marks_those_whose_welcome_carried_a_guide(tmp_path):
     (A file of its own: it migrates from an older revision.)"""
     from flask_migrate import upgrade
 
-    from tests.conftest import make_app
+    from tests.support.app import make_app
 
     app = make_app(f"sqlite:///{tmp_path / 'old.sqlite3'}")
     rows = {

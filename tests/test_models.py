@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from clinicsite.extensions import db
 from clinicsite.models import Inquiry, ServiceOption
-from tests.factories import make_service
+from tests.support.factories import make_service
 
 
 def test_times_come_back_as_aware_utc(app):

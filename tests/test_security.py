@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from clinicsite import create_app
 from clinicsite.config import ProductionConfig
-from tests.conftest import make_app, wipe
+from tests.support.app import make_app, wipe
 
 STRONG_SECRET = "k" * 48
 
@@ -104,7 +104,7 @@ def test_nul_bytes_are_refused_before_any_query(clinic, client):
         "/book/?service=neuromuscular-therapy&therapist=a%00b",
     ]:
         assert client.get(url).status_code == 400, url
-    from tests.conftest import csrf_token
+    from tests.support.app import csrf_token
 
     data = {
         "csrf_token": csrf_token(client, "/contact"),

@@ -9,7 +9,7 @@ with a button; the button's POST makes the change.
 
 from __future__ import annotations
 
-from flask import Request, g, redirect, render_template, request, send_from_directory, url_for
+from flask import Request, g, redirect, render_template, request, url_for
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from clinicsite import clock, uploads
@@ -96,15 +96,9 @@ def guide(token: str):
     lead_magnet = service.guide_for(token)
     if lead_magnet is None:
         return not_found()
-    response = send_from_directory(
-        uploads.upload_dir(),
-        lead_magnet.stored_name,
-        mimetype=lead_magnet.content_type,
-        as_attachment=True,
-        download_name=lead_magnet.original_name,
+    response = uploads.send_private(
+        lead_magnet.stored_name, lead_magnet.content_type, lead_magnet.original_name
     )
-    response.cache_control.public = False
-    response.cache_control.private = True
     response.headers.update(PRIVATE_PAGE)
     return response
 

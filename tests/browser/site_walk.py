@@ -43,9 +43,9 @@ from clinicsite.models import (
     Therapist,
 )
 from clinicsite.payments import get_gateway
-from tests.blog_factories import make_category, make_comment, make_post, make_tag
-from tests.booking_helpers import MONDAY_8AM
-from tests.staff_helpers import make_appointment
+from tests.support.blog_factories import make_category, make_comment, make_post, make_tag
+from tests.support.booking_helpers import MONDAY_8AM
+from tests.support.staff_helpers import make_appointment
 
 # Endpoints that answer with something other than a page (files, feeds, JSON): never
 # walked, wherever a link to them appears.

@@ -9,7 +9,7 @@ import re
 import pytest
 
 from tests.browser.conftest import shoot
-from tests.mail_helpers import KINDS, by_kind, deliver, html, plain, queue_every_kind
+from tests.support.mail_helpers import KINDS, by_kind, deliver, html, plain, queue_every_kind
 
 pytestmark = pytest.mark.browser
 

@@ -20,11 +20,11 @@ from flask.testing import FlaskClient
 from clinicsite.demo import DEMO_ADMIN_EMAIL, DEMO_STAFF_PASSWORD
 from clinicsite.extensions import db
 from clinicsite.models import StaffUser
-from tests.booking_helpers import FrozenClock
 from tests.browser.conftest import shoot
 from tests.browser.page_checks import axe_violations, html_errors, require, serve_axe
 from tests.browser.site_walk import NOW, STAFF_SKIPPED, Page, build_site, staff_seeds, walk
-from tests.conftest import csrf_token
+from tests.support.app import csrf_token
+from tests.support.booking_helpers import FrozenClock
 
 pytestmark = pytest.mark.browser
 

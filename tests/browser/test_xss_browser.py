@@ -6,9 +6,9 @@ import pytest
 
 from clinicsite.extensions import db
 from clinicsite.models import Comment
-from tests.blog_factories import make_post
 from tests.browser.conftest import shoot
-from tests.xss_payloads import PAYLOADS
+from tests.support.blog_factories import make_post
+from tests.support.xss_payloads import PAYLOADS
 
 pytestmark = pytest.mark.browser
 

@@ -39,7 +39,7 @@ from sqlalchemy.orm import Session
 from clinicsite.config import normalise_database_url
 from tests.browser.conftest import CHROMIUM, CHROMIUM_FLAGS, SCREENSHOTS
 from tests.rehearsal.standin import StripeStandIn, WebhookPlan
-from tests.smtp_sink import SMTPSink
+from tests.support.smtp_sink import SMTPSink
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent  # the virtualenv's bin: gunicorn and flask live there

@@ -1,6 +1,6 @@
-"""Stripe as the rehearsal meets it: the API stub of tests/stripe_stub.py on one port, a hosted
-checkout page on another origin (another port), and webhooks delivered the way Stripe
-delivers them.
+"""Stripe as the rehearsal meets it: the API stub of tests/support/stripe_stub.py on one
+port, a hosted checkout page on another origin (another port), and webhooks delivered the
+way Stripe delivers them.
 
     with StripeStandIn(webhook_secret=WEBHOOK_SECRET) as stripe_:
         stripe_.site_url = "http://127.0.0.1:8123"      # where /stripe/webhook is
@@ -44,7 +44,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from tests.stripe_stub import WEBHOOK_SECRET, StripeStub, sign, signed_event
+from tests.support.stripe_stub import WEBHOOK_SECRET, StripeStub, sign, signed_event
 
 WRONG_SECRET = "whsec_not_the_site_secret_at_all"
 

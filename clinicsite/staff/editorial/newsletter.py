@@ -14,7 +14,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_from_directory,
     url_for,
 )
 
@@ -135,13 +134,4 @@ def lead_magnet_file():
     guide = service.active_guide()
     if guide is None:
         abort(404)
-    response = send_from_directory(
-        uploads.upload_dir(),
-        guide.stored_name,
-        mimetype=guide.content_type,
-        as_attachment=True,
-        download_name=guide.original_name,
-    )
-    response.cache_control.public = False
-    response.cache_control.private = True
-    return response
+    return uploads.send_private(guide.stored_name, guide.content_type, guide.original_name)

@@ -1,0 +1,84 @@
+"""The app under test: building one on the migrated database, emptying it, and reading
+what a browser would (the CSRF token of a form, the statements a page runs)."""
+
+from __future__ import annotations
+
+import re
+
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+
+from clinicsite import create_app
+from clinicsite.config import TestingConfig
+from clinicsite.extensions import db
+
+
+def worker_database(url: str, worker: str) -> str:
+    """Under pytest-xdist each worker gets a PostgreSQL database of its own, next to the one
+    TEST_DATABASE_URL names (`test` -> `test_gw0`, `test_gw1`, ...), created when missing."""
+    base = sa.make_url(url)
+    own = base.set(database=f"{base.database}_{worker}")
+    engine = sa.create_engine(base, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        exists = conn.scalar(
+            sa.text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": own.database}
+        )
+        if not exists:
+            conn.execute(sa.text(f'CREATE DATABASE "{own.database}"'))
+    engine.dispose()
+    return own.render_as_string(hide_password=False)
+
+
+def empty_schema(url: str) -> None:
+    """Drop and recreate PostgreSQL's `public` schema, so the migrations start from nothing."""
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(sa.text("DROP SCHEMA IF EXISTS public CASCADE"))
+        conn.execute(sa.text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+def make_app(database_url: str, **settings) -> Flask:
+    env = {"DATABASE_URL": database_url}
+    env.update({k: str(v) for k, v in settings.items()})
+    return create_app(TestingConfig(env))
+
+
+def wipe(app: Flask) -> None:
+    with app.app_context():
+        db.session.remove()
+        with db.engine.begin() as conn:
+            for table in reversed(db.metadata.sorted_tables):
+                conn.execute(table.delete())
+        db.engine.dispose()
+
+
+def csrf_token(client: FlaskClient, url: str) -> str:
+    """The CSRF token from the form on `url`, as a browser would send it back."""
+    page = client.get(url).get_data(as_text=True)
+    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page) or re.search(
+        r'type="hidden" name="csrf_token" value="([^"]+)"', page
+    )
+    assert match, f"no CSRF token on {url}"
+    return match.group(1)
+
+
+def queries_for_page(app: Flask, client: FlaskClient, url: str) -> int:
+    """How many SQL statements one GET of `url` runs, after a warm-up request (first-request
+    work is not the page's). The page must answer 200."""
+    client.get(url)
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    sa.event.listen(engine, "before_cursor_execute", record)
+    try:
+        response = client.get(url)
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", record)
+    assert response.status_code == 200, url
+    return len(statements)
