@@ -30,7 +30,8 @@ def fresh_app():
         empty_schema(url)
     else:
         url = f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3"
-    app = create_app(TestingConfig({"DATABASE_URL": url, "RATELIMIT_ENABLED": "false"}))
+    settings = {"DATABASE_URL": url, "RATELIMIT_ENABLED": "false", "PAGE_CACHE_ENABLED": "false"}
+    app = create_app(TestingConfig(settings))
     with app.app_context():
         upgrade()
     return app

@@ -38,6 +38,7 @@ def create_app(config: Config | None = None) -> Flask:
     register_blueprints(app)
     register_errorhandlers(app)
     register_security_headers(app)
+    register_page_cache(app)
     register_template_helpers(app)
     register_commands(app)
     return app
@@ -91,6 +92,12 @@ def register_security_headers(app: Flask) -> None:
     from clinicsite.security import register
 
     register(app)
+
+
+def register_page_cache(app: Flask) -> None:
+    from clinicsite import pagecache
+
+    pagecache.register(app)
 
 
 def register_template_helpers(app: Flask) -> None:

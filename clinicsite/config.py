@@ -115,6 +115,12 @@ class Config:
         self.PROXY_FIX_X_HOST = _env_int(env, "PROXY_FIX_X_HOST", 0)
         self.RATELIMIT_STORAGE_URI = env.get("RATELIMIT_STORAGE_URI", "") or "memory://"
         self.RATELIMIT_ENABLED = _env_bool(env, "RATELIMIT_ENABLED", True)
+        # Where public pages are cached for visitors without a session: redis://... shared
+        # by every worker and host, or "memory://" (each worker its own; also correct, as
+        # keys carry the content versions: clinicsite/pagecache/).
+        self.PAGE_CACHE_URL = env.get("PAGE_CACHE_URL", "") or "memory://"
+        # Off: every page is rendered (measuring what a render costs; finding a stale page).
+        self.PAGE_CACHE_ENABLED = _env_bool(env, "PAGE_CACHE_ENABLED", True)
         self.MAIL_FROM = env.get("MAIL_FROM", "") or "Clinic <bookings@example.com>"
         self.STAFF_NOTIFY_EMAIL = env.get("STAFF_NOTIFY_EMAIL", "")
         # Uploaded files (post covers, the newsletter guide).

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from functools import wraps
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, abort, request
+from flask import Flask, Response, abort, current_app, request
+
+from clinicsite.extensions import csrf
 
 # No inline scripts or styles, nothing from other origins. JSON-LD blocks are data, not
 # scripts, so the policy does not affect them. The one exception is where a form may lead:
@@ -87,3 +90,39 @@ def safe_next(target: str | None) -> str | None:
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         return None
     return target
+
+
+def origin_of(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def from_another_site() -> bool:
+    """Whether the browser says this request comes from another site's page.
+
+    Browsers send `Sec-Fetch-Site` with every request, and `Origin` with every POST: a
+    page elsewhere cannot make them lie. `same-origin` (or `none`: typed, bookmarked) is
+    ours; else the Origin must be this host's or SITE_URL's. A request with neither header
+    was made by no browser page (a script, a mail program), so it carries no visitor's
+    authority to borrow, which is what cross-site request forgery borrows."""
+    fetch_site = request.headers.get("Sec-Fetch-Site")
+    if fetch_site is not None:
+        return fetch_site not in ("same-origin", "none")
+    origin = request.headers.get("Origin")
+    if origin is None:
+        return False
+    return origin not in (origin_of(request.host_url), origin_of(current_app.config["SITE_URL"]))
+
+
+def session_free_form(view):
+    """For the forms on cached public pages (newsletter sign-up, contact, comments): a CSRF
+    token would need a session cookie on every page, which no shared cache can keep. A POST
+    that a browser says came from another site is refused instead."""
+
+    @wraps(view)
+    def checked(*args, **kwargs):
+        if request.method == "POST" and from_another_site():
+            abort(403, "This form can only be sent from this site's own pages.")
+        return view(*args, **kwargs)
+
+    return csrf.exempt(checked)

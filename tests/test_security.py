@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+
 from clinicsite import create_app
 from clinicsite.config import ProductionConfig
+from clinicsite.extensions import db, limiter
 from tests.support.app import make_app, wipe
 
 STRONG_SECRET = "k" * 48
@@ -32,7 +38,7 @@ def test_hsts_when_configured(migrated):
 
 
 def test_session_cookie_is_httponly_and_lax(client):
-    response = client.get("/contact")  # the CSRF token starts a session
+    response = client.get("/staff/login")  # the CSRF token starts a session
     cookie = response.headers["Set-Cookie"]
     assert "HttpOnly" in cookie
     assert "SameSite=Lax" in cookie
@@ -51,7 +57,7 @@ def test_production_session_cookie_is_secure(migrated):
     app = create_app(ProductionConfig(settings))
     try:
         assert app.config["SESSION_COOKIE_SECURE"] is True
-        cookie = app.test_client().get("/contact").headers["Set-Cookie"]
+        cookie = app.test_client().get("/staff/login").headers["Set-Cookie"]
         assert "Secure" in cookie and "HttpOnly" in cookie
     finally:
         wipe(app)
@@ -104,10 +110,8 @@ def test_nul_bytes_are_refused_before_any_query(clinic, client):
         "/book/?service=neuromuscular-therapy&therapist=a%00b",
     ]:
         assert client.get(url).status_code == 400, url
-    from tests.support.app import csrf_token
 
     data = {
-        "csrf_token": csrf_token(client, "/contact"),
         "name": "Nul",
         "email": "n@example.com",
         "message": "A message with a \x00 inside it",
@@ -145,3 +149,66 @@ def test_forms_may_lead_to_the_stripe_checkout_and_nowhere_else(migrated):
     finally:
         for app in (stripe_app, local, fake):
             wipe(app)
+
+
+# The forms on cached public pages carry no CSRF token (it needs a session cookie, and a
+# page that sets one cannot be cached): the browser's word on where a POST came from
+# stands in (clinicsite.security.session_free_form).
+SESSION_FREE_FORMS = {
+    "/contact": {
+        "name": "Ana Reyes",
+        "email": "ana@example.org",
+        "service": "",
+        "message": "Do you open on Sundays, and is parking free?",
+    },
+    "/newsletter": {"email": "ana@example.org"},
+}
+FROM_ELSEWHERE = [
+    {"Sec-Fetch-Site": "cross-site", "Origin": "https://evil.example"},
+    {"Sec-Fetch-Site": "same-site", "Origin": "https://shop.example.com"},
+    {"Origin": "https://evil.example"},
+    {"Origin": "null"},
+]
+FROM_HERE = [
+    {"Sec-Fetch-Site": "same-origin", "Origin": "http://localhost"},
+    {"Origin": "http://localhost"},
+    {},  # no browser page: a script carries no visitor's authority
+]
+
+
+@pytest.mark.parametrize("url", SESSION_FREE_FORMS)
+def test_session_free_forms_refuse_posts_from_other_sites(clinic, client, url):
+    from clinicsite.extensions import db
+    from clinicsite.models import Inquiry, Subscriber
+
+    page = client.get(url)
+    assert "Set-Cookie" not in page.headers and 'name="csrf_token"' not in page.text
+    for headers in FROM_ELSEWHERE:
+        response = client.post(url, data=SESSION_FREE_FORMS[url], headers=headers)
+        assert response.status_code == 403, headers
+        assert "only be sent from this site" in response.text
+    with clinic.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Inquiry)) == 0
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Subscriber)) == 0
+    limiter.reset()  # the refusals count towards the form's rate limit
+    for headers in FROM_HERE:
+        assert client.post(url, data=SESSION_FREE_FORMS[url], headers=headers).status_code in (
+            302,
+            303,
+        ), headers
+
+
+def test_a_comment_from_another_site_is_refused(app, client, monkeypatch):
+    from tests.support.blog_factories import NOW, make_post
+    from tests.support.comment_helpers import VALID, form_fields
+
+    monkeypatch.setattr("clinicsite.clock.now", lambda: NOW)
+    with app.app_context():
+        make_post(slug="open-for-comments")
+        db.session.commit()
+    data = {**form_fields(client, "/blog/open-for-comments"), **VALID}
+    monkeypatch.setattr("clinicsite.clock.now", lambda: NOW + timedelta(seconds=30))
+    url = "/blog/open-for-comments/comments"
+    for headers in FROM_ELSEWHERE:
+        assert client.post(url, data=data, headers=headers).status_code == 403, headers
+    assert client.post(url, data=data, headers=FROM_HERE[0]).status_code == 303

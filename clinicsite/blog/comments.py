@@ -15,6 +15,7 @@ from clinicsite.blog.forms import CommentForm, started_token, timing_problem
 from clinicsite.blog.routes import render_post
 from clinicsite.extensions import db, limiter
 from clinicsite.models import Comment, Post
+from clinicsite.security import session_free_form
 
 THANKS = (
     "Thank you, your comment has reached us. It is awaiting moderation and will appear "
@@ -27,6 +28,7 @@ THANKS_CATEGORY = "comment"
 
 @bp.post("/<slug>/comments")
 @limiter.limit("5 per minute;20 per hour")
+@session_free_form
 def comment(slug: str):
     found = queries.find_public_post(slug, clock.now())
     if found is None:

@@ -53,6 +53,14 @@ def latest_posts(now: datetime, limit: int) -> list[Post]:
     return list(db.session.scalars(newest_first(query).limit(limit)))
 
 
+def next_scheduled(now: datetime) -> datetime | None:
+    """When the next scheduled post becomes public by itself (no edit happens then)."""
+    query = sa.select(sa.func.min(Post.published_at)).where(
+        Post.status == "published", Post.published_at > now
+    )
+    return db.session.scalar(query)
+
+
 def all_public_posts(now: datetime) -> list[Post]:
     """Every public post with its categories and tags (the sitemap)."""
     query = sa.select(Post).where(public_condition(now))

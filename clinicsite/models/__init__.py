@@ -23,6 +23,7 @@ from clinicsite.models.booking import (
 )
 from clinicsite.models.catalogue import Service, ServiceOption
 from clinicsite.models.clinic import ClinicSettings, Location
+from clinicsite.models.content import ContentVersion
 from clinicsite.models.inquiry import Inquiry
 from clinicsite.models.mail import OutboxEmail
 from clinicsite.models.newsletter import LeadMagnet, Subscriber
@@ -60,6 +61,7 @@ __all__ = [
     "TimeOff",
     "AreaService",
     "ClinicSettings",
+    "ContentVersion",
     "Inquiry",
     "Location",
     "Region",

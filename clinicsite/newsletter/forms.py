@@ -13,6 +13,9 @@ class SignupForm(FlaskForm):
     """Posted from /newsletter, the site footer and blog posts (templates/newsletter/
     _signup.html): the field names here are the ones that form uses."""
 
+    class Meta:  # on cached pages: see clinicsite.security.session_free_form
+        csrf = False
+
     email = EmailField(
         "Your email address",
         render_kw={"autocomplete": "email"},

@@ -17,7 +17,7 @@ from clinicsite.extensions import csrf, db, limiter
 from clinicsite.models import Subscriber
 from clinicsite.newsletter import bp, service
 from clinicsite.newsletter.forms import SignupForm
-from clinicsite.security import safe_next
+from clinicsite.security import safe_next, session_free_form
 
 PRIVATE_PAGE = {"Referrer-Policy": "no-referrer", "X-Robots-Tag": "noindex, nofollow"}
 
@@ -37,6 +37,7 @@ def newsletter_guide():
 
 @bp.route("/newsletter", methods=["GET", "POST"])
 @limiter.limit("5 per minute;20 per hour", methods=["POST"])
+@session_free_form
 def signup():
     form = SignupForm()
     # Every accepted sign-up (new, pending, confirmed, or a bot) gets this same answer.

@@ -10,6 +10,9 @@ from clinicsite.formfields import PhoneNumber, strip
 
 
 class ContactForm(FlaskForm):
+    class Meta:  # on cached pages: see clinicsite.security.session_free_form
+        csrf = False
+
     name = StringField(
         "Your name",
         render_kw={"autocomplete": "name"},

@@ -27,6 +27,7 @@ from clinicsite.models import Inquiry, Service
 from clinicsite.public import bp, queries
 from clinicsite.public.forms import ContactForm
 from clinicsite.public.sitemap import sitemap_entries
+from clinicsite.security import session_free_form
 from clinicsite.templating import absolute_url, money
 
 
@@ -207,6 +208,7 @@ def hours_by_location(person) -> list[tuple]:
 
 @bp.route("/contact", methods=["GET", "POST"])
 @limiter.limit("5 per minute;30 per hour", methods=["POST"])
+@session_free_form
 def contact():
     services = active_services()
     form = ContactForm()

@@ -23,7 +23,7 @@ from clinicsite.models import (
     PostRedirect,
     Tag,
 )
-from tests.support.app import csrf_token, make_app, wipe
+from tests.support.app import csrf_token, make_app, session_token, wipe
 from tests.support.factories import make_clinic, make_service
 
 NOW = datetime(2026, 1, 15, 18, 0, tzinfo=UTC)  # Thursday 10:00 in Los Angeles (PST)
@@ -686,7 +686,7 @@ def test_admins_may_use_the_editor(app, client, login_as, services):
 
 def test_therapists_get_403_everywhere(app, client, login_as, services):
     login_as("therapist")
-    token = csrf_token(client, "/contact")
+    token = session_token(client)
     for method, url in blog_urls(app):
         response = client.open(url, method=method, data={"csrf_token": token, **fields()})
         assert response.status_code == 403, (method, url)

@@ -6,7 +6,7 @@ import pytest
 
 from clinicsite.extensions import db
 from clinicsite.models import StaffUser
-from tests.support.app import csrf_token
+from tests.support.app import csrf_token, session_token
 from tests.support.factories import make_staff
 
 
@@ -105,6 +105,6 @@ def test_editor_sees_inquiries_therapist_does_not(app, client, login_as):
         db.session.commit()
     login_as("editor")
     assert "Question about hours" in client.get("/staff/").get_data(as_text=True)
-    client.post("/staff/logout", data={"csrf_token": csrf_token(client, "/contact")})
+    client.post("/staff/logout", data={"csrf_token": session_token(client)})
     login_as("therapist")
     assert "Question about hours" not in client.get("/staff/").get_data(as_text=True)

@@ -23,7 +23,7 @@ from clinicsite.models import (
     ServiceOption,
     Therapist,
 )
-from tests.support.app import csrf_token
+from tests.support.app import csrf_token, session_token
 from tests.support.factories import (
     make_area,
     make_clinic,
@@ -702,7 +702,7 @@ def test_therapists_and_editors_get_403_everywhere(app, client, login_as, role):
         make_clinic()
         db.session.commit()
     login_as(role)
-    token = csrf_token(client, "/contact")
+    token = session_token(client)
     for method, url in protected_urls(app):
         assert client.get(url).status_code in (403, 405), url
         response = client.post(url, data={"csrf_token": token})

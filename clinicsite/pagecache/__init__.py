@@ -1,0 +1,235 @@
+"""Public pages served from a cache for visitors without a session, revalidated every time.
+
+A page in `CACHED` that an anonymous visitor asks for is looked up under a key made of its
+URL and the content versions it depends on (`versions.py`: counters every edit of what
+those pages show bumps in its own transaction, on whatever worker or host). A hit is
+answered without a view, a template or any query but the one reading the versions; a miss
+is rendered and kept, gzipped once. Either way the answer carries an ETag and
+`Cache-Control: public, no-cache`: a browser, a proxy or a CDN may keep the page but asks
+again every time, and gets a 304 while nothing changed, so no one is ever shown an old
+price or a post taken down. Pages for a visitor with a session (staff, a flash message)
+are rendered for them alone and marked private.
+
+Live pages (booking, availability, the manage link, anything with a CSRF token) are not
+in `CACHED`; a page that starts a session while rendering is never stored.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import time
+from collections.abc import Callable
+
+from flask import Flask, Response, current_app, g, request, session
+from flask.sessions import SecureCookieSessionInterface
+
+from clinicsite import clock
+from clinicsite.extensions import db
+from clinicsite.pagecache import versions
+from clinicsite.pagecache.store import Entry, Store, store_for
+
+SITE, BLOG = versions.SITE, versions.BLOG
+# Endpoint -> the content it shows. Pages listing posts depend on the blog as well.
+CACHED: dict[str, tuple[str, ...]] = {
+    "public.index": (SITE, BLOG),
+    "public.services": (SITE,),
+    "public.service": (SITE,),
+    "public.areas": (SITE,),
+    "public.area": (SITE,),
+    "public.area_service": (SITE,),
+    "public.therapists": (SITE,),
+    "public.therapist": (SITE,),
+    "public.contact": (SITE,),
+    "public.sitemap": (SITE, BLOG),
+    "blog.index": (SITE, BLOG),
+    "blog.post": (SITE, BLOG),
+    "blog.category": (SITE, BLOG),
+    "blog.tag": (SITE, BLOG),
+    "blog.feed": (SITE, BLOG),
+}
+PUBLIC = "public, no-cache"
+PRIVATE = "private, no-cache"
+COMPRESSIBLE = (
+    "text/html",
+    "text/css",
+    "text/plain",
+    "text/csv",
+    "text/calendar",
+    "application/json",
+    "application/xml",
+    "application/atom+xml",
+    "image/svg+xml",
+)
+MIN_COMPRESS_BYTES = 1024
+# Headers of a rendered page that are not kept with it (set again for each answer).
+NOT_KEPT = {
+    "content-type",
+    "content-length",
+    "content-encoding",
+    "set-cookie",
+    "vary",
+    "etag",
+    "cache-control",
+}
+# Parts of a cached page made afresh for each visitor (the comment form's signed "shown
+# at" time): endpoint -> a function of the stored HTML.
+REFRESHERS: dict[str, Callable[[bytes], bytes]] = {}
+
+
+def refresh_on_serve(endpoint: str):
+    def register(function: Callable[[bytes], bytes]):
+        REFRESHERS[endpoint] = function
+        return function
+
+    return register
+
+
+def store() -> Store:
+    return current_app.extensions["clinicsite.pagecache"]
+
+
+def wants_gzip() -> bool:
+    return request.accept_encodings.quality("gzip") > 0
+
+
+def has_session() -> bool:
+    return current_app.config["SESSION_COOKIE_NAME"] in request.cookies
+
+
+def cache_key(scopes: tuple[str, ...]) -> str:
+    current = versions.read(db.session.connection())
+    db.session.rollback()  # no transaction left open while the page is sent
+    marks = ",".join(f"{scope}{current[scope]}" for scope in scopes)
+    return f"{marks}|{request.full_path}"
+
+
+def serve_from_cache() -> Response | None:
+    scopes = CACHED.get(request.endpoint or "")
+    if scopes is None or request.method not in ("GET", "HEAD") or has_session():
+        return None
+    if not current_app.config["PAGE_CACHE_ENABLED"]:
+        return None
+    g.page_cache_key = key = cache_key(scopes)
+    entry = store().get(key)
+    if entry is None or (entry.fresh_until is not None and time.time() >= entry.fresh_until):
+        return None
+    g.page_cache_hit = True
+    return answer(entry)
+
+
+def answer(entry: Entry) -> Response:
+    """The stored page, gzipped if the client takes it, or 304 if it has this version."""
+    refresh = REFRESHERS.get(request.endpoint or "")
+    gzipped = wants_gzip()
+    if refresh is None:
+        body = entry.gzipped if gzipped else entry.body
+    else:
+        body = refresh(entry.body)
+        body = gzip.compress(body, 1, mtime=0) if gzipped else body
+    response = Response(body, content_type=entry.content_type, headers=list(entry.headers))
+    mark_public(response, entry.etag, gzipped)
+    return response.make_conditional(request)
+
+
+def mark_public(response: Response, etag: str, gzipped: bool) -> None:
+    if gzipped:
+        response.headers["Content-Encoding"] = "gzip"
+    response.set_etag(etag + ("-gz" if gzipped else ""))
+    response.headers["Cache-Control"] = PUBLIC
+    response.vary.add("Accept-Encoding")
+    g.page_cache_public = True
+
+
+def keep(response: Response) -> Response:
+    """After a cacheable page was rendered: store it when it is the same for everyone."""
+    key = g.pop("page_cache_key", None)
+    if key is None or g.get("page_cache_hit"):
+        return response
+    if response.status_code != 200 or response.direct_passthrough or session:
+        return response  # an error, a file, or a page that started a session
+    body = response.get_data()
+    scopes = CACHED[request.endpoint or ""]
+    entry = Entry(
+        body=body,
+        gzipped=gzip.compress(body, 6, mtime=0),
+        etag=hashlib.sha256(body).hexdigest()[:32],
+        content_type=response.content_type or "text/html; charset=utf-8",
+        headers=own_headers(response),
+        fresh_until=next_change(scopes),
+    )
+    store().set(key, entry)
+    return answer(entry)
+
+
+def own_headers(response: Response) -> tuple[tuple[str, str], ...]:
+    return tuple(
+        (name, value) for name, value in response.headers.items() if name.lower() not in NOT_KEPT
+    )
+
+
+def next_change(scopes: tuple[str, ...]) -> float | None:
+    """When a page showing posts changes with no edit: the next scheduled post falls due."""
+    if BLOG not in scopes:
+        return None
+    from clinicsite.blog.posts import next_scheduled
+
+    due = next_scheduled(clock.now())
+    return due.timestamp() if due is not None else None
+
+
+def compress(response: Response) -> Response:
+    """Any other text answer, gzipped when the client takes it and it is worth it."""
+    if (
+        g.get("page_cache_public")
+        or response.direct_passthrough
+        or response.status_code < 200
+        or response.status_code in (204, 304)
+        or "Content-Encoding" in response.headers
+        or response.mimetype not in COMPRESSIBLE
+    ):
+        return response
+    response.vary.add("Accept-Encoding")
+    if not wants_gzip():
+        return response
+    body = response.get_data()
+    if len(body) < MIN_COMPRESS_BYTES:
+        return response
+    response.set_data(gzip.compress(body, 6, mtime=0))
+    response.headers["Content-Encoding"] = "gzip"
+    etag, weak = response.get_etag()
+    if etag:
+        response.set_etag(etag + "-gz", weak)
+    return response
+
+
+def mark_private(response: Response) -> Response:
+    """Pages rendered for one visitor (a session: staff, a flash) are theirs alone."""
+    if not g.get("page_cache_public") and request.endpoint in CACHED:
+        response.headers["Cache-Control"] = PRIVATE
+    return response
+
+
+class SessionInterface(SecureCookieSessionInterface):
+    """Flask adds `Vary: Cookie` to any response whose code looked at the session (the
+    layout asks for flashed messages). A public page is the same for every visitor
+    without a session, and visitors with one get a private page, so it varies on nothing
+    but the encoding; the header would make shared caches keep one copy per cookie."""
+
+    def save_session(self, app, session, response) -> None:
+        super().save_session(app, session, response)
+        if g.get("page_cache_public") and "Set-Cookie" not in response.headers:
+            # Not vary.discard: Werkzeug 3.1 leaves the header as it was.
+            kept = [name for name in response.vary if name.lower() != "cookie"]
+            response.headers["Vary"] = ", ".join(kept)
+
+
+def register(app: Flask) -> None:
+    app.extensions["clinicsite.pagecache"] = store_for(app.config["PAGE_CACHE_URL"])
+    app.session_interface = SessionInterface()
+    versions.listen_once()
+    app.before_request(serve_from_cache)
+    # after_request functions run last-registered first: keep, then compress, then private.
+    app.after_request(mark_private)
+    app.after_request(compress)
+    app.after_request(keep)

@@ -1,0 +1,257 @@
+"""Public pages served from the cache (clinicsite/pagecache/): what a visitor without a
+session gets, and that every edit shows on the next request, on another worker too."""
+
+from __future__ import annotations
+
+import gzip
+import os
+import re
+from datetime import timedelta
+
+import pytest
+import redis
+import sqlalchemy as sa
+
+from clinicsite.extensions import db
+from clinicsite.models import (
+    Comment,
+    Post,
+    Service,
+    ServiceArea,
+    ServiceOption,
+    Therapist,
+    WorkingHours,
+)
+from tests.support.app import csrf_token, make_app, queries_for_page, wipe
+from tests.support.blog_factories import NOW, make_comment, make_post
+
+SERVICE = "/services/neuromuscular-therapy"
+AREA = "/areas/hermosa-beach"
+
+
+def statements(app, client, url: str) -> int:
+    return queries_for_page(app, client, url, cached=True)
+
+
+def test_a_second_visit_is_served_from_the_cache_with_one_query(clinic, client):
+    for url in ("/", SERVICE, AREA, "/blog/", "/sitemap.xml", "/blog/feed.xml", "/contact"):
+        assert statements(clinic, client, url) == 1, url  # the content versions
+        assert queries_for_page(clinic, client, url) > 3, url  # rendered: many more
+
+
+def test_pages_for_visitors_without_a_session_are_public_and_revalidated(clinic, client):
+    first = client.get(SERVICE)
+    again = client.get(SERVICE)
+    for response in (first, again):
+        assert "Set-Cookie" not in response.headers
+        assert response.headers["Cache-Control"] == "public, no-cache"
+        assert response.headers["Vary"] == "Accept-Encoding"
+        assert response.headers["Content-Security-Policy"]  # hits get every header too
+    assert first.data == again.data and first.headers["ETag"] == again.headers["ETag"]
+    unchanged = client.get(SERVICE, headers={"If-None-Match": first.headers["ETag"]})
+    assert unchanged.status_code == 304 and unchanged.data == b""
+    zipped = client.get(SERVICE, headers={"Accept-Encoding": "gzip, br"})
+    assert zipped.headers["Content-Encoding"] == "gzip"
+    assert gzip.decompress(zipped.data) == first.data
+    assert zipped.headers["ETag"] != first.headers["ETag"]
+    assert client.head(SERVICE).status_code == 200
+
+
+def test_staff_get_private_pages_and_nothing_they_see_is_kept(clinic, client, login_as):
+    visitor = clinic.test_client()
+    login_as("admin")
+    staff_view = client.get(SERVICE)
+    assert staff_view.headers["Cache-Control"] == "private, no-cache"
+    assert "ETag" not in staff_view.headers
+    assert statements(clinic, visitor, SERVICE) == 1
+
+
+def test_a_flash_message_is_never_shown_to_another_visitor(clinic, client):
+    data = {
+        "name": "Ana Reyes",
+        "email": "ana@example.org",
+        "service": "",
+        "message": "Do you open on Sundays, and is parking free?",
+    }
+    thanked = client.post("/contact", data=data, follow_redirects=True)
+    assert "Thank you, your message has reached us" in thanked.text
+    assert thanked.headers["Cache-Control"] == "private, no-cache"
+    other = clinic.test_client().get("/contact")
+    assert "Thank you" not in other.text and "Set-Cookie" not in other.headers
+
+
+def _edit(app, change) -> None:
+    with app.app_context():
+        change()
+        db.session.commit()
+
+
+def test_a_new_price_shows_at_once(clinic, client, login_as):
+    assert "$140" in client.get(SERVICE).text
+    admin = clinic.test_client()
+    with clinic.app_context():
+        option = db.session.scalar(
+            sa.select(ServiceOption)
+            .join(Service)
+            .where(Service.slug == "neuromuscular-therapy", ServiceOption.duration_minutes == 60)
+        )
+        url = f"/staff/catalogue/options/{option.id}"
+    login_as("admin")  # logs in `client`; the staff edit goes through its pages
+    page = client.get(url).text
+    fields = dict(re.findall(r'<input[^>]*name="(\w+)"[^>]*value="([^"]*)"', page))
+    fields = {k: v for k, v in fields.items() if k != "csrf_token"}
+    fields.update(price="155", csrf_token=csrf_token(client, url))
+    assert client.post(url, data=fields).status_code == 302
+    shown = admin.get(SERVICE).text  # a visitor without a session
+    assert "$155" in shown and "$140" not in shown
+
+
+def test_area_text_therapist_hours_and_posts_show_at_once(clinic, client):
+    therapist_url = "/therapists/"
+    pages = [AREA, "/blog/", "/"]
+    with clinic.app_context():
+        therapist = db.session.scalars(sa.select(Therapist).order_by(Therapist.id)).first()
+        therapist_url += therapist.slug
+    for url in [*pages, therapist_url]:
+        client.get(url)  # now kept
+
+    def area_text():
+        area = db.session.scalar(sa.select(ServiceArea).filter_by(slug="hermosa-beach"))
+        area.intro = "Freshly edited words about Hermosa Beach."
+
+    _edit(clinic, area_text)
+    assert "Freshly edited words about Hermosa Beach." in client.get(AREA).text
+
+    def hours():
+        therapist = db.session.get(Therapist, therapist_id(clinic, therapist_url))
+        therapist.hours.append(
+            WorkingHours(
+                location=therapist.hours[0].location,
+                weekday=6,
+                starts_at=therapist.hours[0].starts_at.replace(hour=7),
+                ends_at=therapist.hours[0].starts_at.replace(hour=8),
+            )
+        )
+
+    _edit(clinic, hours)
+    assert "7:00–8:00" in client.get(therapist_url).text
+
+    _edit(clinic, lambda: make_post("A brand new post about shoulders", slug="new-shoulders"))
+    assert "A brand new post about shoulders" in client.get("/blog/").text
+
+
+def therapist_id(app, url: str) -> int:
+    with app.app_context():
+        slug = url.rsplit("/", 1)[1]
+        return db.session.scalar(sa.select(Therapist.id).filter_by(slug=slug))
+
+
+def test_an_edited_post_and_an_approved_comment_show_at_once(app, client, monkeypatch):
+    monkeypatch.setattr("clinicsite.clock.now", lambda: NOW)
+    with app.app_context():
+        post = make_post("Easing a stiff neck", slug="stiff-neck")
+        make_comment(post, status="pending", body="Waiting for an editor.")
+        db.session.commit()
+    assert "Waiting for an editor." not in client.get("/blog/stiff-neck").text
+
+    def approve():
+        comment = db.session.scalar(sa.select(Comment))
+        comment.status = "approved"
+
+    _edit(app, approve)
+    assert "Waiting for an editor." in client.get("/blog/stiff-neck").text
+
+    def retitle():
+        db.session.scalar(sa.select(Post)).title = "Easing a stiff neck at the desk"
+
+    _edit(app, retitle)
+    assert "Easing a stiff neck at the desk" in client.get("/blog/stiff-neck").text
+
+
+def test_a_scheduled_post_appears_when_due_with_no_edit(app, client, monkeypatch):
+    now = [NOW]
+    monkeypatch.setattr("clinicsite.clock.now", lambda: now[0])
+    with app.app_context():
+        make_post("Already out", slug="already-out")
+        make_post("Out tomorrow", slug="out-tomorrow", published_at=NOW + timedelta(days=1))
+        db.session.commit()
+    assert "Out tomorrow" not in client.get("/blog/").text
+    assert "Out tomorrow" not in client.get("/blog/").text  # kept, still hidden
+    now[0] = NOW + timedelta(days=1, seconds=1)
+    monkeypatch.setattr("time.time", lambda: now[0].timestamp())
+    assert "Out tomorrow" in client.get("/blog/").text
+
+
+def test_a_booking_shows_at_once_in_the_times_offered(clinic, client):
+    from tests.support.booking_helpers import NMT, TUESDAY, book_slot, first_free_slot
+
+    slot = first_free_slot(client, NMT, TUESDAY)
+    book_slot(client, clinic, slot)
+    assert first_free_slot(clinic.test_client(), NMT, TUESDAY) != slot
+
+
+def test_the_comment_form_of_a_kept_page_says_when_it_was_shown(app, client, monkeypatch):
+    now = [NOW]
+    monkeypatch.setattr("clinicsite.clock.now", lambda: now[0])
+    with app.app_context():
+        make_post("Open for comments", slug="open")
+        db.session.commit()
+    started = re.compile(r'name="started" type="hidden" value="([^"]+)"')
+    first = started.search(client.get("/blog/open").text).group(1)
+    now[0] = NOW + timedelta(minutes=10)
+    second = started.search(client.get("/blog/open").text).group(1)
+    assert first != second  # signed at 10 minutes later, though the page was kept
+    data = {"started": second, "name": "Ana", "email": "ana@example.org", "body": "Thanks!"}
+    quick = client.post("/blog/open/comments", data=data)
+    assert quick.status_code == 422 and "That was quick" in quick.text
+
+
+def test_an_edit_on_one_worker_shows_on_another(clinic, migrated, client):
+    other = make_app(migrated)
+    try:
+        visitor = other.test_client()
+        assert "$140" in visitor.get(SERVICE).text
+        assert statements(other, visitor, SERVICE) == 1  # kept by the other worker
+
+        def new_price():
+            option = db.session.scalar(sa.select(ServiceOption).filter_by(price=14000))
+            option.price = 16000
+
+        _edit(clinic, new_price)
+        assert "$160" in visitor.get(SERVICE).text
+    finally:
+        with other.app_context():
+            db.engine.dispose()
+
+
+def redis_url() -> str:
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+    return f"redis://127.0.0.1:6379/{10 + int(worker.removeprefix('gw') or 0) % 6}"
+
+
+def test_workers_share_pages_through_redis(migrated):
+    url = redis_url()
+    try:
+        redis.Redis.from_url(url).flushdb()
+    except redis.RedisError:
+        pytest.skip("no Redis at 127.0.0.1:6379")
+    first, second = (make_app(migrated, PAGE_CACHE_URL=url) for _ in range(2))
+    try:
+        from tests.support.booking_helpers import load_fixture_clinic
+
+        load_fixture_clinic(first)
+        first.test_client().get(SERVICE)  # rendered and kept by the first worker
+        visitor = second.test_client()
+        assert statements(second, visitor, SERVICE) == 1  # the second never rendered it
+
+        def new_price():
+            option = db.session.scalar(sa.select(ServiceOption).filter_by(price=14000))
+            option.price = 16000
+
+        _edit(second, new_price)
+        assert "$160" in first.test_client().get(SERVICE).text
+    finally:
+        with second.app_context():
+            db.engine.dispose()
+        wipe(first)
+        redis.Redis.from_url(url).flushdb()
