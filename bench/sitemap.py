@@ -116,8 +116,13 @@ def main() -> None:
     parser.add_argument("--posts", type=int, default=5000)
     parser.add_argument("--areas", type=int, default=50)
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--max-urls", type=int, help="URLs per sitemap file (index past it)")
     parser.add_argument("urls", nargs="*", default=["/sitemap.xml", "/blog/feed.xml"])
     args = parser.parse_args()
+    if args.max_urls:
+        from clinicsite.public import sitemap
+
+        sitemap.MAX_URLS = args.max_urls
     app = fresh_app()
     build(app, args.posts, args.areas)
     with app.app_context():
