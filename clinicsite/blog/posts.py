@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import math
 import re
+from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
 
 from clinicsite.extensions import db
-from clinicsite.models import Post
+from clinicsite.models import Category, Post, Tag, post_category, post_tag
 from clinicsite.text import plain_text, render_markdown
 
 WORDS_PER_MINUTE = 220
@@ -61,8 +62,53 @@ def next_scheduled(now: datetime) -> datetime | None:
     return db.session.scalar(query)
 
 
-def all_public_posts(now: datetime) -> list[Post]:
-    """Every public post with its categories and tags (the sitemap)."""
-    query = sa.select(Post).where(public_condition(now))
-    query = query.options(selectinload(Post.categories), selectinload(Post.tags))
-    return list(db.session.scalars(newest_first(query)))
+class PostStamp(NamedTuple):
+    slug: str
+    updated_at: datetime
+    last_changed: datetime  # as readers see it (last_changed above)
+
+
+@dataclass(frozen=True)
+class Stamps:
+    """When each public post, and each category and tag page, last changed (the sitemap).
+    `posts` oldest first; `categories` and `tags` are (slug, newest last_changed among their
+    public posts), by slug, only those listing a public post."""
+
+    posts: list[PostStamp]
+    categories: list[tuple[str, datetime]]
+    tags: list[tuple[str, datetime]]
+
+
+def public_stamps(now: datetime) -> Stamps:
+    """Three queries whatever the number of posts, of slugs, ids and times only: never a
+    body, never a full row."""
+    rows = db.session.execute(
+        sa.select(Post.id, Post.slug, Post.updated_at, Post.published_at)
+        .where(public_condition(now))
+        .order_by(Post.published_at, Post.id)
+    )
+    posts = {
+        post_id: PostStamp(slug, updated, max(updated, published))
+        for post_id, slug, updated, published in rows
+    }
+    return Stamps(
+        posts=list(posts.values()),
+        categories=_term_stamps(posts, Category, post_category.c.category_id),
+        tags=_term_stamps(posts, Tag, post_tag.c.tag_id),
+    )
+
+
+def _term_stamps(
+    posts: dict[int, PostStamp], term: type[Category] | type[Tag], term_id: sa.Column
+) -> list[tuple[str, datetime]]:
+    # The link rows alone, matched with the posts already read: joining the post table again
+    # would make SQLite walk every post's body to reach its times.
+    links = db.session.execute(
+        sa.select(term.slug, term_id.table.c.post_id).join(term_id.table, term_id == term.id)
+    )
+    newest: dict[str, datetime] = {}
+    for slug, post_id in links:
+        post = posts.get(post_id)
+        if post is not None and (slug not in newest or post.last_changed > newest[slug]):
+            newest[slug] = post.last_changed
+    return sorted(newest.items())  # by slug, the same on PostgreSQL and SQLite

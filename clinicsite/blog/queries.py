@@ -14,7 +14,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from flask import abort
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import load_only, selectinload
 
 from clinicsite.blog.posts import newest_first, public_condition
 from clinicsite.extensions import db
@@ -24,6 +24,7 @@ from clinicsite.models import (
     Post,
     PostRedirect,
     Service,
+    StaffUser,
     Tag,
     post_category,
     post_tag,
@@ -157,5 +158,26 @@ def approved_comments(post: Post) -> list[Comment]:
 
 
 def feed_posts(now: datetime, limit: int = FEED_SIZE) -> list[Post]:
-    query = public_posts(now).options(selectinload(Post.author))
+    """The newest `limit` public posts with the columns the Atom feed renders: the HTML body
+    but not the Markdown it came from, the author's and categories' names only. Anything
+    else the template touched would raise rather than cost a query per post."""
+    query = (
+        sa.select(Post)
+        .where(public_condition(now))
+        .options(
+            load_only(
+                Post.slug,
+                Post.title,
+                Post.summary,
+                Post.body_html,
+                Post.published_at,
+                Post.created_at,
+                Post.updated_at,
+                Post.author_id,
+                raiseload=True,
+            ),
+            selectinload(Post.categories).load_only(Category.slug, Category.name),
+            selectinload(Post.author).load_only(StaffUser.name),
+        )
+    )
     return list(db.session.scalars(newest_first(query).limit(limit)))

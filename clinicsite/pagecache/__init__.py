@@ -42,6 +42,7 @@ CACHED: dict[str, tuple[str, ...]] = {
     "public.therapist": (SITE,),
     "public.contact": (SITE,),
     "public.sitemap": (SITE, BLOG),
+    "public.sitemap_part": (SITE, BLOG),
     "blog.index": (SITE, BLOG),
     "blog.post": (SITE, BLOG),
     "blog.category": (SITE, BLOG),

@@ -7,6 +7,7 @@ from datetime import UTC
 import sqlalchemy as sa
 from flask import (
     Response,
+    abort,
     current_app,
     flash,
     jsonify,
@@ -25,8 +26,8 @@ from clinicsite.clinic import get_clinic
 from clinicsite.extensions import db, limiter
 from clinicsite.models import Inquiry, Service
 from clinicsite.public import bp, queries
+from clinicsite.public import sitemap as sitemaps
 from clinicsite.public.forms import ContactForm
-from clinicsite.public.sitemap import sitemap_entries
 from clinicsite.security import session_free_form
 from clinicsite.templating import absolute_url, money
 
@@ -243,8 +244,28 @@ def contact():
 
 @bp.get("/sitemap.xml")
 def sitemap():
-    xml = render_template("public/sitemap.xml", entries=sitemap_entries())
-    return Response(xml, mimetype="application/xml")
+    """Every public page; past MAX_URLS of them, the index of the numbered parts."""
+    parts = sitemaps.split(sitemaps.sitemap_entries())
+    if len(parts) == 1:
+        return xml_response("public/sitemap.xml", entries=parts[0])
+    entries = sitemaps.index_entries(
+        parts, lambda number: absolute_url("public.sitemap_part", number=number)
+    )
+    return xml_response("public/sitemap_index.xml", entries=entries)
+
+
+@bp.get("/sitemap-<int:number>.xml")
+def sitemap_part(number: int):
+    parts = sitemaps.split(sitemaps.sitemap_entries())
+    # No parts while one file holds everything; one address per part (not /sitemap-01.xml).
+    in_range = len(parts) > 1 and 1 <= number <= len(parts)
+    if not in_range or not request.path.endswith(f"/sitemap-{number}.xml"):
+        abort(404)
+    return xml_response("public/sitemap.xml", entries=parts[number - 1])
+
+
+def xml_response(template: str, **context) -> Response:
+    return Response(render_template(template, **context), mimetype="application/xml")
 
 
 @bp.get("/robots.txt")

@@ -76,7 +76,14 @@ def session_token(client: FlaskClient) -> str:
 
 
 def queries_for_page(app: Flask, client: FlaskClient, url: str, cached: bool = False) -> int:
-    """How many SQL statements one GET of `url` runs, after a warm-up request (first-request
+    """How many SQL statements one GET of `url` runs (see statements_for_page)."""
+    return len(statements_for_page(app, client, url, cached))
+
+
+def statements_for_page(
+    app: Flask, client: FlaskClient, url: str, cached: bool = False
+) -> list[str]:
+    """The SQL statements one GET of `url` runs, after a warm-up request (first-request
     work is not the page's). By default the page is rendered (the page cache is off: what
     the first visitor after an edit costs); `cached=True` counts what a visitor without a
     session is served once the page is kept. The page must answer 200."""
@@ -98,4 +105,4 @@ def queries_for_page(app: Flask, client: FlaskClient, url: str, cached: bool = F
     finally:
         app.config["PAGE_CACHE_ENABLED"] = True
     assert response.status_code == 200, url
-    return len(statements)
+    return statements
