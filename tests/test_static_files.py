@@ -39,11 +39,12 @@ SITE_CSS = "css/site.css"
     ("page", "stylesheets"),
     [("/", ["css/site.css"]), ("/staff/login", ["css/site.css", "css/staff.css"])],
 )
-def test_pages_link_their_stylesheets_and_icon_by_fingerprint(client, page, stylesheets):
+def test_pages_link_their_stylesheets_and_icons_by_fingerprint(client, page, stylesheets):
     html = client.get(page).get_data(as_text=True)
     linked = re.findall(r'<link rel="stylesheet" href="([^"]+)"', html)
     assert linked == [fresh_url(name) for name in stylesheets]
     assert f'<link rel="icon" href="{fresh_url("favicon.svg")}"' in html
+    assert f'<link rel="icon" href="{fresh_url("favicon.ico")}"' in html
 
 
 def test_the_fingerprinted_url_is_cached_for_a_year(client):
