@@ -7,6 +7,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from clinicsite.config import Config, config_from_environment, is_in_memory_sqlite
 from clinicsite.extensions import csrf, db, limiter, login_manager, migrate
+from clinicsite.static_files import register_static_files
 from clinicsite.tzdb import use_pinned_tzdata
 
 # Before any zone is loaded: every worker on every host must agree on what an instant is.
@@ -40,6 +41,7 @@ def create_app(config: Config | None = None) -> Flask:
     register_security_headers(app)
     register_page_cache(app)
     register_template_helpers(app)
+    register_static_files(app)
     register_commands(app)
     return app
 
