@@ -7,6 +7,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from clinicsite.config import Config, config_from_environment, is_in_memory_sqlite
 from clinicsite.extensions import csrf, db, limiter, login_manager, migrate
+from clinicsite.sessions import SessionInterface
 from clinicsite.static_files import register_static_files
 from clinicsite.tzdb import use_pinned_tzdata
 
@@ -64,6 +65,7 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
+    app.session_interface = SessionInterface()
 
 
 def register_blueprints(app: Flask) -> None:

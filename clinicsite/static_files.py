@@ -28,7 +28,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 from flask import Flask, Response, abort, current_app, request, send_file
-from flask.sessions import SecureCookieSessionInterface, SessionMixin
 from werkzeug.datastructures import Accept
 from werkzeug.security import safe_join
 
@@ -155,18 +154,6 @@ def gzip_response(found: StaticFile) -> Response:
     return response.make_conditional(request)
 
 
-class FilesWithoutSessionCookie(SecureCookieSessionInterface):
-    """The app's signed-cookie sessions, except that a static file's answer (200, 206 or
-    304) is saved without the session: no Set-Cookie, no `Vary: Cookie`. The session is
-    still read from the cookie, but nothing in a file's answer depends on it; an error page
-    under /static/ (which may carry a CSRF token) is saved as any other page."""
-
-    def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
-        if request.endpoint == "static" and response.status_code < 400:
-            return
-        super().save_session(app, session, response)
-
-
 def register_static_files(app: Flask) -> None:
     """Serve app.static_folder as described above and fingerprint its URLs."""
     if not app.has_static_folder:
@@ -174,9 +161,6 @@ def register_static_files(app: Flask) -> None:
     files = StaticFiles(app.static_folder)
     app.extensions["clinicsite.static_files"] = files
     app.view_functions["static"] = serve_static
-    if type(app.session_interface) is not SecureCookieSessionInterface:
-        raise RuntimeError("register_static_files expects Flask's cookie sessions")
-    app.session_interface = FilesWithoutSessionCookie()
 
     @app.url_defaults
     def add_fingerprint(endpoint: str, values: dict[str, Any]) -> None:

@@ -22,7 +22,6 @@ import time
 from collections.abc import Callable
 
 from flask import Flask, Response, current_app, g, request, session
-from flask.sessions import SecureCookieSessionInterface
 
 from clinicsite import clock
 from clinicsite.extensions import db
@@ -211,23 +210,8 @@ def mark_private(response: Response) -> Response:
     return response
 
 
-class SessionInterface(SecureCookieSessionInterface):
-    """Flask adds `Vary: Cookie` to any response whose code looked at the session (the
-    layout asks for flashed messages). A public page is the same for every visitor
-    without a session, and visitors with one get a private page, so it varies on nothing
-    but the encoding; the header would make shared caches keep one copy per cookie."""
-
-    def save_session(self, app, session, response) -> None:
-        super().save_session(app, session, response)
-        if g.get("page_cache_public") and "Set-Cookie" not in response.headers:
-            # Not vary.discard: Werkzeug 3.1 leaves the header as it was.
-            kept = [name for name in response.vary if name.lower() != "cookie"]
-            response.headers["Vary"] = ", ".join(kept)
-
-
 def register(app: Flask) -> None:
     app.extensions["clinicsite.pagecache"] = store_for(app.config["PAGE_CACHE_URL"])
-    app.session_interface = SessionInterface()
     versions.listen_once()
     app.before_request(serve_from_cache)
     # after_request functions run last-registered first: keep, then compress, then private.

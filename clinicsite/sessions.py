@@ -1,0 +1,27 @@
+"""The app's signed-cookie sessions, saved only where an answer depends on them."""
+
+from __future__ import annotations
+
+from flask import Flask, Response, g, request
+from flask.sessions import SecureCookieSessionInterface, SessionMixin
+
+
+class SessionInterface(SecureCookieSessionInterface):
+    """Flask adds `Vary: Cookie` to every answer whose code looked at the session, and
+    Flask-Login looks at it on every answer. Two kinds of answer depend on no cookie:
+    - a static file's (200, 206 or 304) is saved without the session: no Set-Cookie, no
+      `Vary: Cookie` (an error page under /static/ may carry a CSRF token: saved as any
+      other page);
+    - a public page from the page cache (clinicsite/pagecache/) is the same for every
+      visitor without a session, and visitors with one get a private page, so it varies on
+      the encoding alone; `Vary: Cookie` would make shared caches keep a copy per cookie.
+    """
+
+    def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
+        if request.endpoint == "static" and response.status_code < 400:
+            return
+        super().save_session(app, session, response)
+        if g.get("page_cache_public") and "Set-Cookie" not in response.headers:
+            # Not vary.discard: Werkzeug 3.1 leaves the header as it was.
+            kept = [name for name in response.vary if name.lower() != "cookie"]
+            response.headers["Vary"] = ", ".join(kept)
