@@ -1,4 +1,11 @@
-"""GET /api/availability: free start times as JSON."""
+"""GET /api/availability: free start times as JSON.
+
+Answers are kept by the page cache (clinicsite/pagecache/) under a key that changes with
+every booking, hold, cancellation and move (each bumps its therapist's `schedule_version`
+in its own transaction), every edit of services, hours, time off or settings (the `site`
+counter), and every minute (times stop being offered as their notice runs out, and holds
+expire). A time taken is therefore never shown free; a hold that expired shows free within
+a minute."""
 
 from __future__ import annotations
 
@@ -7,7 +14,7 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 from flask import jsonify, request
 
-from clinicsite import clock
+from clinicsite import clock, pagecache
 from clinicsite.booking import bp, selection
 from clinicsite.clinic import get_clinic
 from clinicsite.extensions import db
@@ -26,6 +33,13 @@ def api_availability():
         return jsonify(_availability(request.args))
     except BadRequest as exc:
         return jsonify(error=str(exc), status=400), 400
+
+
+@pagecache.key_part("booking.api_availability")
+def booking_state() -> str:
+    """Changes with every booking, hold, cancellation or move, and every minute."""
+    versions = db.session.scalar(sa.select(sa.func.sum(Therapist.schedule_version)))
+    return f"booked{versions or 0},minute{int(clock.now().timestamp() // 60)}"
 
 
 def _availability(args) -> dict:

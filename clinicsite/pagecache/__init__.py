@@ -47,6 +47,8 @@ CACHED: dict[str, tuple[str, ...]] = {
     "blog.category": (SITE, BLOG),
     "blog.tag": (SITE, BLOG),
     "blog.feed": (SITE, BLOG),
+    # Also keyed on the booking state and the minute: see booking/api.py.
+    "booking.api_availability": (SITE,),
 }
 PUBLIC = "public, no-cache"
 PRIVATE = "private, no-cache"
@@ -75,11 +77,21 @@ NOT_KEPT = {
 # Parts of a cached page made afresh for each visitor (the comment form's signed "shown
 # at" time): endpoint -> a function of the stored HTML.
 REFRESHERS: dict[str, Callable[[bytes], bytes]] = {}
+# What else a page's key must carry (live data): endpoint -> a function giving a key part.
+KEY_PARTS: dict[str, Callable[[], str]] = {}
 
 
 def refresh_on_serve(endpoint: str):
     def register(function: Callable[[bytes], bytes]):
         REFRESHERS[endpoint] = function
+        return function
+
+    return register
+
+
+def key_part(endpoint: str):
+    def register(function: Callable[[], str]):
+        KEY_PARTS[endpoint] = function
         return function
 
     return register
@@ -101,6 +113,10 @@ def cache_key(scopes: tuple[str, ...]) -> str:
     current = versions.read(db.session.connection())
     db.session.rollback()  # no transaction left open while the page is sent
     marks = ",".join(f"{scope}{current[scope]}" for scope in scopes)
+    extra = KEY_PARTS.get(request.endpoint or "")
+    if extra is not None:
+        marks += "," + extra()
+        db.session.rollback()
     return f"{marks}|{request.full_path}"
 
 

@@ -255,3 +255,38 @@ def test_workers_share_pages_through_redis(migrated):
             db.engine.dispose()
         wipe(first)
         redis.Redis.from_url(url).flushdb()
+
+
+AVAILABILITY = "/api/availability?service=neuromuscular-therapy&date=2026-12-08&days=14"
+
+
+def test_times_offered_are_kept_until_a_booking_or_the_next_minute(clinic, client):
+    assert statements(clinic, client, AVAILABILITY) == 2  # the counters and the bookings
+    assert queries_for_page(clinic, client, AVAILABILITY) > 4
+
+
+def test_a_cancelled_booking_offers_its_time_again_at_once(clinic, client):
+    from clinicsite.appointments.cancellation import cancel
+    from clinicsite.clinic import get_clinic
+    from clinicsite.models import Appointment
+    from clinicsite.payments import get_gateway
+    from tests.support.booking_helpers import NMT, hold_slot, is_free
+
+    slot, _ = hold_slot(client, clinic)
+    assert not is_free(client, NMT, slot["start"], slot["therapist"])
+    with clinic.app_context():
+        appointment = db.session.scalar(sa.select(Appointment))
+        cancel(appointment, get_clinic(), get_gateway(), appointment.created_at)
+    assert is_free(client, NMT, slot["start"], slot["therapist"])
+
+
+def test_an_expired_hold_offers_its_time_again_within_a_minute(clinic, client, monkeypatch):
+    from clinicsite.models import Appointment
+    from tests.support.booking_helpers import NMT, hold_slot, is_free
+
+    slot, _ = hold_slot(client, clinic)
+    assert not is_free(client, NMT, slot["start"], slot["therapist"])
+    with clinic.app_context():
+        expires = db.session.scalar(sa.select(Appointment.hold_expires_at))
+    monkeypatch.setattr("clinicsite.clock.now", lambda: expires + timedelta(minutes=1))
+    assert is_free(client, NMT, slot["start"], slot["therapist"])
