@@ -124,6 +124,7 @@ def test_the_stored_html_upgrade_renders_existing_rows_and_downgrades(own_databa
             names = {c["name"] for c in inspector.get_columns(model.__tablename__)}
             assert column in names and f"{column}_html" not in names
         updated = {table: column_values(table, "updated_at") for table in TABLES}
+        db.session.remove()  # on PostgreSQL its read locks would hold up the upgrade's ALTERs
 
         upgrade()
         stored = {
