@@ -9,7 +9,8 @@ import sqlalchemy as sa
 
 from clinicsite.extensions import db
 from clinicsite.models import Inquiry, ServiceOption
-from tests.support.factories import make_service
+from clinicsite.text import render_markdown
+from tests.support.factories import MARKDOWN_COLUMNS, make_service
 
 
 def test_times_come_back_as_aware_utc(app):
@@ -58,3 +59,25 @@ def test_updated_at_moves_on_change(app):
         service.name = "New name"
         db.session.commit()
         assert service.updated_at > first
+
+
+HOSTILE_MARKDOWN = (
+    "**Firm** pressure. <script>alert(1)</script> [x](javascript:alert(1)) "
+    "<img src=x onerror=alert(1)> ![y](javascript:alert(2))"
+)
+
+
+@pytest.mark.parametrize("model, column", MARKDOWN_COLUMNS)
+def test_markdown_is_stored_rendered_and_sanitized_whenever_it_is_set(model, column):
+    row = model(**{column: HOSTILE_MARKDOWN})
+    html = getattr(row, f"{column}_html")
+    assert html == str(render_markdown(HOSTILE_MARKDOWN))  # exactly what pages showed
+    assert "<strong>Firm</strong> pressure." in html
+    assert "<script" not in html and "<img src=x" not in html
+    assert '="javascript' not in html  # neither a link nor an image to it
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html  # shown as text, not run
+
+    setattr(row, column, "Now *gentle*.")
+    assert getattr(row, f"{column}_html") == "<p>Now <em>gentle</em>.</p>\n"
+    setattr(row, column, "")
+    assert getattr(row, f"{column}_html") == ""

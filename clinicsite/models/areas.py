@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from clinicsite.extensions import db
 from clinicsite.models.catalogue import Service
+from clinicsite.models.markdown import renders_markdown, stored_html
 from clinicsite.models.types import UTCDateTime, utcnow
 
 if TYPE_CHECKING:
@@ -40,6 +41,7 @@ class ServiceArea(db.Model):
     name: Mapped[str] = mapped_column(sa.String(120))
     region_id: Mapped[int] = mapped_column(sa.ForeignKey("region.id"), index=True)
     intro: Mapped[str] = mapped_column(sa.Text, default="")  # Markdown
+    intro_html: Mapped[str] = stored_html()
     postal_codes: Mapped[str] = mapped_column(sa.String(400), default="")  # comma separated
     latitude: Mapped[float | None]
     longitude: Mapped[float | None]
@@ -58,6 +60,8 @@ class ServiceArea(db.Model):
     )
     locations: Mapped[list[Location]] = relationship(back_populates="area")
 
+    _render_intro = renders_markdown("intro", "intro_html")
+
     @property
     def postal_code_list(self) -> list[str]:
         return [c.strip() for c in self.postal_codes.split(",") if c.strip()]
@@ -73,7 +77,10 @@ class AreaService(db.Model):
         sa.ForeignKey("service.id"), primary_key=True, index=True
     )
     body: Mapped[str] = mapped_column(sa.Text, default="")  # Markdown, specific to the pair
+    body_html: Mapped[str] = stored_html()
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     area: Mapped[ServiceArea] = relationship(back_populates="offerings")
     service: Mapped[Service] = relationship()
+
+    _render_body = renders_markdown("body", "body_html")

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from clinicsite.extensions import db
+from clinicsite.models.markdown import renders_markdown, stored_html
 from clinicsite.models.types import UTCDateTime, utcnow
 
 
@@ -20,6 +21,7 @@ class Service(db.Model):
     name: Mapped[str] = mapped_column(sa.String(120))
     summary: Mapped[str] = mapped_column(sa.String(300), default="")
     description: Mapped[str] = mapped_column(sa.Text, default="")  # Markdown
+    description_html: Mapped[str] = stored_html()
     buffer_minutes: Mapped[int] = mapped_column(default=0)
     active: Mapped[bool] = mapped_column(default=True)
     featured: Mapped[bool] = mapped_column(default=False)
@@ -31,6 +33,8 @@ class Service(db.Model):
         order_by="ServiceOption.position, ServiceOption.duration_minutes",
         cascade="all, delete-orphan",
     )
+
+    _render_description = renders_markdown("description", "description_html")
 
     @property
     def active_options(self) -> list[ServiceOption]:

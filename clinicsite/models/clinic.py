@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from clinicsite.extensions import db
+from clinicsite.models.markdown import renders_markdown, stored_html
 from clinicsite.models.types import UTCDateTime, utcnow
 
 if TYPE_CHECKING:
@@ -37,7 +38,8 @@ class ClinicSettings(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(120))
     tagline: Mapped[str] = mapped_column(sa.String(200), default="")
-    about: Mapped[str] = mapped_column(sa.Text, default="")
+    about: Mapped[str] = mapped_column(sa.Text, default="")  # Markdown
+    about_html: Mapped[str] = stored_html()
     phone: Mapped[str] = mapped_column(sa.String(40), default="")
     email: Mapped[str] = mapped_column(sa.String(254), default="")
     street: Mapped[str] = mapped_column(sa.String(200), default="")
@@ -58,6 +60,8 @@ class ClinicSettings(db.Model):
     max_bookings_per_client_day: Mapped[int] = mapped_column(default=6, server_default="6")
     max_free_per_client: Mapped[int] = mapped_column(default=1, server_default="1")
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    _render_about = renders_markdown("about", "about_html")
 
     @property
     def tz(self) -> ZoneInfo:

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from clinicsite.extensions import db
 from clinicsite.models.catalogue import Service
 from clinicsite.models.clinic import Location
+from clinicsite.models.markdown import renders_markdown, stored_html
 from clinicsite.models.types import UTCDateTime, utcnow
 
 therapist_service = sa.Table(
@@ -28,6 +29,7 @@ class Therapist(db.Model):
     name: Mapped[str] = mapped_column(sa.String(120))
     title: Mapped[str] = mapped_column(sa.String(200), default="")
     bio: Mapped[str] = mapped_column(sa.Text, default="")  # Markdown
+    bio_html: Mapped[str] = stored_html()
     photo: Mapped[str] = mapped_column(sa.String(200), default="")  # under static/img/therapists
     active: Mapped[bool] = mapped_column(default=True)
     position: Mapped[int] = mapped_column(default=0)
@@ -46,6 +48,8 @@ class Therapist(db.Model):
         order_by="WorkingHours.weekday, WorkingHours.starts_at",
         cascade="all, delete-orphan",
     )
+
+    _render_bio = renders_markdown("bio", "bio_html")
 
 
 class WorkingHours(db.Model):

@@ -12,9 +12,13 @@ import shutil
 from urllib.parse import urlsplit
 
 import pytest
+import sqlalchemy as sa
 
 from clinicsite.demo.content import CONTENT_DIR, ContentError, parse_post, read_content
+from clinicsite.extensions import db
+from clinicsite.text import render_markdown
 from tests.support.booking_helpers import load_clinic_content
+from tests.support.factories import MARKDOWN_COLUMNS
 
 
 def test_the_data_files_hold_the_whole_demo_clinic():
@@ -77,3 +81,16 @@ def test_every_public_page_of_the_demo_answers(app):
     for path in paths + PAGES_BESIDE_THE_SITEMAP:
         response = client.get(path)
         assert response.status_code == 200, path
+
+
+def test_the_demo_is_loaded_with_its_texts_stored_rendered(app):
+    """Pages print the HTML stored beside each Markdown text, so the loader must leave it
+    filled and sanitized, though it never names the HTML columns."""
+    load_clinic_content(app, read_content())
+    with app.app_context():
+        for model, column in MARKDOWN_COLUMNS:
+            rows = db.session.scalars(sa.select(model)).all()
+            assert any(getattr(row, column) for row in rows), model
+            for row in rows:
+                source, html = getattr(row, column), getattr(row, f"{column}_html")
+                assert html == str(render_markdown(source)), (model, source)

@@ -675,6 +675,65 @@ def test_settings_row_is_created_when_missing(app, client, login_as):
     assert [e.action for e in events(app, "clinic_settings")] == ["created"]
 
 
+def markdown_editors(app) -> dict[str, tuple[str, dict, str]]:
+    """For each Markdown field public pages show: (the staff page editing it, the rest of
+    that page's form, the public page showing it)."""
+    with app.app_context():
+        region = make_region()
+        service = make_service(name="Deep Tissue", slug="deep-tissue")
+        area = make_area(region=region, services=[service], slug="hermosa-beach")
+        therapist = make_therapist(services=[service], name="Rosa Lind", slug="rosa-lind")
+        db.session.commit()
+        ids = region.id, service.id, area.id, therapist.id
+    region_id, service_id, area_id, therapist_id = ids
+    therapist_fields = {
+        "name": "Rosa Lind",
+        "slug": "rosa-lind",
+        "title": "Licensed Massage Therapist",
+        "active": "y",
+        "position": "0",
+        "service_ids": [str(service_id)],
+    }
+    return {
+        "description": (
+            f"/staff/catalogue/services/{service_id}",
+            {**SERVICE_FIELDS, "name": "Deep Tissue", "slug": "deep-tissue"},
+            "/services/deep-tissue",
+        ),
+        "intro": (
+            f"/staff/catalogue/areas/{area_id}",
+            area_fields(region_id, service_id),
+            "/areas/hermosa-beach",
+        ),
+        "body": (
+            f"/staff/catalogue/areas/{area_id}/services/{service_id}",
+            {},
+            "/areas/hermosa-beach/deep-tissue",
+        ),
+        "bio": (
+            f"/staff/catalogue/therapists/{therapist_id}",
+            therapist_fields,
+            "/therapists/rosa-lind",
+        ),
+        "about": ("/staff/settings", SETTINGS, "/"),
+    }
+
+
+@pytest.mark.parametrize("field", ["description", "intro", "body", "bio", "about"])
+def test_edited_markdown_is_on_the_public_page_at_once_and_sanitized(app, admin, field):
+    """Pages show the HTML stored when the text was saved: saving must store it anew."""
+    staff_url, form, public_url = markdown_editors(app)[field]
+    before = admin.get(public_url).get_data(as_text=True)
+    assert "firm pressure" not in before
+
+    markdown = "Now with **firm pressure**. <script>alert(1)</script> [x](javascript:alert(1))"
+    assert post(admin, staff_url, {**form, field: markdown}).status_code == 302
+    page = admin.get(public_url).get_data(as_text=True)
+    assert "Now with <strong>firm pressure</strong>." in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page  # shown as text, not run
+    assert "<script>alert(1)" not in page and 'href="javascript' not in page
+
+
 def protected_urls(app) -> list[tuple[str, str]]:
     """(method, url) of every catalogue and settings route, with ids filled in."""
     urls = []

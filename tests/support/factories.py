@@ -22,6 +22,15 @@ from clinicsite.models import (
 
 _seq = itertools.count(1)
 
+# Every Markdown column that public pages show, each stored rendered in `<column>_html`.
+MARKDOWN_COLUMNS = (
+    (Service, "description"),
+    (ServiceArea, "intro"),
+    (AreaService, "body"),
+    (Therapist, "bio"),
+    (ClinicSettings, "about"),
+)
+
 
 def make_clinic(**fields) -> ClinicSettings:
     clinic = db.session.get(ClinicSettings, 1)
