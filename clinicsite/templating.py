@@ -15,7 +15,6 @@ from clinicsite.clinic import get_clinic
 from clinicsite.extensions import db
 from clinicsite.models import Region, ServiceArea
 from clinicsite.money import format_money
-from clinicsite.text import render_markdown
 from clinicsite.timefmt import clock, clock_span, clock_with_zone, day_label, long_datetime
 
 
@@ -122,7 +121,6 @@ def register(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.filters.update(
         money=money,
-        markdown=render_markdown,
         jsonld=jsonld,
         duration=duration,
         active_areas=active_areas,

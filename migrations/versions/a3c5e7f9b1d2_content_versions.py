@@ -1,7 +1,7 @@
 """Content versions: counters the page cache keys on, bumped with every public edit
 
 Revision ID: a3c5e7f9b1d2
-Revises: e7b3f1a5c802
+Revises: 2c391f7a5357
 Create Date: 2026-12-03 07:00:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'a3c5e7f9b1d2'
-down_revision = 'e7b3f1a5c802'
+down_revision = '2c391f7a5357'
 branch_labels = None
 depends_on = None
 
