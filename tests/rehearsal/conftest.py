@@ -233,6 +233,7 @@ def site(rehearsal_database, redis_url, tmp_path_factory) -> Iterator[Site]:
             # its requests really reached both workers.
             "GUNICORN_CMD_ARGS": "--access-logformat 'pid=%(p)s \"%(r)s\" %(s)s'",
             "RATELIMIT_STORAGE_URI": redis_url,
+            "PAGE_CACHE_URL": redis_url,  # pages shared by both workers, as in production
             # As behind production's TLS proxy: one proxy sets X-Forwarded-For, so each
             # browser context below is a client with an address of its own (the booking
             # limits count per address; all of them coming from 127.0.0.1 would be one
