@@ -20,8 +20,6 @@ class SessionInterface(SecureCookieSessionInterface):
     def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
         if request.endpoint == "static" and response.status_code < 400:
             return
+        if g.get("page_cache_public") and not session and not session.modified:
+            return  # no cookie came, none goes: nothing to save, nothing to vary on
         super().save_session(app, session, response)
-        if g.get("page_cache_public") and "Set-Cookie" not in response.headers:
-            # Not vary.discard: Werkzeug 3.1 leaves the header as it was.
-            kept = [name for name in response.vary if name.lower() != "cookie"]
-            response.headers["Vary"] = ", ".join(kept)

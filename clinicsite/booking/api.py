@@ -36,9 +36,9 @@ def api_availability():
 
 
 @pagecache.key_part("booking.api_availability")
-def booking_state() -> str:
+def booking_state(connection: sa.Connection) -> str:
     """Changes with every booking, hold, cancellation or move, and every minute."""
-    versions = db.session.scalar(sa.select(sa.func.sum(Therapist.schedule_version)))
+    versions = connection.exec_driver_sql("SELECT sum(schedule_version) FROM therapist").scalar()
     return f"booked{versions or 0},minute{int(clock.now().timestamp() // 60)}"
 
 

@@ -21,6 +21,7 @@ import hashlib
 import time
 from collections.abc import Callable
 
+import sqlalchemy as sa
 from flask import Flask, Response, current_app, g, request, session
 
 from clinicsite import clock
@@ -78,7 +79,7 @@ NOT_KEPT = {
 # at" time): endpoint -> a function of the stored HTML.
 REFRESHERS: dict[str, Callable[[bytes], bytes]] = {}
 # What else a page's key must carry (live data): endpoint -> a function giving a key part.
-KEY_PARTS: dict[str, Callable[[], str]] = {}
+KEY_PARTS: dict[str, Callable[[sa.Connection], str]] = {}
 
 
 def refresh_on_serve(endpoint: str):
@@ -90,7 +91,7 @@ def refresh_on_serve(endpoint: str):
 
 
 def key_part(endpoint: str):
-    def register(function: Callable[[], str]):
+    def register(function: Callable[[sa.Connection], str]):
         KEY_PARTS[endpoint] = function
         return function
 
@@ -110,13 +111,14 @@ def has_session() -> bool:
 
 
 def cache_key(scopes: tuple[str, ...]) -> str:
-    current = versions.read(db.session.connection())
-    db.session.rollback()  # no transaction left open while the page is sent
-    marks = ",".join(f"{scope}{current[scope]}" for scope in scopes)
-    extra = KEY_PARTS.get(request.endpoint or "")
-    if extra is not None:
-        marks += "," + extra()
-        db.session.rollback()
+    # A connection of its own, not the ORM session: a hit needs nothing else from the
+    # database, and no transaction stays open while the page is sent.
+    with db.engine.connect() as connection:
+        current = versions.read(connection)
+        marks = ",".join(f"{scope}{current[scope]}" for scope in scopes)
+        extra = KEY_PARTS.get(request.endpoint or "")
+        if extra is not None:
+            marks += "," + extra(connection)
     return f"{marks}|{request.full_path}"
 
 
@@ -229,7 +231,9 @@ def mark_private(response: Response) -> Response:
 def register(app: Flask) -> None:
     app.extensions["clinicsite.pagecache"] = store_for(app.config["PAGE_CACHE_URL"])
     versions.listen_once()
-    app.before_request(serve_from_cache)
+    # Before the rate limiter's and CSRF's hooks (a hit needs neither; public GETs have no
+    # limits), after security's check of the request's input, which runs first of all.
+    app.before_request_funcs.setdefault(None, []).insert(1, serve_from_cache)
     # after_request functions run last-registered first: keep, then compress, then private.
     app.after_request(mark_private)
     app.after_request(compress)

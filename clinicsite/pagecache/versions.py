@@ -116,7 +116,8 @@ def bump(connection: sa.Connection, scopes: Iterable[str]) -> None:
 
 
 def read(connection: sa.Connection) -> dict[str, int]:
-    rows = connection.execute(sa.select(ContentVersion.name, ContentVersion.version))
+    # Plain SQL: on every cached request, so no statement to compile or cache-key.
+    rows = connection.exec_driver_sql("SELECT name, version FROM content_version")
     found = {name: version for name, version in rows}
     return {name: found.get(name, 0) for name in SCOPES}
 
