@@ -61,8 +61,13 @@ def free_starts(base: str, days: int, first_day: str, service: str = NMT) -> lis
     browser, slots = Browser(base, "198.18.255.254"), []
     day = datetime.fromisoformat(first_day).date()
     for offset in range(0, days, 31):
-        query = urlencode({"service": service, "date": (day + timedelta(offset)).isoformat(),
-                           "days": min(31, days - offset)})  # fmt: skip
+        query = urlencode(
+            {
+                "service": service,
+                "date": (day + timedelta(offset)).isoformat(),
+                "days": min(31, days - offset),
+            }
+        )
         status, _, body = browser.request("GET", f"/api/availability?{query}")
         assert status == 200, body[:300]
         answer = json.loads(body)
@@ -88,24 +93,32 @@ def book(base: str, stripe: StripeStandIn, slot: dict, number: int) -> dict[str,
         status, _, page = browser.request("GET", url)
         assert status == 200, f"details form: {status}"
         times["form"] = time.perf_counter() - started
-        fields = {**extract_hidden_fields(page.decode()), **CLIENT_DETAILS,
-                  "email": f"load{number}@example.net"}  # fmt: skip
+        fields = {
+            **extract_hidden_fields(page.decode()),
+            **CLIENT_DETAILS,
+            "email": f"load{number}@example.net",
+        }
         started = time.perf_counter()
         status, headers, body = browser.request(
-            "POST", "/book/details", urlencode(fields).encode(),
+            "POST",
+            "/book/details",
+            urlencode(fields).encode(),
             {"Content-Type": "application/x-www-form-urlencoded"},
-        )  # fmt: skip
+        )
         assert status == 303, f"details POST: {status} {body[:200]!r}"
         times["hold"] = time.perf_counter() - started
         paid = stripe.complete_session(session_id_from(headers["Location"]))
-        payload, signature = signed_event("checkout.session.completed", paid,
-                                          secret=stripe.webhook_secret)  # fmt: skip
+        payload, signature = signed_event(
+            "checkout.session.completed", paid, secret=stripe.webhook_secret
+        )
         started = time.perf_counter()
         hook = Browser(base, "127.0.0.1")  # Stripe is another client
         status, _, body = hook.request(
-            "POST", "/stripe/webhook", payload,
+            "POST",
+            "/stripe/webhook",
+            payload,
             {"Content-Type": "application/json", "Stripe-Signature": signature},
-        )  # fmt: skip
+        )
         hook.close()
         assert status == 200, f"webhook: {status} {body[:200]!r}"
         times["webhook"] = time.perf_counter() - started

@@ -6,7 +6,7 @@
 the migrations, then the demo clinic is loaded (settings, services, studios, staff, demo
 posts) and on top of it, with bulk inserts: 5,000 published posts of about 800 generated
 words (stored HTML rendered by the blog's own renderer) with categories, tags and related
-services, 50 service areas in 6 regions, 20 therapists with weekly hours, 50,000 past and
+services, 50 service areas in 7 regions, 20 therapists with weekly hours, 50,000 past and
 2,000 future appointments inside their therapists' hours (never overlapping, buffers
 included) with their deposits' payments, and 2,000 approved comments. Same seed, same rows.
 """
@@ -49,18 +49,6 @@ from clinicsite.models.therapists import therapist_service
 from tests.support.app import empty_schema, make_app
 
 POSTS, COMMENTS, THERAPISTS = 5_000, 2_000, 20
-# Real cities around Los Angeles, by region: with the demo's 9 areas, 50.
-REGIONS = {
-    "Orange County": "Irvine, Costa Mesa, Newport Beach, Huntington Beach, Anaheim, "
-    "Santa Ana, Fullerton, Laguna Beach, Tustin, Orange",
-    "San Gabriel Valley": "Pasadena, Alhambra, Arcadia, Monrovia, Glendora, Covina, "
-    "West Covina, San Gabriel",
-    "San Fernando Valley": "Burbank, Glendale, Encino, Sherman Oaks, Van Nuys, Northridge, "
-    "Studio City, Woodland Hills, Tarzana",
-    "Long Beach and Harbor": "Long Beach, Lakewood, Signal Hill, San Pedro, Carson, Cerritos, "
-    "Bellflower, Downey",
-    "Ventura County": "Ventura, Oxnard, Thousand Oaks, Camarillo, Simi Valley, Moorpark",
-}
 
 
 def build(url: str, seed: int = 2026) -> dict[str, int]:
@@ -130,7 +118,7 @@ class Loader:
             self.next_id(conn, ServiceArea),
         )
         regions, areas, offers = [], [], []
-        for position, (name, cities) in enumerate(REGIONS.items(), start=10):
+        for position, (name, cities) in enumerate(text.REGIONS.items(), start=10):
             regions.append(
                 {
                     "id": region_id,

@@ -51,14 +51,24 @@ def payment_rows(appointments: list[dict], first_id: int) -> list[dict]:
     rows = []
     for a in (a for a in appointments if a["deposit"] > 0):
         refunded = a["status"] == "cancelled"
-        rows.append({
-            "id": first_id + len(rows), "appointment_id": a["id"], "provider": "stripe",
-            "checkout_session_id": f"cs_test_bench{a['id']}", "checkout_url": None,
-            "payment_intent_id": f"pi_test_bench{a['id']}", "amount": a["deposit"],
-            "amount_refunded": a["deposit"] if refunded else 0, "currency": "USD",
-            "status": "refunded" if refunded else "paid", "created_at": a["created_at"],
-            "paid_at": a["created_at"], "attention": None, "attention_at": None,
-        })  # fmt: skip
+        rows.append(
+            {
+                "id": first_id + len(rows),
+                "appointment_id": a["id"],
+                "provider": "stripe",
+                "checkout_session_id": f"cs_test_bench{a['id']}",
+                "checkout_url": None,
+                "payment_intent_id": f"pi_test_bench{a['id']}",
+                "amount": a["deposit"],
+                "amount_refunded": a["deposit"] if refunded else 0,
+                "currency": "USD",
+                "status": "refunded" if refunded else "paid",
+                "created_at": a["created_at"],
+                "paid_at": a["created_at"],
+                "attention": None,
+                "attention_at": None,
+            }
+        )
     return rows
 
 
@@ -90,18 +100,36 @@ def _row(rng: random.Random, therapist: int, slot: tuple, status: str, now: date
     starts, ends, blocks, service, (option, _, price, deposit), location = slot
     booked = min(starts - timedelta(days=rng.randint(1, 21), minutes=rng.randint(0, 600)), now)
     return {
-        "token": f"{rng.getrandbits(192):048x}", "service_id": service, "option_id": option,
-        "therapist_id": therapist, "location_id": location, "starts_at": starts,
-        "ends_at": ends, "blocks_until": blocks, "status": status, "hold_expires_at": None,
-        "price": price, "deposit": deposit, "currency": "USD", "client_name": text.person(rng),
-        "client_phone": f"310-555-{rng.randint(0, 9999):04d}", "client_notes": "",
-        "intake": {}, "staff_notes": "", "source": "online", "client_address_key": None,
-        "client_email_key": None, "client_device_key": None, "request_key": None,
-        "sequence": 0, "created_at": booked, "updated_at": booked,
+        "token": f"{rng.getrandbits(192):048x}",
+        "service_id": service,
+        "option_id": option,
+        "therapist_id": therapist,
+        "location_id": location,
+        "starts_at": starts,
+        "ends_at": ends,
+        "blocks_until": blocks,
+        "status": status,
+        "hold_expires_at": None,
+        "price": price,
+        "deposit": deposit,
+        "currency": "USD",
+        "client_name": text.person(rng),
+        "client_phone": f"310-555-{rng.randint(0, 9999):04d}",
+        "client_notes": "",
+        "intake": {},
+        "staff_notes": "",
+        "source": "online",
+        "client_address_key": None,
+        "client_email_key": None,
+        "client_device_key": None,
+        "request_key": None,
+        "sequence": 0,
+        "created_at": booked,
+        "updated_at": booked,
         "confirmed_at": booked if status != "cancelled" else None,
         "cancelled_at": booked + timedelta(hours=2) if status == "cancelled" else None,
         "reminder_queued_at": starts - timedelta(days=1) if starts < now else None,
-    }  # fmt: skip
+    }
 
 
 def _hours(conn) -> dict[int, dict[int, list[tuple]]]:

@@ -51,6 +51,19 @@ LAST_NAMES = (
     "Rahman", "Silva", "Torres", "Underwood", "Valdez", "Whitaker", "Yamada", "Zimmerman",
 )  # fmt: skip
 
+# Real cities around Los Angeles, by region: with the demo's 9 areas, 50.
+REGIONS = {
+    "Orange County": "Irvine, Costa Mesa, Newport Beach, Huntington Beach, Anaheim, "
+    "Santa Ana, Fullerton, Laguna Beach, Tustin, Orange",
+    "San Gabriel Valley": "Pasadena, Alhambra, Arcadia, Monrovia, Glendora, Covina, "
+    "West Covina, San Gabriel",
+    "San Fernando Valley": "Burbank, Glendale, Encino, Sherman Oaks, Van Nuys, Northridge, "
+    "Studio City, Woodland Hills, Tarzana",
+    "Long Beach and Harbor": "Long Beach, Lakewood, Signal Hill, San Pedro, Carson, Cerritos, "
+    "Bellflower, Downey",
+    "Ventura County": "Ventura, Oxnard, Thousand Oaks, Camarillo, Simi Valley, Moorpark",
+}
+
 
 def sentence(rng: random.Random) -> str:
     text = f"{rng.choice(SUBJECTS)} {rng.choice(VERBS)} {rng.choice(OBJECTS)}"

@@ -131,8 +131,9 @@ def table(kind: str, result: dict) -> str:
     ]
     for name in rounds[0]:
         runs = [r[name] for r in rounds]
-        ratio = statistics.median(r[name].requests_per_second / r["hello"].requests_per_second
-                                  for r in rounds)  # fmt: skip
+        ratio = statistics.median(
+            r[name].requests_per_second / r["hello"].requests_per_second for r in rounds
+        )
         bad = sum(r.bad for r in runs)
         lines.append(
             f"| {name}{f' ({bad} errors)' if bad else ''} "
@@ -164,8 +165,10 @@ def main() -> None:
     if not wrk.available():
         parser.error("wrk is missing: apt-get install -y wrk")
     servers.exit_on_sigterm()
-    print(f"wrk -t2 -c16 -d{args.seconds}s --latency"
-          + (" -H 'Accept-Encoding: gzip'" if args.gzip else " (no Accept-Encoding)"))  # fmt: skip
+    print(
+        f"wrk -t2 -c16 -d{args.seconds}s --latency"
+        + (" -H 'Accept-Encoding: gzip'" if args.gzip else " (no Accept-Encoding)")
+    )
     for kind in args.db or ["sqlite", "postgres", "large"]:
         print("\n" + table(kind, measure(kind, args)), flush=True)
 
