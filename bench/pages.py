@@ -8,10 +8,11 @@ large set of bench/large_data.py on PostgreSQL `bench_large`; both PostgreSQL da
 emptied and rebuilt) it runs the release step, then the site (`wsgi:app`) and bench/hello.py
 side by side under gunicorn (production's gunicorn.conf.py: 2 workers x 4 threads, access
 log off) with CLINICSITE_ENV=production, Redis for rate limits and the Stripe stand-in of
-the production rehearsal. wrk (`-t2 -c16 -d10s --latency`) then runs hello, every page,
-hello, every page, ... (3 rounds), so slow drift of a shared machine hits all alike; each
-figure is the median of the rounds, and the ratio the median of each round's page over that
-round's hello. Last, threads book times in full (bench/bookings.py). Prints Markdown tables.
+the production rehearsal. wrk (`-t2 -c16 -d10s --latency --timeout 30s`, each run followed
+by a pause while the server finishes what it had taken) then runs hello, every page, hello,
+every page, ... (3 rounds), so slow drift of a shared machine hits all alike; each figure is
+the median of the rounds, and the ratio the median of each round's page over that round's
+hello. Last, threads book times in full (bench/bookings.py). Prints Markdown tables.
 Not a test: figures go in bench/README.md.
 """
 
