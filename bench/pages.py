@@ -19,6 +19,7 @@ Not a test: figures go in bench/README.md.
 from __future__ import annotations
 
 import argparse
+import json
 import shutil
 import statistics
 import sys
@@ -138,8 +139,8 @@ def table(kind: str, result: dict) -> str:
         bad = sum(r.bad for r in runs)
         lines.append(
             f"| {name}{f' ({bad} errors)' if bad else ''} "
-            f"| {statistics.median(r.requests_per_second for r in runs):,.0f} "
-            f"| {ratio:.3f} "
+            f"| {_figure(statistics.median(r.requests_per_second for r in runs))} "
+            f"| {_ratio(ratio)} "
             f"| {statistics.median(r.p50_ms for r in runs):.1f} "
             f"| {statistics.median(r.p99_ms for r in runs):.1f} |"
         )
@@ -154,6 +155,15 @@ def table(kind: str, result: dict) -> str:
     return "\n".join(lines)
 
 
+def _figure(value: float) -> str:
+    """Whole numbers, except below 10, where a slow page's 2.6 req/s must not read as 0."""
+    return f"{value:,.0f}" if value >= 10 else f"{value:.1f}"
+
+
+def _ratio(value: float) -> str:
+    return f"{value:.3f}" if value >= 0.01 else f"{value:.4f}"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--db", action="append", choices=("sqlite", "postgres", "large"))
@@ -162,6 +172,7 @@ def main() -> None:
     parser.add_argument("--gzip", action="store_true", help="wrk sends Accept-Encoding: gzip")
     parser.add_argument("--bookings", type=int, default=120, help="full bookings to make")
     parser.add_argument("--threads", type=int, default=4, help="booking clients at once")
+    parser.add_argument("--json", help="also write every round's figures to this file")
     args = parser.parse_args()
     if not wrk.available():
         parser.error("wrk is missing: apt-get install -y wrk")
@@ -170,8 +181,13 @@ def main() -> None:
         f"wrk -t2 -c16 -d{args.seconds}s --latency"
         + (" -H 'Accept-Encoding: gzip'" if args.gzip else " (no Accept-Encoding)")
     )
+    results = {}
     for kind in args.db or ["sqlite", "postgres", "large"]:
-        print("\n" + table(kind, measure(kind, args)), flush=True)
+        results[kind] = measure(kind, args)
+        print("\n" + table(kind, results[kind]), flush=True)
+        if args.json:  # after each database: a later failure keeps the figures so far
+            with open(args.json, "w") as out:
+                json.dump(results, out, indent=1, default=vars)
 
 
 if __name__ == "__main__":
