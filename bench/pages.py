@@ -56,7 +56,7 @@ def pages(database_url: str) -> dict[str, str]:
         "blog post (newest)": f"/blog/{newest}",
         "blog feed": "/blog/feed.xml",
         "sitemap": "/sitemap.xml",
-        "booking: therapists": f"/book/?service={SERVICE}",
+        "booking: choose a length": f"/book/?service={SERVICE}",
         "availability API, 14 days, all": (
             f"/api/availability?service={SERVICE}&date={now.date().isoformat()}&days=14"
         ),
