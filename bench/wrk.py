@@ -31,8 +31,10 @@ def run(url: str, seconds: int = 10, gzip: bool = False) -> Result:
     if gzip:
         command += ["-H", "Accept-Encoding: gzip"]
     done = subprocess.run(  # noqa: S603
-        [*command, url], capture_output=True, text=True, timeout=seconds + 60, check=True
+        [*command, url], capture_output=True, text=True, timeout=seconds + 60
     )
+    if done.returncode:
+        raise RuntimeError(f"wrk on {url} failed ({done.returncode}): {done.stderr}{done.stdout}")
     result = parse(done.stdout)
     # wrk stops sending at the end, but the server still works through the requests it
     # had taken: up to one per connection, 16 on 2 x 4 threads, so two rounds of at most
