@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask
 export FLASK_APP := wsgi
 
-.PHONY: run test lint outbox bench clean help
+.PHONY: run test lint outbox bench bench-pages clean help
 .DEFAULT_GOAL := help
 
 help:
@@ -17,6 +17,7 @@ help:
 	@echo "make lint   - ruff"
 	@echo "make outbox - deliver queued demo emails as .eml files into instance/outbox/"
 	@echo "make bench  - benchmarks (query counts of the public pages, availability)"
+	@echo "make bench-pages - req/s of the public pages and bookings/s under gunicorn (needs wrk, PostgreSQL, Redis)"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -57,6 +58,10 @@ outbox: $(VENV)/.runtime
 bench: $(VENV)/.dev
 	$(BIN)/python -m bench.query_counts
 	$(BIN)/python -m bench.availability
+
+# Production's gunicorn settings on SQLite, PostgreSQL and the large PostgreSQL set; see bench/README.md.
+bench-pages: $(VENV)/.dev
+	$(BIN)/python -m bench.pages --gzip
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
