@@ -7,21 +7,18 @@ PostgreSQL. Not a test: it prints one line per URL (queries, bytes, median ms).
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
-import tempfile
 import time
 from datetime import timedelta
 
 import sqlalchemy as sa
-from flask_migrate import upgrade
 
-from clinicsite import clock, create_app
+from bench.query_counts import fresh_app  # the page cache off: every request renders
+from clinicsite import clock
 from clinicsite.blog import posts as blog_posts
-from clinicsite.config import TestingConfig, normalise_database_url
 from clinicsite.extensions import db
 from clinicsite.models import Post, post_category, post_tag
-from tests.support.app import empty_schema, queries_for_page
+from tests.support.app import queries_for_page
 from tests.support.blog_factories import make_category, make_tag
 from tests.support.factories import make_area, make_clinic, make_region, make_service
 
@@ -29,19 +26,6 @@ WORDS = (
     "Neuromuscular therapy works on trigger points, the tight knots in a muscle that refer "
     "pain elsewhere; a session eases them with steady pressure and slow stretching. "
 )
-
-
-def fresh_app():
-    url = os.environ.get("TEST_DATABASE_URL")
-    if url:
-        url = normalise_database_url(url)
-        empty_schema(url)
-    else:
-        url = f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3"
-    app = create_app(TestingConfig({"DATABASE_URL": url, "RATELIMIT_ENABLED": "false"}))
-    with app.app_context():
-        upgrade()
-    return app
 
 
 def build(app, posts: int, areas: int) -> None:
