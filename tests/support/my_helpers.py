@@ -84,3 +84,29 @@ def sign_in(client: FlaskClient, path: str):
     """Press the "Sign in" button on a link's page (its CSRF token first)."""
     token = csrf_token(client, path)
     return client.post(path, data={"csrf_token": token})
+
+
+def new_link(app: Flask, email: str, now: datetime) -> str:
+    """A fresh sign-in link of `email` (as if emailed at `now`): its path."""
+    from clinicsite.models import SignInLink
+    from clinicsite.my.links import LIFETIME, token_hash
+
+    token = secrets.token_urlsafe(32)
+    with app.app_context():
+        db.session.add(
+            SignInLink(
+                token_hash=token_hash(token),
+                email=email,
+                created_at=now,
+                expires_at=now + LIFETIME,
+            )
+        )
+        db.session.commit()
+    return f"/my/link/{token}"
+
+
+def signed_in_client(app: Flask, email: str, now: datetime) -> FlaskClient:
+    """A test client signed in to /my/ as `email` through a link of its own."""
+    client = app.test_client()
+    assert sign_in(client, new_link(app, email, now)).status_code == 303
+    return client
