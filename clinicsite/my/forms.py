@@ -11,7 +11,7 @@ from clinicsite.formfields import strip
 
 class SignInForm(FlaskForm):
     email = EmailField(
-        "Your email address",
+        "The email address you booked with",
         render_kw={"autocomplete": "email"},
         filters=[strip],
         validators=[

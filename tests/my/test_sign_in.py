@@ -182,3 +182,11 @@ def test_sign_in_pages_are_private_and_not_indexed(ana, client, tmp_path):
         assert response.status_code == 200, url
         assert "private" in response.headers["Cache-Control"], url
         assert "noindex" in response.headers["X-Robots-Tag"], url
+
+
+def test_the_link_page_carries_no_other_form(ana, client, tmp_path):
+    """The footer's newsletter form records the page it was sent from: never a secret URL."""
+    ask_for_link(client, ANA)
+    [path] = link_paths(ana, tmp_path)
+    page = client.get(path).text
+    assert page.count("<form") == 1 and 'name="source"' not in page
