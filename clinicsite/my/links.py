@@ -36,6 +36,7 @@ def request_link(email: str, now: datetime, links: Links) -> bool:
     """Email a sign-in link to `email` if it has bookings. Returns whether one was queued,
     for tests and logs only: the caller answers every address alike."""
     email = normalise_email(email)
+    forget_old_links(now)
     known = has_bookings(email)
     token = secrets.token_urlsafe(32)
     # Rendered for an unknown address too, so that it takes about as long as a known one.
@@ -51,6 +52,16 @@ def request_link(email: str, now: datetime, links: Links) -> bool:
     )
     message.queue()
     return True
+
+
+def forget_old_links(now: datetime) -> None:
+    """Delete links no session can stand on any more: a link is used before it expires and
+    its session lasts SESSION_LIFETIME, so the table keeps about a week of links."""
+    db.session.execute(
+        sa.delete(SignInLink)
+        .where(SignInLink.expires_at < now - SESSION_LIFETIME)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def find(token: str) -> SignInLink | None:

@@ -99,3 +99,68 @@ def test_appointments_for_matches_the_address_in_any_case(clinic):
         found = bookings.appointments_for(" ana@example.com")
         assert [a.client_email for a in found] == ["Ana@Example.COM"]
         assert all(isinstance(a, Appointment) for a in found)
+
+
+def test_links_past_any_use_are_forgotten_when_new_ones_are_asked_for(ana):
+    _, old = issue(ana, ANA)
+    with ana.app_context():
+        signed_in = links.use_link(old, NOW + timedelta(minutes=1))
+        db.session.commit()
+        later = NOW + timedelta(days=7, minutes=31)
+        # Its session ended a moment ago, whoever still holds the cookie.
+        assert not links.session_is_live(ANA, signed_in.link_id, signed_in.until, later)
+        links.request_link("someone@example.com", later, TEST_LINKS)
+        db.session.commit()
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(SignInLink)) == 0
+
+
+def test_a_link_is_kept_while_its_session_may_last(ana):
+    _, token = issue(ana, ANA)
+    with ana.app_context():
+        signed_in = links.use_link(token, NOW + timedelta(minutes=29))
+        db.session.commit()
+        within = NOW + timedelta(days=7, minutes=28)
+        links.request_link("someone@example.com", within, TEST_LINKS)
+        db.session.commit()
+        assert links.session_is_live(ANA, signed_in.link_id, signed_in.until, within)
+
+
+RACERS = 6
+
+
+def test_one_link_clicked_at_once_from_several_places_signs_in_once(migrated):
+    """Six POSTs of the same link at the same moment: exactly one session starts."""
+    import threading
+
+    from tests.support.app import make_app, wipe
+    from tests.support.booking_helpers import load_fixture_clinic
+
+    app = make_app(migrated, DATABASE_POOL_SIZE=RACERS + 2)
+    try:
+        load_fixture_clinic(app)
+        add_booking(app, ANA, NOW + timedelta(days=2))
+        _, token = issue(app, ANA)
+        barrier = threading.Barrier(RACERS)
+        outcomes: list[object] = []
+        errors: list[BaseException] = []
+
+        def click() -> None:
+            try:
+                with app.app_context():  # its own session and connection
+                    barrier.wait(timeout=30)
+                    outcome = links.use_link(token, NOW + timedelta(minutes=1))
+                    db.session.commit()
+                    outcomes.append(outcome)
+            except BaseException as exc:  # noqa: BLE001 -- reported below
+                errors.append(exc)
+
+        threads = [threading.Thread(target=click) for _ in range(RACERS)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=120)
+        assert errors == []
+        assert sum(isinstance(o, links.SignedIn) for o in outcomes) == 1
+        assert sorted(o for o in outcomes if isinstance(o, str)) == ["used"] * (RACERS - 1)
+    finally:
+        wipe(app)
