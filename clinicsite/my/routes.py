@@ -53,7 +53,7 @@ def sign_in():
         links.request_link(form.email.data, clock.now(), site_links())
         db.session.commit()
         return redirect(url_for("my.sent"), code=303)
-    page = render_template("my/sign_in.html", form=form)
+    page = render_template("my/sign_in.html", form=form, signed_in=signed_in_email())
     return page, 422 if form.errors else 200, PRIVATE_PAGE
 
 

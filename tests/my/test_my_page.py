@@ -208,3 +208,9 @@ def test_the_sign_in_link_form_is_csrf_protected_when_signed_in_too(ana):
     token = csrf_token(ana, "/my/sign-in")
     forged = {"email": ANA, "csrf_token": token + "x"}
     assert ana.post("/my/sign-in", data=forged).status_code == 400
+
+
+def test_the_sign_in_page_points_a_signed_in_client_to_their_bookings(ana, clinic):
+    page = text_of(ana.get("/my/sign-in").text)
+    assert "You are signed in as ana@example.com: see your bookings" in page
+    assert "signed in as" not in text_of(clinic.test_client().get("/my/sign-in").text)
