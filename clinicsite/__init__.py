@@ -72,6 +72,7 @@ def register_blueprints(app: Flask) -> None:
     from clinicsite.blog import bp as blog_bp
     from clinicsite.booking import bp as booking_bp
     from clinicsite.media import media_bp
+    from clinicsite.my import bp as my_bp
     from clinicsite.newsletter import bp as newsletter_bp
     from clinicsite.public import bp as public_bp
     from clinicsite.staff import bp as staff_bp
@@ -84,6 +85,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(staff_bp, url_prefix="/staff")
     app.register_blueprint(feeds_bp)
     app.register_blueprint(media_bp)
+    app.register_blueprint(my_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

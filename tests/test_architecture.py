@@ -13,7 +13,7 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "clinicsite"
 FLASK_MODULES = ("flask", "flask_login", "flask_wtf")
-BLUEPRINTS = ("public", "blog", "booking", "staff", "newsletter")
+BLUEPRINTS = ("public", "blog", "booking", "staff", "newsletter", "my")
 
 # Domain code: what the site does, whoever asks (a view, a command, a test).
 DOMAIN = (
@@ -36,6 +36,8 @@ DOMAIN = (
     "payments.gateway",
     "payments.stripe_gateway",
     "payments.webhooks",
+    "my.bookings",
+    "my.links",
 )
 # Domain modules that still call up into Flask, and what for.
 DOMAIN_USING_FLASK = {

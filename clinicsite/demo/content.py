@@ -13,7 +13,7 @@ without its text.
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -40,6 +40,8 @@ class DemoContent:
     tags: dict[str, str]
     posts: list[dict[str, Any]]
     comments: list[dict[str, Any]]
+    # Returning clients' visits (visits.toml; demo/visits.py): none in a clinic without it.
+    visits: list[dict[str, Any]] = field(default_factory=list)
 
 
 def _toml(name: str, directory: Path) -> dict[str, Any]:
@@ -96,6 +98,20 @@ def _check(content: DemoContent) -> None:
     known("category", (c for p in content.posts for c in p["categories"]), categories)
     known("tag", (t for p in content.posts for t in p["tags"]), content.tags)
     known("post", (c["post"] for c in content.comments), {p["slug"] for p in content.posts})
+    _check_visits(content, services, studios)
+
+
+def _check_visits(content: DemoContent, services: set[str], studios: set[str]) -> None:
+    options = {(s["slug"], o["minutes"]) for s in content.services for o in s["options"]}
+    performs = {(t["slug"], s) for t in content.therapists for s in t["services"]}
+    for visit in content.visits:
+        where = f"visit of {visit['email']} in week {visit['week']}"
+        if (visit["service"], visit["minutes"]) not in options:
+            raise ContentError(f"{where}: no {visit['minutes']}-minute {visit['service']}")
+        if (visit["therapist"], visit["service"]) not in performs:
+            raise ContentError(f"{where}: {visit['therapist']} does not do {visit['service']}")
+        if visit["studio"] not in studios:
+            raise ContentError(f"{where}: unknown studio {visit['studio']}")
 
 
 def read_content(directory: Path = CONTENT_DIR) -> DemoContent:
@@ -117,6 +133,9 @@ def read_content(directory: Path = CONTENT_DIR) -> DemoContent:
         tags=blog["tags"],
         posts=_posts(directory),
         comments=blog["comment"],
+        visits=_toml("visits.toml", directory)["visit"]
+        if (directory / "visits.toml").exists()
+        else [],
     )
     _check(content)
     return content

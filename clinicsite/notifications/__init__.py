@@ -25,6 +25,7 @@ from clinicsite.notifications.newsletter import (
     newsletter_headers,
     newsletter_welcome,
 )
+from clinicsite.notifications.signin import sign_in_link
 from clinicsite.notifications.staff import comment_received, notify_staff_of
 
 __all__ = [
@@ -45,4 +46,5 @@ __all__ = [
     "refund_sent",
     "reminder",
     "site_links",
+    "sign_in_link",
 ]

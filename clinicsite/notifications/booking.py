@@ -122,6 +122,7 @@ def booking_confirmed(appointment: Appointment, links: Links | None = None) -> N
         links,
         key=f"confirmation:{appointment.id}",
         ics=ics_attachment(appointment, links=links),
+        my_url=links.my_sign_in(),
     )
     _notify_therapist(appointment, "New booking", links)
 

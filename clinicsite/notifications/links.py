@@ -45,6 +45,12 @@ class Links:
     def staff_comments(self) -> str:
         return self.build("staff.comments")
 
+    def my_sign_in(self) -> str:
+        return self.build("my.sign_in")
+
+    def my_link(self, token: str) -> str:
+        return self.build("my.link", token=token)
+
 
 def site_links() -> Links:
     """Links on the running app's SITE_URL."""

@@ -45,6 +45,7 @@ from clinicsite.models import (
 from clinicsite.payments import get_gateway
 from tests.support.blog_factories import make_category, make_comment, make_post, make_tag
 from tests.support.booking_helpers import MONDAY_8AM
+from tests.support.my_helpers import new_link
 from tests.support.staff_helpers import make_appointment
 
 # Endpoints that answer with something other than a page (files, feeds, JSON): never
@@ -148,6 +149,9 @@ def build_site(app: Flask) -> dict[str, str]:
             "manage-cancelled": f"/booking/{token[cancelled]}",
             "newsletter-confirm": f"/newsletter/confirm/{pending.token}",
             "newsletter-unsubscribe": f"/newsletter/unsubscribe/{subscribed.token}",
+            # A client's own page: the emailed sign-in link, and where the form leads.
+            "my-link": new_link(app, "rita@example.com", NOW),
+            "my-sent": "/my/sign-in/sent",
         }
 
 

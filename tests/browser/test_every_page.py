@@ -25,6 +25,7 @@ from tests.browser.page_checks import axe_violations, html_errors, require, serv
 from tests.browser.site_walk import NOW, STAFF_SKIPPED, Page, build_site, staff_seeds, walk
 from tests.support.app import csrf_token
 from tests.support.booking_helpers import FrozenClock
+from tests.support.my_helpers import signed_in_client
 
 pytestmark = pytest.mark.browser
 
@@ -128,6 +129,13 @@ def walk_site(app: Flask, emailed: dict[str, str]) -> Site:
         # Seeds as links: a page the role may not open (403, a redirect) is not its page.
         pages = walk(app, client, [(u, None) for u in ["/staff/", *seeds]], staff=True).pages
         groups.append(Group(role, pages, (cookie, client.get_cookie(cookie).value)))
+
+    # A client signed in to their own page (/my/), which only a session opens.
+    mine = signed_in_client(app, "rita@example.com", NOW)
+    my_pages = walk(app, mine, ["/my/"], staff=False, limit=1).pages
+    assert [p.endpoint for p in my_pages] == ["my.index"]
+    assert {"my.sign_in", "my.sent", "my.link"} <= {p.endpoint for p in public.pages}
+    groups.append(Group("signed-in client", my_pages, (cookie, mine.get_cookie(cookie).value)))
 
     # Names for files and screenshots, numbered in walking order: the booking steps apart,
     # so their screenshots keep their names when other pages come and go.

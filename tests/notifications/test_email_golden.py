@@ -58,6 +58,7 @@ KINDS = {
     "newsletter_guide": "Your guide from",
     "inquiry": "New inquiry",
     "comment_notice": "New comment",
+    "sign_in_link": "Your link to your bookings",
 }
 
 
@@ -134,6 +135,8 @@ def queue_every_kind(now) -> None:
     )
     db.session.flush()
     notifications.comment_received(comment, post)
+    links = notifications.site_links()
+    notifications.sign_in_link("rita@example.com", links.my_link("golden-sign-in"), 30).queue()
     db.session.commit()
 
 

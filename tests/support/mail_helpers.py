@@ -64,6 +64,7 @@ KINDS = {
     "newsletter_guide": "Your guide from",
     "inquiry": "New inquiry",
     "comment_notice": "New comment",
+    "sign_in_link": "Your link to your bookings",
 }
 
 
@@ -114,6 +115,8 @@ def queue_every_kind(app: Flask) -> None:
         notifications.notify_staff_of(inquiry)
         post = make_post("Desk stretches that help")
         add_comment(post, "Sam Reader", "sam@example.org", f"{HOSTILE}\nThanks! {LONG_WORD}")
+        link = notifications.site_links().my_link("a-sign-in-token")
+        notifications.sign_in_link("rita@example.com", link, 30).queue()
         db.session.commit()
 
 
