@@ -27,6 +27,7 @@ DOMAIN = (
     "demo",
     "scheduling",
     "appointments",
+    "clients",
     "blog.posts",
     "mail.ics",
     "mail.outbox",

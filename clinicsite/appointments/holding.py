@@ -12,6 +12,8 @@ from clinicsite import audit, notifications
 from clinicsite.appointments import limits
 from clinicsite.appointments.limits import ClientKeys, LimitReached
 from clinicsite.audit import CLIENT, Actor
+from clinicsite.clients import matching
+from clinicsite.clients.normalise import region_for
 from clinicsite.extensions import db
 from clinicsite.models import Appointment, ClinicSettings, Location, ServiceOption, Therapist
 from clinicsite.scheduling.holds import SlotTaken, claim
@@ -70,6 +72,10 @@ def hold(request: HoldRequest, clinic: ClinicSettings, now: datetime) -> Appoint
         raise ValueError("a visit recorded afterwards has no payment step: pass deposit=0")
     appointment = _new_appointment(request, clinic, now)
     _claim(appointment, now, _limits_guard(request, appointment, clinic, now))
+    client = request.client
+    appointment.client = matching.find_or_create(
+        client.name, client.email, client.phone, region=region_for(clinic.country)
+    )
     _record(appointment, request)
     db.session.commit()
     return appointment

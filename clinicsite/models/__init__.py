@@ -22,6 +22,7 @@ from clinicsite.models.booking import (
     appointment_details,
 )
 from clinicsite.models.catalogue import Service, ServiceOption
+from clinicsite.models.clients import Client
 from clinicsite.models.clinic import ClinicSettings, Location
 from clinicsite.models.content import ContentVersion
 from clinicsite.models.inquiry import Inquiry
@@ -72,4 +73,5 @@ __all__ = [
     "Therapist",
     "WorkingHours",
     "therapist_service",
+    "Client",
 ]
