@@ -39,14 +39,16 @@ def visit(
     with app.test_request_context():
         option = db.session.scalar(
             sa.select(ServiceOption)
-            .where((ServiceOption.deposit > 0) == paid, ServiceOption.duration_minutes == 60)
+            .where(ServiceOption.deposit > 0, ServiceOption.duration_minutes == 60)
             .limit(1)
         )
         therapist = db.session.scalar(sa.select(Therapist).filter_by(slug="dana-okafor"))
         studio = db.session.scalar(sa.select(Location).filter_by(slug="hermosa-beach-studio"))
         details = ClientDetails(name=name, email=email, phone=phone, intake=intake or {})
         appt = hold(
-            HoldRequest(option, therapist, studio, starts_at, details), get_clinic(), booked_at
+            HoldRequest(option, therapist, studio, starts_at, details, deposit=None if paid else 0),
+            get_clinic(),
+            booked_at,
         )
         if paid:
             url = checkout_url(appt, get_gateway(), "http://x/ok", "http://x/no")
