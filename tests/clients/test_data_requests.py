@@ -46,7 +46,7 @@ def test_merging_moves_the_duplicate_visits_and_notes(twins, client, login_as):
         data={"csrf_token": form_token(html), "duplicate": f"#{duplicate}"},
         follow_redirects=True,
     )
-    assert f"Merged client #{duplicate} into this one: 1 visits moved." in flashes(
+    assert f"Merged client #{duplicate} into this one: 1 visit moved." in flashes(
         response.get_data(as_text=True)
     )
     with client.application.app_context():

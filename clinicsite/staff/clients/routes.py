@@ -145,9 +145,8 @@ def client_merge(client_id):
             except ClientError as exc:
                 form.duplicate.errors = [str(exc)]
             else:
-                flash(
-                    f"Merged client #{duplicate_id} into this one: {moved} visits moved.", "success"
-                )
+                visits = f"{moved} visit{'' if moved == 1 else 's'}"
+                flash(f"Merged client #{duplicate_id} into this one: {visits} moved.", "success")
                 return back(person)
     return _client_page(person, 422, merge=form)
 
