@@ -13,7 +13,7 @@ without its text.
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -40,6 +40,8 @@ class DemoContent:
     tags: dict[str, str]
     posts: list[dict[str, Any]]
     comments: list[dict[str, Any]]
+    # Clients with their visits (clients.toml)
+    clients: list[dict[str, Any]] = field(default_factory=list)
 
 
 def _toml(name: str, directory: Path) -> dict[str, Any]:
@@ -96,6 +98,10 @@ def _check(content: DemoContent) -> None:
     known("category", (c for p in content.posts for c in p["categories"]), categories)
     known("tag", (t for p in content.posts for t in p["tags"]), content.tags)
     known("post", (c["post"] for c in content.comments), {p["slug"] for p in content.posts})
+    visits = [v for c in content.clients for v in c["visit"]]
+    known("service", (v["service"] for v in visits), services)
+    known("therapist", (v["therapist"] for v in visits), {t["slug"] for t in content.therapists})
+    known("studio", (v["location"] for v in visits), studios)
 
 
 def read_content(directory: Path = CONTENT_DIR) -> DemoContent:
@@ -117,6 +123,9 @@ def read_content(directory: Path = CONTENT_DIR) -> DemoContent:
         tags=blog["tags"],
         posts=_posts(directory),
         comments=blog["comment"],
+        clients=_toml("clients.toml", directory)["client"]
+        if (directory / "clients.toml").exists()
+        else [],
     )
     _check(content)
     return content
