@@ -49,6 +49,7 @@ def test_existing_appointments_get_their_clients(own_database):
         studio, therapist = make_location(), make_therapist()
         db.session.commit()
         ids = (option.service_id, option.id, therapist.id, studio.id)
+        db.session.remove()  # its connection back, before the migrations take their own
         with db.engine.begin() as conn:
             for n, (name, email, phone) in enumerate(OLD_BOOKINGS):
                 conn.execute(
