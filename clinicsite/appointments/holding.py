@@ -65,16 +65,17 @@ def new_token() -> str:
 
 def hold(request: HoldRequest, clinic: ClinicSettings, now: datetime) -> Appointment:
     """Take the time for the client and commit: `held` until the deposit is paid, or
-    `confirmed` at once when there is no deposit to pay. Raises SlotTaken, or LimitReached
-    when an online client already has as much as one client may. A visit recorded
-    afterwards is confirmed with no email and no reminder."""
+    `confirmed` at once when there is no deposit to pay; either way it joins its client
+    record (clients/matching.py), found by email or phone or created. Raises SlotTaken,
+    or LimitReached when an online client already has as much as one client may. A visit
+    recorded afterwards is confirmed with no email and no reminder."""
     if request.afterwards and request.needs_payment:
         raise ValueError("a visit recorded afterwards has no payment step: pass deposit=0")
     appointment = _new_appointment(request, clinic, now)
     _claim(appointment, now, _limits_guard(request, appointment, clinic, now))
-    client = request.client
+    who = request.client
     appointment.client = matching.find_or_create(
-        client.name, client.email, client.phone, region=region_for(clinic.country)
+        who.name, who.email, who.phone, region=region_for(clinic.country)
     )
     _record(appointment, request)
     db.session.commit()
