@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from clinicsite.extensions import db
-from clinicsite.models import Appointment, Client, Payment, appointment_details
+from clinicsite.models import Appointment, AuditEvent, Client, Payment, appointment_details
 
 # Statuses of a visit still to come (a held one only while its hold lasts).
 UPCOMING = ("held", "confirmed")
@@ -34,6 +34,7 @@ class ClientRecord:
     no_shows: list[Appointment]
     payments: list[Payment]
     intake: list[IntakeAnswers]  # newest first
+    history: list[AuditEvent]  # what staff did to the record: edits, merges, data requests
 
     @property
     def paid(self) -> int:
@@ -75,6 +76,13 @@ def client_record(client: Client, now: datetime) -> ClientRecord:
         no_shows=[a for a in past if a.status == "no_show"],
         payments=[p for a in appointments for p in a.payments if p.status != "expired"],
         intake=[IntakeAnswers(a, a.intake) for a in reversed(appointments) if a.intake],
+        history=list(
+            db.session.scalars(
+                sa.select(AuditEvent)
+                .where(AuditEvent.subject_type == "client", AuditEvent.subject_id == client.id)
+                .order_by(AuditEvent.created_at, AuditEvent.id)
+            )
+        ),
     )
 
 

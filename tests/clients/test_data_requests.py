@@ -58,6 +58,8 @@ def test_merging_moves_the_duplicate_visits_and_notes(twins, client, login_as):
         assert kept.phone == "+13105550111"
         event = db.session.scalar(sa.select(AuditEvent).filter_by(action="merged"))
         assert (event.subject_id, event.after["appointments_moved"]) == (keep, 1)
+    history = text_of(client.get(f"/staff/clients/{keep}").get_data(as_text=True))
+    assert "merged by Staff" in history and f"(client #{duplicate} merged into this one" in history
 
 
 @pytest.mark.parametrize("typed", ["", "abc", "999999", "99999999999999999999"])
