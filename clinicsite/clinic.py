@@ -38,3 +38,11 @@ def get_clinic() -> ClinicSettings:
             currency="USD",
         )
     return g.clinic
+
+
+def phone_region() -> str:
+    """The region clients' national phone numbers are read in: the clinic's country, else
+    the configured DEFAULT_PHONE_REGION."""
+    from clinicsite.clients.normalise import region_for
+
+    return region_for(get_clinic().country, current_app.config.get("DEFAULT_PHONE_REGION", "US"))

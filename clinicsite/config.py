@@ -123,6 +123,9 @@ class Config:
         self.PAGE_CACHE_ENABLED = _env_bool(env, "PAGE_CACHE_ENABLED", True)
         self.MAIL_FROM = env.get("MAIL_FROM", "") or "Clinic <bookings@example.com>"
         self.STAFF_NOTIFY_EMAIL = env.get("STAFF_NOTIFY_EMAIL", "")
+        # Clients' national phone numbers are read in the clinic's country (its settings);
+        # this region only when the settings have none.
+        self.DEFAULT_PHONE_REGION = (env.get("DEFAULT_PHONE_REGION", "") or "US").strip().upper()
         # Uploaded files (post covers, the newsletter guide).
         self.UPLOAD_DIR = env.get("UPLOAD_DIR", "") or str(INSTANCE_PATH / "uploads")
         # Outbox delivery: "smtp", or "files" to write .eml files into MAIL_FILE_DIR.

@@ -14,6 +14,9 @@ import re
 from wtforms import SelectMultipleField, StringField, TextAreaField, widgets
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from clinicsite.clients.normalise import BadPhone, to_e164
+from clinicsite.clinic import phone_region
+
 # Control characters other than tab and newline: nothing a person types.
 CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
 PHONE_CHARS = re.compile(r"^[0-9+().\-\s]*$")
@@ -75,6 +78,20 @@ class PhoneNumber:
     def __call__(self, form, field) -> None:
         if field.data and not is_phone(field.data):
             raise ValidationError(self.message)
+
+
+class ClientPhone:
+    """Validator: a client's phone number must be a real one, read in the clinic's country
+    (clients/normalise.py). It says nothing of an empty value or one the phone rule
+    (`is_phone`) refuses: run that first."""
+
+    def __call__(self, form, field) -> None:
+        if not field.data or not is_phone(field.data):
+            return  # empty, or refused already by the phone rule
+        try:
+            to_e164(field.data, phone_region())
+        except BadPhone as exc:
+            raise ValidationError(str(exc)) from None
 
 
 # ---- Field builders ------------------------------------------------------------------------

@@ -27,6 +27,7 @@ DOMAIN = (
     "demo",
     "scheduling",
     "appointments",
+    "clients",
     "blog.posts",
     "mail.ics",
     "mail.outbox",
@@ -48,7 +49,7 @@ DOMAIN_USING_FLASK = {
 CROSS_BLUEPRINT: set[tuple[str, str]] = set()
 # The staff blueprint's packages, one per job: each may use `staff/`'s top (auth, localtime),
 # never another job's routes or forms.
-STAFF_JOBS = ("bookings", "catalogue", "editorial", "schedules")
+STAFF_JOBS = ("bookings", "catalogue", "editorial", "schedules", "clients")
 
 
 def module_name(path: Path) -> str:

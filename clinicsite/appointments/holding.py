@@ -12,6 +12,8 @@ from clinicsite import audit, notifications
 from clinicsite.appointments import limits
 from clinicsite.appointments.limits import ClientKeys, LimitReached
 from clinicsite.audit import CLIENT, Actor
+from clinicsite.clients import matching
+from clinicsite.clients.normalise import region_for
 from clinicsite.extensions import db
 from clinicsite.models import Appointment, ClinicSettings, Location, ServiceOption, Therapist
 from clinicsite.scheduling.holds import SlotTaken, claim
@@ -63,13 +65,18 @@ def new_token() -> str:
 
 def hold(request: HoldRequest, clinic: ClinicSettings, now: datetime) -> Appointment:
     """Take the time for the client and commit: `held` until the deposit is paid, or
-    `confirmed` at once when there is no deposit to pay. Raises SlotTaken, or LimitReached
-    when an online client already has as much as one client may. A visit recorded
-    afterwards is confirmed with no email and no reminder."""
+    `confirmed` at once when there is no deposit to pay; either way it joins its client
+    record (clients/matching.py), found by email or phone or created. Raises SlotTaken,
+    or LimitReached when an online client already has as much as one client may. A visit
+    recorded afterwards is confirmed with no email and no reminder."""
     if request.afterwards and request.needs_payment:
         raise ValueError("a visit recorded afterwards has no payment step: pass deposit=0")
     appointment = _new_appointment(request, clinic, now)
     _claim(appointment, now, _limits_guard(request, appointment, clinic, now))
+    who = request.client
+    appointment.client = matching.find_or_create(
+        who.name, who.email, who.phone, region=region_for(clinic.country)
+    )
     _record(appointment, request)
     db.session.commit()
     return appointment

@@ -16,7 +16,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
-from clinicsite.formfields import is_phone, strip
+from clinicsite.formfields import ClientPhone, is_phone, strip
 
 
 class DetailsForm(FlaskForm):
@@ -82,6 +82,7 @@ class DetailsForm(FlaskForm):
             raise ValidationError("Please give a phone number with at least 7 digits.")
         if len(field.data) > 40:
             raise ValidationError("That phone number is too long.")
+        ClientPhone()(self, field)
 
 
 class RescheduleForm(FlaskForm):

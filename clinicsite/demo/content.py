@@ -42,6 +42,8 @@ class DemoContent:
     comments: list[dict[str, Any]]
     # Returning clients' visits (visits.toml; demo/visits.py): none in a clinic without it.
     visits: list[dict[str, Any]] = field(default_factory=list)
+    # Clients with their visits (clients.toml)
+    clients: list[dict[str, Any]] = field(default_factory=list)
 
 
 def _toml(name: str, directory: Path) -> dict[str, Any]:
@@ -99,6 +101,10 @@ def _check(content: DemoContent) -> None:
     known("tag", (t for p in content.posts for t in p["tags"]), content.tags)
     known("post", (c["post"] for c in content.comments), {p["slug"] for p in content.posts})
     _check_visits(content, services, studios)
+    visits = [v for c in content.clients for v in c["visit"]]
+    known("service", (v["service"] for v in visits), services)
+    known("therapist", (v["therapist"] for v in visits), {t["slug"] for t in content.therapists})
+    known("studio", (v["location"] for v in visits), studios)
 
 
 def _check_visits(content: DemoContent, services: set[str], studios: set[str]) -> None:
@@ -135,6 +141,9 @@ def read_content(directory: Path = CONTENT_DIR) -> DemoContent:
         comments=blog["comment"],
         visits=_toml("visits.toml", directory)["visit"]
         if (directory / "visits.toml").exists()
+        else [],
+        clients=_toml("clients.toml", directory)["client"]
+        if (directory / "clients.toml").exists()
         else [],
     )
     _check(content)

@@ -13,6 +13,7 @@ from werkzeug.security import generate_password_hash
 
 from clinicsite import clock
 from clinicsite.demo.blog import load_blog_demo
+from clinicsite.demo.clients import load_demo_clients
 from clinicsite.demo.content import DemoContent, load_content
 from clinicsite.demo.visits import load_visits
 from clinicsite.extensions import db
@@ -83,6 +84,7 @@ def load_demo(content: DemoContent | None = None) -> dict[str, int]:
     _ensure_staff("editor@example.com", "Blog Editor", "editor", None, password_hash, count)
     load_blog_demo(content, clock.now(), count)
     load_visits(content.visits, clock.now(), count)
+    load_demo_clients(content.clients, clock.now(), count)
     db.session.commit()
     return created
 

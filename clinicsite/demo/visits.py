@@ -11,6 +11,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from clinicsite.clients.matching import find_or_create
 from clinicsite.extensions import db
 from clinicsite.models import (
     BLOCKING,
@@ -81,6 +82,7 @@ def _appointment(
         price=option.price,
         deposit=0,  # booked by phone, paid at the studio
         currency=currency,
+        client=find_or_create(visit["client"], visit["email"], visit.get("phone")),
         client_name=visit["client"],
         client_email=visit["email"],
         client_phone=visit.get("phone", ""),

@@ -22,6 +22,7 @@ from clinicsite.models.booking import (
     appointment_details,
 )
 from clinicsite.models.catalogue import Service, ServiceOption
+from clinicsite.models.clients import Client
 from clinicsite.models.clinic import ClinicSettings, Location
 from clinicsite.models.content import ContentVersion
 from clinicsite.models.inquiry import Inquiry
@@ -74,4 +75,5 @@ __all__ = [
     "WorkingHours",
     "therapist_service",
     "SignInLink",
+    "Client",
 ]

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, selectinload
 
 from clinicsite.extensions import db
 from clinicsite.models.catalogue import Service, ServiceOption
+from clinicsite.models.clients import Client
 from clinicsite.models.clinic import Location
 from clinicsite.models.therapists import Therapist
 from clinicsite.models.types import UTCDateTime, utcnow
@@ -58,6 +59,9 @@ class Appointment(db.Model):
     intake: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
     staff_notes: Mapped[str] = mapped_column(sa.Text, default="")
     source: Mapped[str] = mapped_column(sa.String(20), default="online")
+    # The client this booking belongs to (clients/matching.py); None only for rows the
+    # matching has not reached.
+    client_id: Mapped[int | None] = mapped_column(sa.ForeignKey("client.id"), index=True)
     # Who booked online, as keyed hashes (never the address or cookie itself): the client's
     # network, normalised email and device cookie. The per-client limits count by them
     # (appointments/limits.py); staff bookings leave them empty.
@@ -80,6 +84,7 @@ class Appointment(db.Model):
     option: Mapped[ServiceOption] = relationship()
     therapist: Mapped[Therapist] = relationship()
     location: Mapped[Location] = relationship()
+    client: Mapped[Client | None] = relationship(back_populates="appointments")
     payments: Mapped[list[Payment]] = relationship(
         back_populates="appointment", order_by="Payment.id"
     )

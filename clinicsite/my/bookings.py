@@ -12,8 +12,9 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
+from clinicsite.clients.normalise import email_key
 from clinicsite.extensions import db
-from clinicsite.models import Appointment, appointment_details, therapist_service
+from clinicsite.models import Appointment, Client, appointment_details, therapist_service
 
 # An expired hold was never a booking: the client did not finish it.
 NOT_SHOWN = ("expired",)
@@ -25,16 +26,18 @@ def normalise_email(address: str) -> str:
 
 
 def appointments_for(email: str) -> list[Appointment]:
-    """Every booking made with this email address (any letter case), soonest first, with
-    what the page shows loaded."""
-    email = normalise_email(email)
-    if not email:
+    """Every booking of the client whose email this is (matched as client records match
+    it, any letter case), soonest first, with what the page shows loaded. Visits a merge
+    moved onto the client are theirs too; an anonymised client's are no one's."""
+    key = email_key(email)
+    if not key:
         return []
+    clients = sa.select(Client.id).where(Client.email_key == key)
     return list(
         db.session.scalars(
             sa.select(Appointment)
             .where(
-                sa.func.lower(Appointment.client_email) == email,
+                Appointment.client_id.in_(clients),
                 Appointment.status.not_in(NOT_SHOWN),
             )
             .options(*appointment_details())

@@ -13,6 +13,7 @@ bp = Blueprint("staff", __name__)
 from clinicsite.staff import (  # noqa: E402,F401
     bookings,
     catalogue,
+    clients,
     editorial,
     feeds,
     nav,

@@ -14,6 +14,7 @@ SECTIONS = [
     ("staff.dashboard", "Today"),
     ("staff.calendar_week", "Calendar"),
     ("staff.phone_booking", "Book a client"),
+    ("staff.clients", "Clients"),
     ("staff.schedules", "Schedules"),
     ("staff.blog_posts", "Blog"),
     ("staff.comments", "Comments"),

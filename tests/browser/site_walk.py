@@ -31,6 +31,7 @@ from clinicsite.clinic import get_clinic
 from clinicsite.extensions import db
 from clinicsite.models import (
     Appointment,
+    Client,
     Comment,
     Inquiry,
     Location,
@@ -84,6 +85,7 @@ STAFF_PARAMETERS = {
     "option_id": ServiceOption,
     "location_id": Location,
     "therapist_id": Therapist,
+    "client_id": Client,
 }
 
 NOW = MONDAY_8AM  # Monday 2026-12-07 08:00 in Los Angeles: the walk's stopped clock

@@ -33,6 +33,9 @@ ADMIN_ONLY = (
     "staff.catalogue",
     "staff.settings",
     "staff.payment",
+    "staff.client_merge",
+    "staff.client_export",
+    "staff.client_anonymise",
 )
 APP = create_app(TestingConfig({}))
 

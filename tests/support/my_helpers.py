@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
+from clinicsite.clients.matching import find_or_create
 from clinicsite.extensions import db
 from clinicsite.models import Appointment, Location, Service, ServiceOption, Therapist
 from tests.support.app import csrf_token
@@ -31,7 +32,8 @@ def add_booking(
     location: str = "hermosa-beach-studio",
     name: str = "Ana Client",
 ) -> str:
-    """An appointment of `email` as it stands after booking (no payment rows): its token."""
+    """An appointment of `email` as it stands after booking (its client matched as `hold`
+    matches it; no payment rows): its token."""
     with app.app_context():
         svc = db.session.scalar(sa.select(Service).filter_by(slug=service))
         option = db.session.scalar(
@@ -53,6 +55,7 @@ def add_booking(
                 price=option.price,
                 deposit=option.deposit,
                 currency="USD",
+                client=find_or_create(name, email, None),
                 client_name=name,
                 client_email=email,
             )

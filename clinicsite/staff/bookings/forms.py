@@ -14,7 +14,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, Length, Optional
 
-from clinicsite.formfields import PhoneNumber, strip
+from clinicsite.formfields import ClientPhone, PhoneNumber, strip
 
 # A walk-in may be entered afterwards, up to this many days after its time.
 PAST_DAYS = 14
@@ -50,7 +50,7 @@ class PhoneBookingForm(FlaskForm):
     phone = StringField(
         "Client's phone (optional with an email)",
         filters=[strip],
-        validators=[Optional(), Length(max=40), PhoneNumber()],
+        validators=[Optional(), Length(max=40), PhoneNumber(), ClientPhone()],
     )
     notes = TextAreaField("Notes", filters=[strip], validators=[Optional(), Length(max=1000)])
     payment = RadioField(
