@@ -35,6 +35,7 @@ from clinicsite.models.therapists import (
     WorkingHours,
     therapist_service,
 )
+from clinicsite.models.series import Series
 
 __all__ = [
     "BLOCKING",
@@ -72,4 +73,5 @@ __all__ = [
     "Therapist",
     "WorkingHours",
     "therapist_service",
+    "Series",
 ]

@@ -75,6 +75,8 @@ class Appointment(db.Model):
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     reminder_queued_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # One visit of a standing appointment (models/series.py), or None.
+    series_id: Mapped[int | None] = mapped_column(sa.ForeignKey("series.id"), index=True)
 
     service: Mapped[Service] = relationship()
     option: Mapped[ServiceOption] = relationship()
