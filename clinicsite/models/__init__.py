@@ -27,6 +27,7 @@ from clinicsite.models.content import ContentVersion
 from clinicsite.models.inquiry import Inquiry
 from clinicsite.models.mail import OutboxEmail
 from clinicsite.models.newsletter import LeadMagnet, Subscriber
+from clinicsite.models.series import Series
 from clinicsite.models.staff import ROLES, StaffUser
 from clinicsite.models.therapists import (
     ExtraHours,
@@ -35,7 +36,6 @@ from clinicsite.models.therapists import (
     WorkingHours,
     therapist_service,
 )
-from clinicsite.models.series import Series
 
 __all__ = [
     "BLOCKING",
