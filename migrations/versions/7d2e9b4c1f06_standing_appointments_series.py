@@ -47,6 +47,7 @@ def upgrade():
 
     with op.batch_alter_table('appointment', schema=None) as batch_op:
         batch_op.add_column(sa.Column('series_id', sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column('series_position', sa.Integer(), nullable=True))
         batch_op.create_index(batch_op.f('ix_appointment_series_id'), ['series_id'], unique=False)
         batch_op.create_foreign_key(batch_op.f('fk_appointment_series_id_series'), 'series', ['series_id'], ['id'])
 
@@ -55,6 +56,7 @@ def downgrade():
     with op.batch_alter_table('appointment', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('fk_appointment_series_id_series'), type_='foreignkey')
         batch_op.drop_index(batch_op.f('ix_appointment_series_id'))
+        batch_op.drop_column('series_position')
         batch_op.drop_column('series_id')
 
     with op.batch_alter_table('series', schema=None) as batch_op:
