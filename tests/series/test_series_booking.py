@@ -21,7 +21,7 @@ from clinicsite.appointments.series import (
 from clinicsite.clinic import get_clinic
 from clinicsite.extensions import db
 from clinicsite.models import Appointment, AuditEvent, OutboxEmail
-from tests.series.helpers import DESK, FIRST, LA, NOW, WEDNESDAYS, first_visit, local, series_visits
+from tests.series.helpers import DESK, FIRST, NOW, WEDNESDAYS, first_visit, local, series_visits
 
 
 def book(app, every_weeks=1, count=6, **request):
