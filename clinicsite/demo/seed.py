@@ -14,6 +14,7 @@ from werkzeug.security import generate_password_hash
 from clinicsite import clock
 from clinicsite.demo.blog import load_blog_demo
 from clinicsite.demo.content import DemoContent, load_content
+from clinicsite.demo.series import load_series_demo
 from clinicsite.extensions import db
 from clinicsite.models import (
     AreaService,
@@ -65,6 +66,7 @@ SETTINGS_FIELDS = (
 
 def load_demo(content: DemoContent | None = None) -> dict[str, int]:
     """Create the demo clinic; return how many rows of each kind were created."""
+    standing = content is None
     content = content or load_content()
     created: dict[str, int] = {}
     # One hash shared by the demo accounts: hashing is slow on purpose.
@@ -81,6 +83,8 @@ def load_demo(content: DemoContent | None = None) -> dict[str, int]:
     _ensure_staff(DEMO_ADMIN_EMAIL, "Clinic Owner", "admin", None, password_hash, count)
     _ensure_staff("editor@example.com", "Blog Editor", "editor", None, password_hash, count)
     load_blog_demo(content, clock.now(), count)
+    if standing:  # the demo's own clients; a clinic loaded from other content has none
+        load_series_demo(clock.now(), count)
     db.session.commit()
     return created
 
