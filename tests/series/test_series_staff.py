@@ -265,3 +265,32 @@ def test_an_appointment_outside_a_series_has_no_series_forms(clinic, desk):
     assert "not part of a standing appointment" in " ".join(
         flashes(desk.get(url).get_data(as_text=True))
     )
+
+
+def test_the_list_shows_each_series_and_a_therapist_only_their_own(
+    clinic, client, login_as, frozen
+):
+    with clinic.app_context():
+        book_series(first_visit(), 1, 2, DESK, NOW, get_clinic())
+        request = first_visit(therapist="lena-marchetti")
+        book_series(
+            replace(request, client=replace(request.client, name="Lena's Client")),
+            2,
+            3,
+            DESK,
+            NOW,
+            get_clinic(),
+        )
+        dana = db.session.scalar(sa.select(Therapist.id).filter_by(slug="dana-okafor"))
+    login_as("therapist", therapist_id=dana)
+    text = text_of(client.get("/staff/series/").get_data(as_text=True))
+    assert "Sam Standing" in text and "Every week, 2 visits" in text
+    assert "Lena's Client" not in text
+
+
+def test_the_admin_sees_every_series_in_the_list(clinic, desk):
+    with clinic.app_context():
+        request = first_visit(therapist="lena-marchetti")
+        book_series(request, 2, 3, DESK, NOW, get_clinic())
+    text = text_of(desk.get("/staff/series/?page=zz").get_data(as_text=True))
+    assert "Sam Standing" in text and "Every 2 weeks, 3 visits" in text

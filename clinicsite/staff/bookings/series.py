@@ -6,7 +6,10 @@ from __future__ import annotations
 
 from datetime import datetime, time
 
+import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy.orm import selectinload
 
 from clinicsite import clock
 from clinicsite.appointments import series as series_domain
@@ -16,6 +19,7 @@ from clinicsite.appointments.holding import ClientDetails, HoldRequest
 from clinicsite.clinic import get_clinic
 from clinicsite.extensions import db
 from clinicsite.models import Location, Series, ServiceOption, Therapist
+from clinicsite.pagination import requested_page
 from clinicsite.payments import get_gateway
 from clinicsite.staff import bp
 from clinicsite.staff.auth import current_actor, get_or_404, owns_therapist, roles_required, row_id
@@ -88,6 +92,19 @@ def _report(result: series_domain.SeriesResult) -> None:
         )
     else:
         flash(f"Booked all {booked} visits.{emailed}", "success")
+
+
+@bp.get("/series/")
+@roles_required("admin", "therapist")
+def series_list():
+    """Every standing appointment (a therapist: their own), the latest booked first."""
+    query = sa.select(Series).options(selectinload(Series.therapist), selectinload(Series.service))
+    if current_user.role != "admin":
+        query = query.where(Series.therapist_id == current_user.therapist_id)
+    page = db.paginate(
+        query.order_by(Series.id.desc()), page=requested_page(), per_page=50, error_out=False
+    )
+    return render_template("staff/series_list.html", page=page)
 
 
 def series_for_staff(series_id: int) -> Series:
