@@ -26,6 +26,8 @@ from clinicsite.scheduling.wallclock import instants
 
 # How many alternatives are offered for a visit that could not be booked.
 ALTERNATIVES = 3
+# Python's dates end in 9999; a series, its alternatives and their UTC times stay well short.
+LAST_YEAR = 9990
 TAKEN = "taken"
 SKIPPED = "skipped"  # the clocks skip that wall-clock time that day
 
@@ -87,6 +89,8 @@ def book_series(
     if request.starts_at <= now:
         raise SeriesError("The first visit has to be in the future.")
     first_local = request.starts_at.astimezone(clinic.tz).replace(tzinfo=None)
+    if first_local.year + (every_weeks * count) // 52 + 1 >= LAST_YEAR:
+        raise SeriesError("That series would run past the end of the calendar.")
     series = Series(
         service_id=request.option.service_id,
         option_id=request.option.id,

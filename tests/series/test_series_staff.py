@@ -84,6 +84,7 @@ def test_booking_six_weekly_visits_shows_them_all_at_ten_across_the_change(clini
         ({"every_weeks": "99999999999999999999"}, "Repeat every 1 to 12 weeks."),
         ({"date": "2027-02-31"}, "Please give the date as YYYY-MM-DD."),
         ({"date": "2027-02-01"}, "The first visit has to be in the future."),
+        ({"date": "9998-12-01", "count": "26"}, "past the end of the calendar"),
         ({"time": "02:30", "date": "2027-03-14"}, "the clocks skip that hour"),
         ({"email": "", "phone": ""}, "Please give the client's phone number or email"),
         ({"option": "999999"}, "Not a valid choice"),
