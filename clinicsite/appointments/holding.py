@@ -71,18 +71,24 @@ def hold(request: HoldRequest, clinic: ClinicSettings, now: datetime) -> Appoint
     recorded afterwards is confirmed with no email and no reminder."""
     if request.afterwards and request.needs_payment:
         raise ValueError("a visit recorded afterwards has no payment step: pass deposit=0")
-    appointment = _new_appointment(request, clinic, now)
+    appointment = new_appointment(request, clinic, now)
     _claim(appointment, now, _limits_guard(request, appointment, clinic, now))
-    who = request.client
-    appointment.client = matching.find_or_create(
-        who.name, who.email, who.phone, region=region_for(clinic.country)
-    )
+    join_client(appointment, request.client, clinic)
     _record(appointment, request)
     db.session.commit()
     return appointment
 
 
-def _new_appointment(request: HoldRequest, clinic: ClinicSettings, now: datetime) -> Appointment:
+def join_client(appointment: Appointment, who: ClientDetails, clinic: ClinicSettings) -> None:
+    """Attach the appointment to its client record, found by email or phone or created."""
+    appointment.client = matching.find_or_create(
+        who.name, who.email, who.phone, region=region_for(clinic.country)
+    )
+
+
+def new_appointment(request: HoldRequest, clinic: ClinicSettings, now: datetime) -> Appointment:
+    """The appointment `request` asks for, not yet claimed (`claim` puts it on the calendar):
+    for callers that claim several under one lock, as a series does."""
     option, needs_payment = request.option, request.needs_payment
     ends_at = request.starts_at + timedelta(minutes=option.duration_minutes)
     client = request.client

@@ -15,6 +15,7 @@ from clinicsite import clock
 from clinicsite.demo.blog import load_blog_demo
 from clinicsite.demo.clients import load_demo_clients
 from clinicsite.demo.content import DemoContent, load_content
+from clinicsite.demo.series import load_series_demo
 from clinicsite.demo.visits import load_visits
 from clinicsite.extensions import db
 from clinicsite.models import (
@@ -67,6 +68,7 @@ SETTINGS_FIELDS = (
 
 def load_demo(content: DemoContent | None = None) -> dict[str, int]:
     """Create the demo clinic; return how many rows of each kind were created."""
+    standing = content is None
     content = content or load_content()
     created: dict[str, int] = {}
     # One hash shared by the demo accounts: hashing is slow on purpose.
@@ -85,6 +87,8 @@ def load_demo(content: DemoContent | None = None) -> dict[str, int]:
     load_blog_demo(content, clock.now(), count)
     load_visits(content.visits, clock.now(), count)
     load_demo_clients(content.clients, clock.now(), count)
+    if standing:  # the demo's own clients; a clinic loaded from other content has none
+        load_series_demo(clock.now(), count)
     db.session.commit()
     return created
 

@@ -28,6 +28,7 @@ from clinicsite.models.content import ContentVersion
 from clinicsite.models.inquiry import Inquiry
 from clinicsite.models.mail import OutboxEmail
 from clinicsite.models.newsletter import LeadMagnet, Subscriber
+from clinicsite.models.series import Series
 from clinicsite.models.signin import SignInLink
 from clinicsite.models.staff import ROLES, StaffUser
 from clinicsite.models.therapists import (
@@ -76,4 +77,5 @@ __all__ = [
     "therapist_service",
     "SignInLink",
     "Client",
+    "Series",
 ]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship, selectinload
@@ -14,6 +14,9 @@ from clinicsite.models.clients import Client
 from clinicsite.models.clinic import Location
 from clinicsite.models.therapists import Therapist
 from clinicsite.models.types import UTCDateTime, utcnow
+
+if TYPE_CHECKING:
+    from clinicsite.models.series import Series
 
 # held -> confirmed -> completed / no_show / cancelled; held may also end as expired.
 STATUSES = ("held", "confirmed", "completed", "no_show", "cancelled", "expired")
@@ -79,6 +82,10 @@ class Appointment(db.Model):
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     reminder_queued_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # One visit of a standing appointment (models/series.py), or None.
+    series_id: Mapped[int | None] = mapped_column(sa.ForeignKey("series.id"), index=True)
+    # Which visit of the series (1 = the first), kept through moves.
+    series_position: Mapped[int | None]
 
     service: Mapped[Service] = relationship()
     option: Mapped[ServiceOption] = relationship()
@@ -88,6 +95,7 @@ class Appointment(db.Model):
     payments: Mapped[list[Payment]] = relationship(
         back_populates="appointment", order_by="Payment.id"
     )
+    series: Mapped[Series | None] = relationship()
 
     @property
     def paid_payment(self) -> Payment | None:

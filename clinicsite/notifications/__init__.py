@@ -25,6 +25,7 @@ from clinicsite.notifications.newsletter import (
     newsletter_headers,
     newsletter_welcome,
 )
+from clinicsite.notifications.series import series_booked
 from clinicsite.notifications.signin import sign_in_link
 from clinicsite.notifications.staff import comment_received, notify_staff_of
 
@@ -45,6 +46,7 @@ __all__ = [
     "payment_link",
     "refund_sent",
     "reminder",
+    "series_booked",
     "site_links",
     "sign_in_link",
 ]

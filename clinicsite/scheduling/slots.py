@@ -32,14 +32,17 @@ class TherapistSlot:
 
 
 def rules_for(
-    option: ServiceOption, clinic: ClinicSettings, min_notice: timedelta | None = None
+    option: ServiceOption,
+    clinic: ClinicSettings,
+    min_notice: timedelta | None = None,
+    horizon_days: int | None = None,
 ) -> av.Rules:
     return av.Rules(
         duration=timedelta(minutes=option.duration_minutes),
         buffer=timedelta(minutes=option.service.buffer_minutes),
         step=timedelta(minutes=clinic.slot_step_minutes),
         min_notice=timedelta(hours=clinic.min_notice_hours) if min_notice is None else min_notice,
-        horizon=timedelta(days=clinic.horizon_days),
+        horizon=timedelta(days=horizon_days or clinic.horizon_days),
         tz=clinic.tz,
     )
 
@@ -54,15 +57,17 @@ def find_slots(
     exclude_appointment_id: int | None = None,
     ignore_bookings: bool = False,
     min_notice: timedelta | None = None,
+    horizon_days: int | None = None,
 ) -> list[TherapistSlot]:
     """Every free start for `option` with any of `therapists` on the local `days`, sorted by
     time, then by the therapists' order. `exclude_appointment_id` ignores one appointment
     (the one being rescheduled); `ignore_bookings` answers "is this time open at all?";
-    `min_notice` replaces the clinic's (staff booking by phone need none)."""
+    `min_notice` replaces the clinic's (staff booking by phone need none), `horizon_days`
+    the clinic's booking horizon (a standing appointment reaches further ahead)."""
     # No day outside notice and horizon can have a slot; dropping them also keeps the
     # window arithmetic below away from the ends of the calendar (year 1 or 9999).
     today = now.astimezone(clinic.tz).date()
-    last = today + timedelta(days=clinic.horizon_days + 1)
+    last = today + timedelta(days=(horizon_days or clinic.horizon_days) + 1)
     days = [d for d in days if today - timedelta(days=1) <= d <= last]
     if not therapists or not days:
         return []
@@ -74,7 +79,7 @@ def find_slots(
     weekly, extra, time_off, busy = _load(
         ids, days, window_start, window_end, now, exclude_appointment_id, ignore_bookings
     )
-    rules = rules_for(option, clinic, min_notice)
+    rules = rules_for(option, clinic, min_notice, horizon_days)
     found: list[TherapistSlot] = []
     for therapist in therapists:
         for slot in av.free_slots(

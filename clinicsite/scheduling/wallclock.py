@@ -61,3 +61,14 @@ def wall_pieces(
         if lo < hi:
             found.append((lo, hi, offset))
     return found
+
+
+def instants(local: datetime, tz: ZoneInfo) -> list[datetime]:
+    """The UTC instants (in order) whose reading in `tz` is the naive `local`: none when
+    the clocks skip it, two when they go back and it repeats."""
+    around = local.replace(tzinfo=UTC)
+    pieces = offset_pieces(around - MAX_OFFSET, around + MAX_OFFSET, tz)
+    return [
+        (local - offset).replace(tzinfo=UTC)
+        for _start, _end, offset in wall_pieces(local, local + timedelta(seconds=1), pieces)
+    ]

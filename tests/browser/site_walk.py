@@ -27,6 +27,9 @@ from werkzeug.routing import RequestRedirect
 
 from clinicsite.appointments.cancellation import cancel
 from clinicsite.appointments.checkout import checkout_url
+from clinicsite.appointments.holding import ClientDetails, HoldRequest
+from clinicsite.appointments.series import book_series
+from clinicsite.audit import SYSTEM
 from clinicsite.clinic import get_clinic
 from clinicsite.extensions import db
 from clinicsite.models import (
@@ -37,6 +40,7 @@ from clinicsite.models import (
     Location,
     Post,
     Region,
+    Series,
     Service,
     ServiceArea,
     ServiceOption,
@@ -86,6 +90,7 @@ STAFF_PARAMETERS = {
     "location_id": Location,
     "therapist_id": Therapist,
     "client_id": Client,
+    "series_id": Series,
 }
 
 NOW = MONDAY_8AM  # Monday 2026-12-07 08:00 in Los Angeles: the walk's stopped clock
@@ -137,6 +142,13 @@ def build_site(app: Flask) -> dict[str, str]:
         pending = Subscriber(email="new@example.com", status="pending", token=secrets.token_hex(16))
         db.session.add_all([subscribed, pending])
         db.session.commit()
+        # A standing appointment whose first visit is taken (Cora's): its page offers
+        # alternatives, and its second visit's page the series' forms.
+        paid = db.session.get(Appointment, confirmed)
+        standing = HoldRequest(
+            paid.option, paid.therapist, paid.location, tuesday_10, ClientDetails("Sol Series", "")
+        )
+        book_series(standing, 1, 2, SYSTEM, NOW, clinic)
         token = {
             a: db.session.get(Appointment, a).token for a in (confirmed, held, free, cancelled)
         }

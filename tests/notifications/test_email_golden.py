@@ -22,6 +22,8 @@ from clinicsite import notifications
 from clinicsite.appointments.cancellation import cancel
 from clinicsite.appointments.checkout import checkout_url
 from clinicsite.appointments.holding import ClientDetails, HoldRequest, hold
+from clinicsite.appointments.series import book_series
+from clinicsite.audit import SYSTEM
 from clinicsite.clinic import get_clinic
 from clinicsite.extensions import db
 from clinicsite.models import Inquiry, LeadMagnet, Subscriber
@@ -59,6 +61,7 @@ KINDS = {
     "inquiry": "New inquiry",
     "comment_notice": "New comment",
     "sign_in_link": "Your link to your bookings",
+    "series_confirmation": "Standing appointment booked",
 }
 
 
@@ -96,6 +99,22 @@ def book(now):
     return appointment
 
 
+def book_standing(appointment, now) -> None:
+    """Two weekly visits like `appointment`, a week later: one email for both."""
+    tokens = iter(["golden-series-visit-1", "golden-series-visit-2"])
+    request = HoldRequest(
+        appointment.option,
+        appointment.therapist,
+        appointment.location,
+        STARTS + timedelta(weeks=1),
+        ClientDetails("Rita Client", "rita@example.com", "310 555 0111"),
+        source="phone",
+    )
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.setattr("clinicsite.appointments.holding.new_token", lambda: next(tokens))
+        book_series(request, 1, 2, SYSTEM, now, get_clinic())
+
+
 def queue_every_kind(now) -> None:
     """One of each email, queued through `notifications` with no request at all."""
     make_clinic(name="Harbor Massage", email="hello@example.com", phone="310-555-0100")
@@ -106,6 +125,7 @@ def queue_every_kind(now) -> None:
     notifications.reminder(appointment)
     cancel(appointment, get_clinic(), get_gateway(), now)  # with the refund
     notifications.late_payment_refunded(appointment)
+    book_standing(appointment, now)
 
     guide = LeadMagnet(
         title="Five stretches for desk workers",
