@@ -35,6 +35,7 @@ from clinicsite.models.therapists import (
     WorkingHours,
     therapist_service,
 )
+from clinicsite.models.waitlist import WaitlistEntry, WaitlistOffer
 
 __all__ = [
     "BLOCKING",
@@ -72,4 +73,6 @@ __all__ = [
     "Therapist",
     "WorkingHours",
     "therapist_service",
+    "WaitlistEntry",
+    "WaitlistOffer",
 ]
