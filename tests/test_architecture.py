@@ -36,6 +36,7 @@ DOMAIN = (
     "payments.gateway",
     "payments.stripe_gateway",
     "payments.webhooks",
+    "waitlist",
 )
 # Domain modules that still call up into Flask, and what for.
 DOMAIN_USING_FLASK = {
@@ -46,7 +47,7 @@ DOMAIN_USING_FLASK = {
 CROSS_BLUEPRINT: set[tuple[str, str]] = set()
 # The staff blueprint's packages, one per job: each may use `staff/`'s top (auth, localtime),
 # never another job's routes or forms.
-STAFF_JOBS = ("bookings", "catalogue", "editorial", "schedules")
+STAFF_JOBS = ("bookings", "catalogue", "editorial", "schedules", "waitlist")
 
 
 def module_name(path: Path) -> str:

@@ -26,6 +26,7 @@ from clinicsite.notifications.newsletter import (
     newsletter_welcome,
 )
 from clinicsite.notifications.staff import comment_received, notify_staff_of
+from clinicsite.notifications.waitlist import waitlist_gone, waitlist_joined, waitlist_offer
 
 __all__ = [
     "Links",
@@ -45,4 +46,7 @@ __all__ = [
     "refund_sent",
     "reminder",
     "site_links",
+    "waitlist_gone",
+    "waitlist_joined",
+    "waitlist_offer",
 ]

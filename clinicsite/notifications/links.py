@@ -45,6 +45,12 @@ class Links:
     def staff_comments(self) -> str:
         return self.build("staff.comments")
 
+    def waitlist_claim(self, token: str) -> str:
+        return self.build("booking.waitlist_claim", token=token)
+
+    def waitlist_withdraw(self, token: str) -> str:
+        return self.build("booking.waitlist_withdraw", token=token)
+
 
 def site_links() -> Links:
     """Links on the running app's SITE_URL."""
