@@ -123,7 +123,7 @@ class WaitlistForm(FlaskForm):
     weekdays = CheckboxesField(
         "Days of the week that suit you",
         coerce=int,
-        choices=list(enumerate(WEEKDAY_NAMES)),
+        choices=[SelectChoice(day, name) for day, name in enumerate(WEEKDAY_NAMES)],
         validators=[DataRequired("Please pick at least one day of the week.")],
         invalid_choice_message="Please pick days from the list.",
         invalid_value_message="Please pick days from the list.",
