@@ -13,7 +13,7 @@ without its text.
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -40,6 +40,8 @@ class DemoContent:
     tags: dict[str, str]
     posts: list[dict[str, Any]]
     comments: list[dict[str, Any]]
+    # clients on the waitlist (waitlist.toml, optional: the tests' clinic has none)
+    waitlist: list[dict[str, Any]] = field(default_factory=list)
 
 
 def _toml(name: str, directory: Path) -> dict[str, Any]:
@@ -48,6 +50,10 @@ def _toml(name: str, directory: Path) -> dict[str, Any]:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise ContentError(f"{path}: {exc}") from exc
+
+
+def _optional_toml(name: str, directory: Path) -> dict[str, Any]:
+    return _toml(name, directory) if (directory / name).exists() else {}
 
 
 def parse_post(text: str, source: str = "post") -> dict[str, Any]:
@@ -96,6 +102,10 @@ def _check(content: DemoContent) -> None:
     known("category", (c for p in content.posts for c in p["categories"]), categories)
     known("tag", (t for p in content.posts for t in p["tags"]), content.tags)
     known("post", (c["post"] for c in content.comments), {p["slug"] for p in content.posts})
+    known("service", (e["service"] for e in content.waitlist), services)
+    known("studio", (e["studio"] for e in content.waitlist), studios)
+    therapists = {t["slug"] for t in content.therapists} | {"any"}
+    known("therapist", (e["therapist"] for e in content.waitlist), therapists)
 
 
 def read_content(directory: Path = CONTENT_DIR) -> DemoContent:
@@ -117,6 +127,7 @@ def read_content(directory: Path = CONTENT_DIR) -> DemoContent:
         tags=blog["tags"],
         posts=_posts(directory),
         comments=blog["comment"],
+        waitlist=_optional_toml("waitlist.toml", directory).get("entry", []),
     )
     _check(content)
     return content
