@@ -245,3 +245,17 @@ def test_a_withdrawn_client_is_offered_nothing(clinic, client, clock, tmp_path):
     assert entry_status(clinic, ana) == "withdrawn"
     cancel_booking(clinic, booked)
     assert offers_of(clinic, ana) == []
+
+
+def test_the_clinic_decides_how_long_an_offer_lasts(clinic, clock):
+    from clinicsite.models import ClinicSettings, WaitlistOffer
+
+    with clinic.app_context():
+        db.session.get(ClinicSettings, 1).waitlist_offer_minutes = 10
+        db.session.commit()
+    booked = make_appointment(clinic, TEN, "dana-okafor", deposit=True, paid=True)
+    join(clinic, "ana@example.com", "Ana Waiting")
+    cancel_booking(clinic, booked)
+    with clinic.app_context():
+        offer = db.session.scalar(sa.select(WaitlistOffer))
+        assert offer.expires_at - offer.offered_at == timedelta(minutes=10)
