@@ -259,3 +259,36 @@ def test_the_clinic_decides_how_long_an_offer_lasts(clinic, clock):
     with clinic.app_context():
         offer = db.session.scalar(sa.select(WaitlistOffer))
         assert offer.expires_at - offer.offered_at == timedelta(minutes=10)
+
+
+def test_new_hours_from_staff_are_offered(clinic, client, login_as, clock):
+    from clinicsite.models import Location
+    from tests.support.staff_helpers import therapist_id
+
+    thursday = WEDNESDAY + timedelta(days=1)  # Dana is not at Hermosa Beach on Thursdays
+    ana = join(
+        clinic,
+        "ana@example.com",
+        "Ana",
+        first=thursday,
+        last=thursday,
+        location="hermosa-beach-studio",
+        earliest=time(7),
+    )
+    dana = therapist_id(clinic, "dana-okafor")
+    with clinic.app_context():
+        studio = db.session.scalar(sa.select(Location.id).filter_by(slug="hermosa-beach-studio"))
+    login_as("admin")
+    html = page_html(client, f"/staff/schedules/{dana}")
+    response = client.post(
+        f"/staff/schedules/{dana}/extra-hours",
+        data={
+            "csrf_token": csrf_from(html),
+            "extra-day": thursday.isoformat(),
+            "extra-location_id": str(studio),
+            "extra-starts_at": "07:00",  # before her Thursday at Culver City
+            "extra-ends_at": "09:00",
+        },
+    )
+    assert response.status_code == 303
+    assert offers_of(clinic, ana) == [("offered", local(thursday, 7))]
