@@ -121,3 +121,6 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(outbox_cli)
     app.cli.add_command(reminders_cli)
     app.cli.add_command(newsletter_cli)
+    from clinicsite.cli import waitlist_cli
+
+    app.cli.add_command(waitlist_cli)

@@ -114,3 +114,17 @@ def send_guide() -> None:
     queued = send_guide_to_earlier_subscribers(clock.now())
     db.session.commit()
     click.echo(f"queued the guide for {queued} subscriber{'s' if queued != 1 else ''}")
+
+
+waitlist_cli = AppGroup("waitlist", help="Waitlist offers.")
+
+
+@waitlist_cli.command("offer")
+def waitlist_offer() -> None:
+    """Expire offers past their time and offer those times (if still free) to the next
+    entries; expire entries whose last day is over. Safe to run from cron every minute."""
+    from clinicsite import clock
+    from clinicsite.waitlist.offers import expire_and_reoffer
+
+    expired, made, ended = expire_and_reoffer(clock.now())
+    click.echo(f"expired {expired} offers, made {made} offers, expired {ended} entries")

@@ -39,6 +39,7 @@ DOMAIN = (
     "payments.webhooks",
     "my.bookings",
     "my.links",
+    "waitlist",
 )
 # Domain modules that still call up into Flask, and what for.
 DOMAIN_USING_FLASK = {
@@ -49,7 +50,7 @@ DOMAIN_USING_FLASK = {
 CROSS_BLUEPRINT: set[tuple[str, str]] = set()
 # The staff blueprint's packages, one per job: each may use `staff/`'s top (auth, localtime),
 # never another job's routes or forms.
-STAFF_JOBS = ("bookings", "catalogue", "editorial", "schedules", "clients")
+STAFF_JOBS = ("bookings", "catalogue", "editorial", "schedules", "clients", "waitlist")
 
 
 def module_name(path: Path) -> str:

@@ -13,6 +13,7 @@ from clinicsite.models import Appointment, ClinicSettings
 from clinicsite.payments import fulfilment
 from clinicsite.payments.gateway import PaymentError, PaymentGateway
 from clinicsite.scheduling.holds import lock_therapists
+from clinicsite.waitlist import offers
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,7 @@ def cancel(
         fulfilment.refund(paid, terms.deposit_paid, "cancelled", gateway)
         refunded = terms.deposit_paid
     notifications.booking_cancelled(appointment, refunded)
+    offers.after_freed(appointment.therapist_id, appointment.starts_at, appointment.ends_at, now)
     outcome = f"deposit of {refunded} refunded" if refunded else "no refund"
     audit.record(appointment, "cancelled", actor, before, note=note or outcome)
     db.session.commit()

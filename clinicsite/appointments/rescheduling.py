@@ -11,6 +11,7 @@ from clinicsite.audit import CLIENT, Actor
 from clinicsite.extensions import db
 from clinicsite.models import Appointment, ClinicSettings, Location, Therapist
 from clinicsite.scheduling.holds import SlotTaken, claim
+from clinicsite.waitlist import offers
 
 
 def reschedule(
@@ -44,5 +45,6 @@ def reschedule(
         db.session.rollback()
         raise
     notifications.booking_rescheduled(appointment, previous[0])
+    offers.after_freed(previous[1], previous[0], previous[0] + length, now)
     audit.record(appointment, "moved", actor, before)
     db.session.commit()

@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
+    DateField,
     EmailField,
     HiddenField,
     RadioField,
@@ -13,10 +14,18 @@ from wtforms import (
     StringField,
     TelField,
     TextAreaField,
+    TimeField,
 )
-from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    Optional,
+    ValidationError,
+)
 
-from clinicsite.formfields import ClientPhone, is_phone, strip
+from clinicsite.formfields import CheckboxesField, ClientPhone, is_phone, strip
 
 
 class DetailsForm(FlaskForm):
@@ -87,3 +96,71 @@ class DetailsForm(FlaskForm):
 
 class RescheduleForm(FlaskForm):
     start = HiddenField()
+
+
+# -- the waitlist (clinicsite/booking/waitlist.py) --------------------------------------------
+
+WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+class WaitlistForm(FlaskForm):
+    """Join the waitlist: the booking flow's choices (hidden), a window, and contact details."""
+
+    service = HiddenField()
+    option = HiddenField()
+    location = HiddenField()
+    therapist = HiddenField()
+
+    date_from = DateField(
+        "First day", validators=[InputRequired("Please give the first day that suits you.")]
+    )
+    date_to = DateField(
+        "Last day", validators=[InputRequired("Please give the last day that suits you.")]
+    )
+    earliest = TimeField(
+        "Earliest start", validators=[InputRequired("Please give the earliest start.")]
+    )
+    latest = TimeField("Latest start", validators=[InputRequired("Please give the latest start.")])
+    weekdays = CheckboxesField(
+        "Days of the week that suit you",
+        coerce=int,
+        choices=[SelectChoice(day, name) for day, name in enumerate(WEEKDAY_NAMES)],
+        validators=[DataRequired("Please pick at least one day of the week.")],
+        invalid_choice_message="Please pick days from the list.",
+        invalid_value_message="Please pick days from the list.",
+    )
+    name = DetailsForm.name
+    email = EmailField(
+        "Email",
+        filters=[strip],
+        render_kw={"autocomplete": "email"},
+        validators=[
+            DataRequired("Please give your email: offers of free times go there."),
+            Email("That email address does not look right; please check it."),
+            Length(max=254),
+        ],
+    )
+    phone = TelField(
+        "Mobile phone (optional)",
+        filters=[strip],
+        render_kw={"autocomplete": "tel"},
+        validators=[Optional(), Length(max=40, message="That phone number is too long.")],
+    )
+
+    def validate_phone(self, field):
+        if field.data and not is_phone(field.data):
+            raise ValidationError("Please give a phone number with at least 7 digits.")
+
+
+class ClaimForm(FlaskForm):
+    """Claim an offered time: the booking's health questions and the policy, then hold it."""
+
+    pain = DetailsForm.pain
+    conditions = DetailsForm.conditions
+    pregnant = DetailsForm.pregnant
+    notes = DetailsForm.notes
+    consent = DetailsForm.consent
+
+
+class WithdrawForm(FlaskForm):
+    """Leave the waitlist (a POST, so a mail scanner following the link changes nothing)."""

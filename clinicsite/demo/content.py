@@ -44,6 +44,8 @@ class DemoContent:
     visits: list[dict[str, Any]] = field(default_factory=list)
     # Clients with their visits (clients.toml)
     clients: list[dict[str, Any]] = field(default_factory=list)
+    # clients on the waitlist (waitlist.toml, optional: the tests' clinic has none)
+    waitlist: list[dict[str, Any]] = field(default_factory=list)
 
 
 def _toml(name: str, directory: Path) -> dict[str, Any]:
@@ -52,6 +54,10 @@ def _toml(name: str, directory: Path) -> dict[str, Any]:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise ContentError(f"{path}: {exc}") from exc
+
+
+def _optional_toml(name: str, directory: Path) -> dict[str, Any]:
+    return _toml(name, directory) if (directory / name).exists() else {}
 
 
 def parse_post(text: str, source: str = "post") -> dict[str, Any]:
@@ -105,6 +111,10 @@ def _check(content: DemoContent) -> None:
     known("service", (v["service"] for v in visits), services)
     known("therapist", (v["therapist"] for v in visits), {t["slug"] for t in content.therapists})
     known("studio", (v["location"] for v in visits), studios)
+    known("service", (e["service"] for e in content.waitlist), services)
+    known("studio", (e["studio"] for e in content.waitlist), studios)
+    therapists = {t["slug"] for t in content.therapists} | {"any"}
+    known("therapist", (e["therapist"] for e in content.waitlist), therapists)
 
 
 def _check_visits(content: DemoContent, services: set[str], studios: set[str]) -> None:
@@ -145,6 +155,7 @@ def read_content(directory: Path = CONTENT_DIR) -> DemoContent:
         clients=_toml("clients.toml", directory)["client"]
         if (directory / "clients.toml").exists()
         else [],
+        waitlist=_optional_toml("waitlist.toml", directory).get("entry", []),
     )
     _check(content)
     return content

@@ -17,6 +17,7 @@ from clinicsite.demo.clients import load_demo_clients
 from clinicsite.demo.content import DemoContent, load_content
 from clinicsite.demo.series import load_series_demo
 from clinicsite.demo.visits import load_visits
+from clinicsite.demo.waitlist import load_waitlist_demo
 from clinicsite.extensions import db
 from clinicsite.models import (
     AreaService,
@@ -89,6 +90,7 @@ def load_demo(content: DemoContent | None = None) -> dict[str, int]:
     load_demo_clients(content.clients, clock.now(), count)
     if standing:  # the demo's own clients; a clinic loaded from other content has none
         load_series_demo(clock.now(), count)
+    load_waitlist_demo(content.waitlist, clock.now(), count)
     db.session.commit()
     return created
 

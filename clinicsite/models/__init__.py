@@ -38,6 +38,7 @@ from clinicsite.models.therapists import (
     WorkingHours,
     therapist_service,
 )
+from clinicsite.models.waitlist import WaitlistEntry, WaitlistOffer
 
 __all__ = [
     "BLOCKING",
@@ -78,4 +79,6 @@ __all__ = [
     "SignInLink",
     "Client",
     "Series",
+    "WaitlistEntry",
+    "WaitlistOffer",
 ]

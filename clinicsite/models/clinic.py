@@ -59,6 +59,8 @@ class ClinicSettings(db.Model):
     max_holds_per_client: Mapped[int] = mapped_column(default=2, server_default="2")
     max_bookings_per_client_day: Mapped[int] = mapped_column(default=6, server_default="6")
     max_free_per_client: Mapped[int] = mapped_column(default=1, server_default="1")
+    # How long a freed time offered to the waitlist is kept for the client (clinicsite/waitlist).
+    waitlist_offer_minutes: Mapped[int] = mapped_column(default=30, server_default="30")
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     _render_about = renders_markdown("about", "about_html")

@@ -28,6 +28,7 @@ from clinicsite.notifications.newsletter import (
 from clinicsite.notifications.series import series_booked
 from clinicsite.notifications.signin import sign_in_link
 from clinicsite.notifications.staff import comment_received, notify_staff_of
+from clinicsite.notifications.waitlist import waitlist_gone, waitlist_joined, waitlist_offer
 
 __all__ = [
     "Links",
@@ -49,4 +50,7 @@ __all__ = [
     "series_booked",
     "site_links",
     "sign_in_link",
+    "waitlist_gone",
+    "waitlist_joined",
+    "waitlist_offer",
 ]

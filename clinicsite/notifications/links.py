@@ -51,6 +51,12 @@ class Links:
     def my_link(self, token: str) -> str:
         return self.build("my.link", token=token)
 
+    def waitlist_claim(self, token: str) -> str:
+        return self.build("booking.waitlist_claim", token=token)
+
+    def waitlist_withdraw(self, token: str) -> str:
+        return self.build("booking.waitlist_withdraw", token=token)
+
 
 def site_links() -> Links:
     """Links on the running app's SITE_URL."""

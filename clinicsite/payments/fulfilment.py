@@ -14,12 +14,13 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from clinicsite import audit, notifications
+from clinicsite import audit, clock, notifications
 from clinicsite.audit import STRIPE, Actor
 from clinicsite.extensions import db
 from clinicsite.models import Appointment, Payment, Refund
 from clinicsite.payments.gateway import CheckoutState, PaymentGateway
 from clinicsite.scheduling.holds import SlotTaken, claim, lock_therapists
+from clinicsite.waitlist import offers
 
 # Statuses of an appointment that has its time on the calendar for good.
 ON_CALENDAR = ("confirmed", "completed", "no_show")
@@ -156,6 +157,9 @@ def _settle_expired(payment: Payment) -> str:
         before = audit.snapshot(appointment)
         appointment.status = "expired"
         audit.record(appointment, "checkout expired", STRIPE, before)
+        offers.after_freed(
+            appointment.therapist_id, appointment.starts_at, appointment.ends_at, clock.now()
+        )
     return "expired"
 
 

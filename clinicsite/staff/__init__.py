@@ -19,4 +19,5 @@ from clinicsite.staff import (  # noqa: E402,F401
     nav,
     routes,
     schedules,
+    waitlist,
 )

@@ -23,6 +23,7 @@ SECTIONS = [
     ("staff.catalogue", "Services & areas"),
     ("staff.settings", "Settings"),
     ("staff.feeds", "Calendar feed"),
+    ("staff.waitlist", "Waitlist"),
 ]
 
 

@@ -254,3 +254,39 @@ def walk(
         result.pages.append(Page(url, endpoint, body, response.status_code, staff))
         queue.extend((link, None) for link in links_in(body, hosts))
     return result
+
+
+# -- the waitlist -------------------------------------------------------------------------------
+
+
+def waitlist_pages(app: Flask) -> dict[str, str]:
+    """A client on the waitlist with a time offered: the claim and withdraw pages, which
+    only a link in an email leads to (the join form is linked from the booking flow)."""
+    from clinicsite.models import WaitlistEntry, WaitlistOffer
+    from clinicsite.waitlist.offers import hash_token
+    from tests.support.waitlist_helpers import join, local
+
+    entry_id = join(app, "wanda@example.com", "Wanda Wait", now=NOW)
+    claim_token = secrets.token_urlsafe(24)
+    with app.app_context():
+        entry = db.session.get(WaitlistEntry, entry_id)
+        start = local(entry.date_from, 11)
+        db.session.add(
+            WaitlistOffer(
+                entry=entry,
+                therapist_id=entry.therapist_id,
+                location_id=db.session.scalar(
+                    sa.select(Location.id).filter_by(slug="hermosa-beach-studio")
+                ),
+                option_id=entry.option_id,
+                starts_at=start,
+                token_hash=hash_token(claim_token),
+                offered_at=NOW,
+                expires_at=NOW + timedelta(minutes=30),
+            )
+        )
+        db.session.commit()
+        return {
+            "waitlist-claim": f"/book/waitlist/claim/{claim_token}",
+            "waitlist-withdraw": f"/book/waitlist/withdraw/{entry.withdraw_token}",
+        }

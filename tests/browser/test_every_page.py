@@ -22,7 +22,15 @@ from clinicsite.extensions import db
 from clinicsite.models import StaffUser
 from tests.browser.conftest import shoot
 from tests.browser.page_checks import axe_violations, html_errors, require, serve_axe
-from tests.browser.site_walk import NOW, STAFF_SKIPPED, Page, build_site, staff_seeds, walk
+from tests.browser.site_walk import (
+    NOW,
+    STAFF_SKIPPED,
+    Page,
+    build_site,
+    staff_seeds,
+    waitlist_pages,
+    walk,
+)
 from tests.support.app import csrf_token
 from tests.support.booking_helpers import FrozenClock
 from tests.support.my_helpers import signed_in_client
@@ -77,6 +85,7 @@ def site(clinic, monkeypatch) -> Site:
     """The test clinic with one of everything, its clock stopped, and every page walked."""
     FrozenClock(NOW).install(monkeypatch)
     emailed = build_site(clinic)
+    emailed.update(waitlist_pages(clinic))
     return walk_site(clinic, emailed)
 
 

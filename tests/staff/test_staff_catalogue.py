@@ -614,6 +614,7 @@ SETTINGS = {
     "max_holds_per_client": "3",
     "max_bookings_per_client_day": "8",
     "max_free_per_client": "1",
+    "waitlist_offer_minutes": "30",
 }
 
 

@@ -292,6 +292,9 @@ class SettingsForm(CatalogueForm):
     max_free_per_client = whole(
         "Free sessions one client may have booked (upcoming or in 24 hours)", 0, 100, default=1
     )
+    waitlist_offer_minutes = whole(
+        "Keep a freed time for the waitlist (minutes)", 5, 1440, "minutes", default=30
+    )
 
     def validate_phone(self, field):
         check_phone(field)

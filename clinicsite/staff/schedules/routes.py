@@ -51,6 +51,7 @@ from clinicsite.staff.schedules.forms import (
     hours_label,
 )
 from clinicsite.timefmt import day_label, long_datetime
+from clinicsite.waitlist import offers
 
 ROLES = ("admin", "therapist")
 # URL part -> (model, audit action, page anchor, message) of the rows one can remove.
@@ -227,6 +228,7 @@ def _add_range(therapist: Therapist, form, model, action: str, anchor: str, boun
     db.session.add(row)
     db.session.flush()
     _audit(therapist, action, after=_snapshot(row))
+    offers.after_new_hours(therapist.id, clock.now())
     db.session.commit()
     when = WEEKDAYS[row.weekday] if model is WorkingHours else f"{day_label(row.day)},"
     flash(f"Added {when} {hours_label(row.starts_at, row.ends_at)}.", "info")
