@@ -14,6 +14,7 @@ from werkzeug.security import generate_password_hash
 from clinicsite import clock
 from clinicsite.demo.blog import load_blog_demo
 from clinicsite.demo.content import DemoContent, load_content
+from clinicsite.demo.reminders import load_reminders
 from clinicsite.extensions import db
 from clinicsite.models import (
     AreaService,
@@ -81,6 +82,7 @@ def load_demo(content: DemoContent | None = None) -> dict[str, int]:
     _ensure_staff(DEMO_ADMIN_EMAIL, "Clinic Owner", "admin", None, password_hash, count)
     _ensure_staff("editor@example.com", "Blog Editor", "editor", None, password_hash, count)
     load_blog_demo(content, clock.now(), count)
+    load_reminders(content.clinic, count)
     db.session.commit()
     return created
 

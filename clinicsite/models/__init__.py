@@ -27,6 +27,7 @@ from clinicsite.models.content import ContentVersion
 from clinicsite.models.inquiry import Inquiry
 from clinicsite.models.mail import OutboxEmail
 from clinicsite.models.newsletter import LeadMagnet, Subscriber
+from clinicsite.models.reminders import ReminderRule, ReminderSent, SmsOptOut
 from clinicsite.models.staff import ROLES, StaffUser
 from clinicsite.models.therapists import (
     ExtraHours,
@@ -72,4 +73,7 @@ __all__ = [
     "Therapist",
     "WorkingHours",
     "therapist_service",
+    "ReminderRule",
+    "ReminderSent",
+    "SmsOptOut",
 ]

@@ -75,6 +75,11 @@ class Appointment(db.Model):
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     reminder_queued_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Text reminders: the client ticked "Text me reminders" (when), and when the start
+    # time was last moved (a reminder whose time had passed by then is not sent late).
+    sms_consent: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    sms_consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    moved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     service: Mapped[Service] = relationship()
     option: Mapped[ServiceOption] = relationship()

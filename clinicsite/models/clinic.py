@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, time
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -59,6 +59,10 @@ class ClinicSettings(db.Model):
     max_holds_per_client: Mapped[int] = mapped_column(default=2, server_default="2")
     max_bookings_per_client_day: Mapped[int] = mapped_column(default=6, server_default="6")
     max_free_per_client: Mapped[int] = mapped_column(default=1, server_default="1")
+    # Quiet hours, local wall-clock: no reminder goes out from quiet_start to quiet_end
+    # (crossing midnight when the end is earlier). Equal times: no quiet hours.
+    quiet_start: Mapped[time] = mapped_column(default=time(21), server_default="21:00:00")
+    quiet_end: Mapped[time] = mapped_column(default=time(8), server_default="08:00:00")
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     _render_about = renders_markdown("about", "about_html")
