@@ -84,6 +84,9 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(staff_bp, url_prefix="/staff")
     app.register_blueprint(feeds_bp)
     app.register_blueprint(media_bp)
+    from clinicsite.sms.webhook import bp as sms_bp
+
+    app.register_blueprint(sms_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

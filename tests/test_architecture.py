@@ -36,6 +36,11 @@ DOMAIN = (
     "payments.gateway",
     "payments.stripe_gateway",
     "payments.webhooks",
+    "sms.gateway",
+    "sms.numbers",
+    "sms.optouts",
+    "sms.fake_gateway",
+    "sms.twilio_gateway",
 )
 # Domain modules that still call up into Flask, and what for.
 DOMAIN_USING_FLASK = {
@@ -46,7 +51,7 @@ DOMAIN_USING_FLASK = {
 CROSS_BLUEPRINT: set[tuple[str, str]] = set()
 # The staff blueprint's packages, one per job: each may use `staff/`'s top (auth, localtime),
 # never another job's routes or forms.
-STAFF_JOBS = ("bookings", "catalogue", "editorial", "schedules")
+STAFF_JOBS = ("bookings", "catalogue", "editorial", "schedules", "reminders")
 
 
 def module_name(path: Path) -> str:

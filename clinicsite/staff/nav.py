@@ -22,6 +22,7 @@ SECTIONS = [
     ("staff.catalogue", "Services & areas"),
     ("staff.settings", "Settings"),
     ("staff.feeds", "Calendar feed"),
+    ("staff.reminders", "Reminders"),
 ]
 
 
