@@ -254,3 +254,15 @@ def text_body(appointment: Appointment, clinic: ClinicSettings, now: datetime, l
         f"{appointment.therapist.name} {day} at {at}, {appointment.location.name}. "
         f"Change or cancel: {link} Reply STOP to stop texts."
     )
+
+
+def queue_reminders() -> int:
+    """The email reminders due now, as `flask reminders send` queues them, with texts off
+    (sending texts needs a gateway: `send_due`); how many were queued."""
+    from clinicsite import clock
+    from clinicsite.clinic import get_clinic
+    from clinicsite.notifications import site_links
+
+    links = site_links()
+    report = send_due(get_clinic(), clock.now(), None, lambda a: links.manage(a.token))
+    return report.emailed

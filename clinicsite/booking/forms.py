@@ -16,7 +16,14 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
+from clinicsite.clinic import get_clinic
 from clinicsite.formfields import is_phone, strip
+from clinicsite.sms import to_e164
+
+TEXTABLE_MESSAGE = (
+    "For text reminders, please give a mobile number we can text, such as 310-555-0123 "
+    "(or +44 7700 900123 outside the country), or untick the box."
+)
 
 
 class DetailsForm(FlaskForm):
@@ -49,6 +56,7 @@ class DetailsForm(FlaskForm):
         render_kw={"autocomplete": "tel"},
         validators=[DataRequired("Please give a phone number, in case we need to reach you.")],
     )
+    sms_consent = BooleanField("Text me reminders")
     pain = TextAreaField(
         "Current pain or injury",
         filters=[strip],
@@ -82,6 +90,10 @@ class DetailsForm(FlaskForm):
             raise ValidationError("Please give a phone number with at least 7 digits.")
         if len(field.data) > 40:
             raise ValidationError("That phone number is too long.")
+
+    def validate_sms_consent(self, field):
+        if field.data and to_e164(self.phone.data, get_clinic().country) is None:
+            raise ValidationError(TEXTABLE_MESSAGE)
 
 
 class RescheduleForm(FlaskForm):
