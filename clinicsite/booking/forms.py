@@ -22,7 +22,7 @@ from clinicsite.sms import to_e164
 
 TEXTABLE_MESSAGE = (
     "For text reminders, please give a mobile number we can text, such as 310-555-0123 "
-    "(or +44 7700 900123 outside the country), or untick the box."
+    "(or +44 7911 123456 outside the country), or untick the box."
 )
 
 
