@@ -27,8 +27,9 @@ class RuleForm(_NoCsrf):
     )
     channel = SelectField(
         "By",
+        # The choice is checked by SelectField itself ("Not a valid choice"); a `required`
+        # select would need an empty first option.
         choices=[SelectChoice("email", "Email"), SelectChoice("sms", "Text message")],
-        validators=[InputRequired("Please choose email or text message.")],
     )
 
 
