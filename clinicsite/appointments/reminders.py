@@ -28,7 +28,7 @@ from clinicsite import audit, notifications, timefmt
 from clinicsite.appointments.reminder_timing import QuietHours, day_words, may_send_now
 from clinicsite.extensions import db
 from clinicsite.models import Appointment, ClinicSettings, appointment_details
-from clinicsite.models.reminders import ReminderRule, ReminderSent
+from clinicsite.models.reminders import ReminderRule, ReminderSent, SmsOptOut
 from clinicsite.sms import SmsError, SmsGateway, to_e164
 from clinicsite.sms.optouts import is_opted_out
 
@@ -78,12 +78,13 @@ def send_due(
         .options(*appointment_details())
     ).all()
     done = _already_sent([a.id for a in appointments])
+    stopped = _opted_out(appointments, clinic) if sms is not None else set()
     due = [
         (appointment, rule)
         for appointment in appointments
         for rule in rules
         if (appointment.id, rule.id, appointment.starts_at) not in done
-        and _reachable(appointment, rule, clinic, sms)
+        and _reachable(appointment, rule, clinic, sms, stopped)
         and may_send_now(
             appointment.starts_at, rule.hours_before, quiet, now, _booked_at(appointment)
         )
@@ -119,8 +120,21 @@ def _already_sent(appointment_ids: list[int]) -> set[tuple[int, int | None, date
     return {(a, r, s) for a, r, s in rows}
 
 
+def _opted_out(appointments: list[Appointment], clinic: ClinicSettings) -> set[str]:
+    """The numbers among these appointments' that texted STOP, in one query."""
+    numbers = {to_e164(a.client_phone, clinic.country) for a in appointments if a.sms_consent}
+    numbers.discard(None)
+    if not numbers:
+        return set()
+    return set(db.session.scalars(sa.select(SmsOptOut.phone).where(SmsOptOut.phone.in_(numbers))))
+
+
 def _reachable(
-    appointment: Appointment, rule: ReminderRule, clinic: ClinicSettings, sms: SmsGateway | None
+    appointment: Appointment,
+    rule: ReminderRule,
+    clinic: ClinicSettings,
+    sms: SmsGateway | None,
+    stopped: set[str],
 ) -> bool:
     """Whether this rule's channel can reach this client at all."""
     if rule.channel == "email":
@@ -128,7 +142,7 @@ def _reachable(
     if sms is None or not appointment.sms_consent:
         return False
     number = to_e164(appointment.client_phone, clinic.country)
-    return number is not None and not is_opted_out(number)
+    return number is not None and number not in stopped
 
 
 def _claim(
@@ -209,6 +223,8 @@ def _text(
     assert sms is not None
     appointment = db.session.get(Appointment, appointment_id)
     number = to_e164(appointment.client_phone if appointment else "", clinic.country) or ""
+    if is_opted_out(number):  # a STOP that came in since this run looked
+        return None
     appointment = _claim(appointment_id, starts_at, rule_id, "sms", "sending", number, now)
     if appointment is None:
         return None
