@@ -109,6 +109,19 @@ def upgrade():
         [{'hours_before': 24, 'channel': 'email', 'active': True,
           'created_at': datetime.now(UTC)}],
     )
+    # Appointments the old job already reminded count as sent by that rule, so nobody gets
+    # the day-before email twice across the upgrade. (Visits recorded afterwards carry a
+    # reminder_queued_at after their start: they were never reminded.)
+    op.execute(
+        "INSERT INTO reminder_sent (appointment_id, rule_id, channel, starts_at, status, "
+        "recipient, error, provider_id, sent_at) "
+        "SELECT appointment.id, reminder_rule.id, 'email', appointment.starts_at, 'sent', "
+        "appointment.client_email, '', '', appointment.reminder_queued_at "
+        "FROM appointment JOIN reminder_rule "
+        "ON reminder_rule.hours_before = 24 AND reminder_rule.channel = 'email' "
+        "WHERE appointment.reminder_queued_at IS NOT NULL "
+        "AND appointment.reminder_queued_at < appointment.starts_at"
+    )
 
 
 def downgrade():
