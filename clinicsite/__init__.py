@@ -86,6 +86,9 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(feeds_bp)
     app.register_blueprint(media_bp)
     app.register_blueprint(my_bp)
+    from clinicsite.sms.webhook import bp as sms_bp
+
+    app.register_blueprint(sms_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -87,17 +87,29 @@ def set_password(email: str, password: str):
     click.echo(f"Password changed for {user.email}.")
 
 
-reminders_cli = AppGroup("reminders", help="Day-before reminder emails.")
+reminders_cli = AppGroup(
+    "reminders", help="Reminders by email and text, as the clinic's rules say."
+)
 
 
 @reminders_cli.command("send")
 def send_reminders() -> None:
-    """Queue a reminder for every confirmed appointment in the next 24 hours, once each.
-    Safe to run from cron every minute; `flask outbox send` delivers them."""
-    from clinicsite.appointments.reminders import queue_reminders
+    """Send every reminder whose time has come, once each (emails are queued in the outbox;
+    `flask outbox send` delivers them; texts go at once). Safe to run from cron every
+    minute, and in two processes at once."""
+    from clinicsite import clock
+    from clinicsite.appointments.reminders import send_due
+    from clinicsite.clinic import get_clinic
+    from clinicsite.notifications import site_links
+    from clinicsite.sms import SmsConfigError, get_sms_gateway
 
-    queued = queue_reminders()
-    click.echo(f"queued {queued} reminder{'s' if queued != 1 else ''}")
+    try:
+        sms = get_sms_gateway(current_app.config)
+    except SmsConfigError as exc:
+        raise click.ClickException(f"texts are not configured: {exc}") from exc
+    links = site_links()
+    report = send_due(get_clinic(), clock.now(), sms, lambda a: links.manage(a.token))
+    click.echo(str(report))
 
 
 newsletter_cli = AppGroup("newsletter", help="Newsletter emails.")

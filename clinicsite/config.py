@@ -151,8 +151,18 @@ class Config:
             env.get("STRIPE_CHECKOUT_ORIGIN", "").strip().rstrip("/") or STRIPE_CHECKOUT_ORIGIN
         )
 
+        # Text messages: "off", "fake" (.txt files beside the .eml ones, for demos) or
+        # "twilio". TWILIO_API_BASE only points the SDK at a local stub in tests.
+        self.SMS_BACKEND = (env.get("SMS_BACKEND", "") or "off").strip().lower()
+        self.TWILIO_ACCOUNT_SID = env.get("TWILIO_ACCOUNT_SID", "")
+        self.TWILIO_AUTH_TOKEN = env.get("TWILIO_AUTH_TOKEN", "")
+        self.TWILIO_FROM = env.get("TWILIO_FROM", "")
+        self.TWILIO_API_BASE = env.get("TWILIO_API_BASE", "")
+
     def validate(self) -> None:
         """Raise RuntimeError when these settings cannot run safely."""
+        if self.SMS_BACKEND not in ("off", "fake", "twilio"):
+            raise RuntimeError(f"SMS_BACKEND must be off, fake or twilio, not {self.SMS_BACKEND!r}")
         if self.PAYMENT_GATEWAY not in ("stripe", "fake"):
             raise RuntimeError(
                 f"PAYMENT_GATEWAY must be stripe or fake, not {self.PAYMENT_GATEWAY!r}"
@@ -188,6 +198,7 @@ class DevelopmentConfig(Config):
         # The demo runs without Stripe or a mail server unless told otherwise.
         self.PAYMENT_GATEWAY = (env.get("PAYMENT_GATEWAY", "") or "fake").strip().lower()
         self.MAIL_BACKEND = env.get("MAIL_BACKEND", "") or "files"
+        self.SMS_BACKEND = (env.get("SMS_BACKEND", "") or "fake").strip().lower()
 
 
 class TestingConfig(Config):
@@ -228,6 +239,12 @@ class ProductionConfig(Config):
             )
         if not self.STRIPE_SECRET_KEY or not self.STRIPE_WEBHOOK_SECRET:
             problems.append("STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET must be set")
+        if self.SMS_BACKEND == "fake":
+            problems.append("SMS_BACKEND must be twilio or off (the fake one is for demos)")
+        if self.SMS_BACKEND == "twilio" and not (
+            self.TWILIO_ACCOUNT_SID and self.TWILIO_AUTH_TOKEN and self.TWILIO_FROM
+        ):
+            problems.append("TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM must be set")
         if problems:
             raise RuntimeError("Refusing to start: " + "; ".join(problems))
 

@@ -40,6 +40,11 @@ DOMAIN = (
     "my.bookings",
     "my.links",
     "waitlist",
+    "sms.gateway",
+    "sms.numbers",
+    "sms.optouts",
+    "sms.fake_gateway",
+    "sms.twilio_gateway",
 )
 # Domain modules that still call up into Flask, and what for.
 DOMAIN_USING_FLASK = {
@@ -50,7 +55,15 @@ DOMAIN_USING_FLASK = {
 CROSS_BLUEPRINT: set[tuple[str, str]] = set()
 # The staff blueprint's packages, one per job: each may use `staff/`'s top (auth, localtime),
 # never another job's routes or forms.
-STAFF_JOBS = ("bookings", "catalogue", "editorial", "schedules", "clients", "waitlist")
+STAFF_JOBS = (
+    "bookings",
+    "catalogue",
+    "editorial",
+    "schedules",
+    "clients",
+    "waitlist",
+    "reminders",
+)
 
 
 def module_name(path: Path) -> str:

@@ -26,6 +26,8 @@ class ClientDetails:
     phone: str = ""
     notes: str = ""
     intake: dict[str, Any] = field(default_factory=dict)
+    # Ticked "Text me reminders" (recorded with the time it was given).
+    sms_consent: bool = False
 
 
 @dataclass(frozen=True)
@@ -117,6 +119,8 @@ def new_appointment(request: HoldRequest, clinic: ClinicSettings, now: datetime)
         created_at=now,  # the limits count bookings of the last 24 hours by this clock
         # A past visit is never reminded of (the reminder job looks ahead only; this says so).
         reminder_queued_at=now if request.afterwards else None,
+        sms_consent=client.sms_consent,
+        sms_consent_at=now if client.sms_consent else None,
     )
 
 

@@ -39,6 +39,7 @@ def reschedule(
     appointment.therapist_id, appointment.location_id = therapist.id, location.id
     appointment.sequence += 1
     appointment.reminder_queued_at = None  # the new time gets its own reminder
+    appointment.moved_at = now  # reminders already due for the new time are not sent late
     try:
         claim(appointment, now, previous_therapist_id=previous[1])
     except SlotTaken:

@@ -25,7 +25,14 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from clinicsite.clinic import get_clinic
 from clinicsite.formfields import CheckboxesField, ClientPhone, is_phone, strip
+from clinicsite.sms import to_e164
+
+TEXTABLE_MESSAGE = (
+    "For text reminders, please give a mobile number we can text, such as 310-555-0123 "
+    "(or +44 7911 123456 outside the country), or untick the box."
+)
 
 
 class DetailsForm(FlaskForm):
@@ -58,6 +65,7 @@ class DetailsForm(FlaskForm):
         render_kw={"autocomplete": "tel"},
         validators=[DataRequired("Please give a phone number, in case we need to reach you.")],
     )
+    sms_consent = BooleanField("Text me reminders")
     pain = TextAreaField(
         "Current pain or injury",
         filters=[strip],
@@ -92,6 +100,10 @@ class DetailsForm(FlaskForm):
         if len(field.data) > 40:
             raise ValidationError("That phone number is too long.")
         ClientPhone()(self, field)
+
+    def validate_sms_consent(self, field):
+        if field.data and to_e164(self.phone.data, get_clinic().country) is None:
+            raise ValidationError(TEXTABLE_MESSAGE)
 
 
 class RescheduleForm(FlaskForm):

@@ -166,6 +166,7 @@ def _client(form: DetailsForm) -> holding.ClientDetails:
             "pregnant": form.pregnant.data,
             "consent": bool(form.consent.data),
         },
+        sms_consent=bool(form.sms_consent.data),
     )
 
 

@@ -15,6 +15,7 @@ from clinicsite import clock
 from clinicsite.demo.blog import load_blog_demo
 from clinicsite.demo.clients import load_demo_clients
 from clinicsite.demo.content import DemoContent, load_content
+from clinicsite.demo.reminders import load_reminders
 from clinicsite.demo.series import load_series_demo
 from clinicsite.demo.visits import load_visits
 from clinicsite.demo.waitlist import load_waitlist_demo
@@ -91,6 +92,7 @@ def load_demo(content: DemoContent | None = None) -> dict[str, int]:
     if standing:  # the demo's own clients; a clinic loaded from other content has none
         load_series_demo(clock.now(), count)
     load_waitlist_demo(content.waitlist, clock.now(), count)
+    load_reminders(content.clinic, count)
     db.session.commit()
     return created
 

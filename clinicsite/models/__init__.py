@@ -28,6 +28,7 @@ from clinicsite.models.content import ContentVersion
 from clinicsite.models.inquiry import Inquiry
 from clinicsite.models.mail import OutboxEmail
 from clinicsite.models.newsletter import LeadMagnet, Subscriber
+from clinicsite.models.reminders import ReminderRule, ReminderSent, SmsOptOut
 from clinicsite.models.series import Series
 from clinicsite.models.signin import SignInLink
 from clinicsite.models.staff import ROLES, StaffUser
@@ -81,4 +82,7 @@ __all__ = [
     "Series",
     "WaitlistEntry",
     "WaitlistOffer",
+    "ReminderRule",
+    "ReminderSent",
+    "SmsOptOut",
 ]

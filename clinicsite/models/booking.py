@@ -86,6 +86,11 @@ class Appointment(db.Model):
     series_id: Mapped[int | None] = mapped_column(sa.ForeignKey("series.id"), index=True)
     # Which visit of the series (1 = the first), kept through moves.
     series_position: Mapped[int | None]
+    # Text reminders: the client ticked "Text me reminders" (when), and when the start
+    # time was last moved (a reminder whose time had passed by then is not sent late).
+    sms_consent: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    sms_consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    moved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     service: Mapped[Service] = relationship()
     option: Mapped[ServiceOption] = relationship()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, time
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -61,6 +61,10 @@ class ClinicSettings(db.Model):
     max_free_per_client: Mapped[int] = mapped_column(default=1, server_default="1")
     # How long a freed time offered to the waitlist is kept for the client (clinicsite/waitlist).
     waitlist_offer_minutes: Mapped[int] = mapped_column(default=30, server_default="30")
+    # Quiet hours, local wall-clock: no reminder goes out from quiet_start to quiet_end
+    # (crossing midnight when the end is earlier). Equal times: no quiet hours.
+    quiet_start: Mapped[time] = mapped_column(default=time(21), server_default="21:00:00")
+    quiet_end: Mapped[time] = mapped_column(default=time(8), server_default="08:00:00")
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     _render_about = renders_markdown("about", "about_html")

@@ -189,13 +189,22 @@ def late_payment_refunded(appointment: Appointment, links: Links | None = None) 
     )
 
 
-def reminder(appointment: Appointment, links: Links | None = None) -> None:
-    """The day-before reminder; once per start time, so a moved booking is reminded again."""
+def reminder(
+    appointment: Appointment,
+    links: Links | None = None,
+    day: str = "tomorrow",
+    rule_id: int | None = None,
+) -> None:
+    """A reminder; once per rule and start time, so a moved booking is reminded again.
+    `day` names the appointment's day as seen when it is sent ("today", "tomorrow",
+    "on Wednesday 9 December": appointments/reminder_timing.day_words)."""
+    rule = f"{rule_id}:" if rule_id is not None else ""
     _send(
         appointment,
         "reminder",
         links or site_links(),
-        key=f"reminder:{appointment.id}:{appointment.starts_at.isoformat()}",
+        key=f"reminder:{appointment.id}:{rule}{appointment.starts_at.isoformat()}",
+        day=day,
     )
 
 

@@ -24,6 +24,7 @@ SECTIONS = [
     ("staff.settings", "Settings"),
     ("staff.feeds", "Calendar feed"),
     ("staff.waitlist", "Waitlist"),
+    ("staff.reminders", "Reminders"),
 ]
 
 

@@ -1,4 +1,6 @@
-"""flask reminders send: one reminder per confirmed appointment in the next 24 hours."""
+"""flask reminders send with the rule every clinic starts with: an email 24 hours before,
+moved out of quiet hours (21:00-08:00), worded by the day it goes ("tomorrow").
+tests/reminders/ covers more rules, texts and overlapping runs."""
 
 from __future__ import annotations
 
@@ -15,7 +17,9 @@ from clinicsite.models import Location, OutboxEmail, ServiceOption, Therapist
 NOW = datetime(2026, 12, 7, 16, 0, tzinfo=UTC)  # Monday 08:00 in Los Angeles
 
 
-def book(app, starts_at: datetime, email: str, deposit: bool = False) -> None:
+def book(
+    app, starts_at: datetime, email: str, deposit: bool = False, booked: datetime | None = None
+) -> None:
     with app.test_request_context():
         option = db.session.scalar(
             sa.select(ServiceOption).where((ServiceOption.deposit > 0) == deposit).limit(1)
@@ -24,7 +28,7 @@ def book(app, starts_at: datetime, email: str, deposit: bool = False) -> None:
         location = db.session.scalar(sa.select(Location).filter_by(slug="hermosa-beach-studio"))
         client = ClientDetails(name="Ines", email=email)
         request = HoldRequest(option, therapist, location, starts_at, client)
-        hold(request, get_clinic(), NOW - timedelta(days=3))
+        hold(request, get_clinic(), booked or NOW - timedelta(days=3))
 
 
 def reminders(app) -> list[OutboxEmail]:
@@ -42,7 +46,7 @@ def test_reminders_are_queued_once_for_the_next_24_hours(clinic, runner, monkeyp
 
     result = runner.invoke(args=["reminders", "send"])
     assert result.exit_code == 0, result.output
-    assert "queued 1 reminder" in result.output
+    assert "sent 1 email" in result.output
     [email] = reminders(clinic)
     assert email.to_address == "soon@example.com"
     assert "A reminder of your appointment tomorrow" in email.body_text
@@ -50,7 +54,7 @@ def test_reminders_are_queued_once_for_the_next_24_hours(clinic, runner, monkeyp
     assert "/booking/" in email.body_text
 
     again = runner.invoke(args=["reminders", "send"])
-    assert "queued 0 reminders" in again.output
+    assert "sent 0 email" in again.output
     assert len(reminders(clinic)) == 1
 
     monkeypatch.setattr("clinicsite.clock.now", lambda: NOW + timedelta(hours=10))
@@ -77,32 +81,38 @@ def queued_at(clinic, runner, monkeypatch, moment: datetime) -> list[str]:
     return [e.to_address for e in reminders(clinic)]
 
 
-def test_a_same_day_booking_is_not_reminded_of_tomorrow(clinic, runner, monkeypatch):
-    # Monday 08:00 PST; the appointment is Monday 20:00, twelve hours away.
-    book(clinic, NOW + timedelta(hours=12), "tonight@example.com")
+def test_a_booking_made_after_its_reminder_was_due_gets_none(clinic, runner, monkeypatch):
+    # Booked Monday 08:00 PST for Monday 20:00: the 24-hour reminder was due on Sunday,
+    # before the booking; the confirmation has just told the client.
+    book(clinic, NOW + timedelta(hours=12), "tonight@example.com", booked=NOW)
     assert queued_at(clinic, runner, monkeypatch, NOW) == []
     assert queued_at(clinic, runner, monkeypatch, NOW + timedelta(hours=11)) == []
 
 
-def test_on_the_23_hour_day_the_reminder_waits_for_the_day_before(clinic, runner, monkeypatch):
+def test_on_the_23_hour_day_quiet_hours_hold_it_until_8(clinic, runner, monkeypatch):
     # Monday 2027-03-15 00:30 PDT (07:30 UTC); Sunday 2027-03-14 has 23 hours. 24 real
-    # hours before is Saturday 23:30 PST, when "tomorrow" would mean Sunday.
+    # hours before is Saturday 23:30 PST, in quiet hours: it waits for Sunday 08:00 PDT.
     starts_at = datetime(2027, 3, 15, 7, 30, tzinfo=UTC)
     book(clinic, starts_at, "monday@example.com")
     saturday_2330 = datetime(2027, 3, 14, 7, 30, tzinfo=UTC)
     assert queued_at(clinic, runner, monkeypatch, saturday_2330) == []
-    sunday_0000 = datetime(2027, 3, 14, 8, 0, tzinfo=UTC)
-    assert queued_at(clinic, runner, monkeypatch, sunday_0000) == ["monday@example.com"]
+    sunday_0759 = datetime(2027, 3, 14, 14, 59, tzinfo=UTC)
+    assert queued_at(clinic, runner, monkeypatch, sunday_0759) == []
+    sunday_0800 = datetime(2027, 3, 14, 15, 0, tzinfo=UTC)
+    assert queued_at(clinic, runner, monkeypatch, sunday_0800) == ["monday@example.com"]
     [email] = reminders(clinic)
     assert "tomorrow" in email.subject and "Monday" in email.body_text
 
 
-def test_on_the_25_hour_day_the_reminder_goes_24_hours_ahead(clinic, runner, monkeypatch):
-    # Monday 2027-11-08 00:30 PST (08:30 UTC); Sunday 2027-11-07 has 25 hours.
+def test_on_the_25_hour_day_quiet_hours_hold_it_until_8(clinic, runner, monkeypatch):
+    # Monday 2027-11-08 00:30 PST (08:30 UTC); Sunday 2027-11-07 has 25 hours. 24 hours
+    # before is Sunday 01:30 PDT, in quiet hours: it goes at Sunday 08:00 PST (16:00 UTC).
     starts_at = datetime(2027, 11, 8, 8, 30, tzinfo=UTC)
     book(clinic, starts_at, "monday@example.com")
-    before = datetime(2027, 11, 7, 8, 29, tzinfo=UTC)  # Sunday 01:29 PDT: 24h01 ahead
-    assert queued_at(clinic, runner, monkeypatch, before) == []
-    assert queued_at(clinic, runner, monkeypatch, starts_at - timedelta(hours=24)) == [
+    assert queued_at(clinic, runner, monkeypatch, starts_at - timedelta(hours=24)) == []
+    assert queued_at(clinic, runner, monkeypatch, datetime(2027, 11, 7, 15, 59, tzinfo=UTC)) == []
+    assert queued_at(clinic, runner, monkeypatch, datetime(2027, 11, 7, 16, 0, tzinfo=UTC)) == [
         "monday@example.com"
     ]
+    [email] = reminders(clinic)
+    assert "tomorrow" in email.subject

@@ -43,13 +43,14 @@ def test_existing_appointments_get_their_clients(own_database):
 
     app = make_app(own_database)
     with app.app_context():
-        upgrade(revision=BEFORE_CLIENTS)
+        upgrade()  # the factories write today's models; the rows outlive the downgrade
         make_clinic()
         option = make_service().options[0]
         studio, therapist = make_location(), make_therapist()
         db.session.commit()
         ids = (option.service_id, option.id, therapist.id, studio.id)
         db.session.remove()  # its connection back, before the migrations take their own
+        downgrade(revision=BEFORE_CLIENTS)
         with db.engine.begin() as conn:
             for n, (name, email, phone) in enumerate(OLD_BOOKINGS):
                 conn.execute(

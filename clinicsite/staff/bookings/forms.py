@@ -12,9 +12,11 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Email, Length, Optional
+from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
+from clinicsite.clinic import get_clinic
 from clinicsite.formfields import ClientPhone, PhoneNumber, strip
+from clinicsite.sms import to_e164
 
 # A walk-in may be entered afterwards, up to this many days after its time.
 PAST_DAYS = 14
@@ -52,6 +54,7 @@ class PhoneBookingForm(FlaskForm):
         filters=[strip],
         validators=[Optional(), Length(max=40), PhoneNumber(), ClientPhone()],
     )
+    sms_consent = BooleanField("The client agrees to text reminders (reply STOP to stop)")
     notes = TextAreaField("Notes", filters=[strip], validators=[Optional(), Length(max=1000)])
     payment = RadioField(
         "Deposit",
@@ -65,6 +68,12 @@ class PhoneBookingForm(FlaskForm):
         f"Record a visit that already happened (a walk-in, up to {PAST_DAYS} days back): "
         "nothing is emailed and no reminder is sent"
     )
+
+    def validate_sms_consent(self, field):
+        if field.data and to_e164(self.phone.data, get_clinic().country) is None:
+            raise ValidationError(
+                "For text reminders, give a mobile number we can text, such as 310-555-0123."
+            )
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)

@@ -130,6 +130,7 @@ def _client(form: PhoneBookingForm) -> ClientDetails:
         email=form.email.data or "",
         phone=form.phone.data or "",
         notes=form.notes.data or "",
+        sms_consent=bool(form.sms_consent.data),
     )
 
 

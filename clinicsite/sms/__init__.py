@@ -1,0 +1,17 @@
+"""Text messages: a small gateway interface (`gateway.py`), Twilio through its official
+SDK (`twilio_gateway.py`), a fake that writes `.txt` files beside the outbox's `.eml`
+files (`fake_gateway.py`), E.164 numbers (`numbers.py`), STOP and START (`optouts.py`),
+and the provider's inbound webhook (`webhook.py`, the one module here that is a view).
+"""
+
+from clinicsite.sms.gateway import SmsConfigError, SmsError, SmsGateway, SmsResult, get_sms_gateway
+from clinicsite.sms.numbers import to_e164
+
+__all__ = [
+    "SmsConfigError",
+    "SmsError",
+    "SmsGateway",
+    "SmsResult",
+    "get_sms_gateway",
+    "to_e164",
+]
