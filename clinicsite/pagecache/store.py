@@ -30,8 +30,9 @@ import redis
 
 log = logging.getLogger(__name__)
 ROOT = Path(__file__).resolve().parents[2]
-# What a page is made from besides the data: a deploy changing any of it renders anew.
-CODE = ("clinicsite", "templates", "migrations")
+# What a page is made from besides the data: a deploy changing any of it renders anew
+# (static too: pages link the fingerprinted URLs of its files).
+CODE = ("clinicsite", "templates", "migrations", "static")
 
 
 @dataclass(frozen=True)
@@ -198,8 +199,8 @@ def unpack(packed: bytes | None) -> Entry | None:
 
 @cache
 def code_stamp() -> str:
-    """A short digest of the code, templates and migrations (once per process): pages
-    rendered by one deploy are never served by another."""
+    """A short digest of the code, templates, migrations and static files (once per
+    process): pages rendered by one deploy are never served by another."""
     digest = hashlib.sha256()
     for top in CODE:
         for path in sorted((ROOT / top).rglob("*")):

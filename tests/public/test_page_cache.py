@@ -319,11 +319,19 @@ def workers(migrated, shared_redis) -> Iterator[tuple[Flask, Flask]]:
     wipe(first)
 
 
+# The option the SERVICE page shows at $140.
+HOUR_OF_NMT = (
+    sa.select(ServiceOption)
+    .join(Service)
+    .where(Service.slug == "neuromuscular-therapy", ServiceOption.duration_minutes == 60)
+)
+
+
 def _reprice(app: Flask, cents: int) -> None:
     """The 60-minute option's price, changed through the ORM (as every edit is)."""
 
     def change():
-        option = db.session.scalar(sa.select(ServiceOption).filter_by(duration_minutes=60))
+        option = db.session.scalar(HOUR_OF_NMT)
         option.price = cents
 
     _edit(app, change)
@@ -333,8 +341,10 @@ def _reprice_unseen(app: Flask, cents: int) -> None:
     """The price changed behind the page cache's back (no session, so no version bumped):
     a page showing it proves it was rendered, not served from the cache."""
     with app.app_context(), db.engine.begin() as conn:
+        option_id = conn.scalar(HOUR_OF_NMT.with_only_columns(ServiceOption.id))
         conn.execute(
-            sa.text("UPDATE service_option SET price = :p WHERE price = 14000"), {"p": cents}
+            sa.text("UPDATE service_option SET price = :p WHERE id = :id"),
+            {"p": cents, "id": option_id},
         )
 
 
@@ -377,7 +387,7 @@ def test_an_edit_is_not_seen_by_other_workers_before_it_commits(workers):
     visitor = first.test_client()
     assert "$140" in visitor.get(SERVICE).text
     with second.app_context():
-        option = db.session.scalar(sa.select(ServiceOption).filter_by(duration_minutes=60))
+        option = db.session.scalar(HOUR_OF_NMT)
         option.price = 16000
         db.session.flush()  # counted, not committed
         assert "$140" in visitor.get(SERVICE).text  # rendered now, it would be kept as new
@@ -390,7 +400,7 @@ def test_a_rolled_back_edit_keeps_the_pages(workers):
     visitor = first.test_client()
     visitor.get(SERVICE)
     with second.app_context():
-        db.session.scalar(sa.select(ServiceOption).filter_by(duration_minutes=60)).price = 16000
+        db.session.scalar(HOUR_OF_NMT).price = 16000
         db.session.flush()
         db.session.rollback()
         db.session.commit()  # nothing left to bump
