@@ -62,10 +62,14 @@ class Server:
 
 def database(kind: str, work: Path) -> str:
     """An empty database for `kind`: a new SQLite file, or a PostgreSQL database of its own
-    (bench_demo, bench_large: their `public` schema is rebuilt)."""
+    (bench_demo, bench_large, or BENCH_DEMO_DB / BENCH_LARGE_DB: their `public` schema is
+    rebuilt)."""
     if kind == "sqlite":
         return f"sqlite:///{work / 'bench.sqlite3'}"
-    name = {"postgres": "bench_demo", "large": "bench_large"}[kind]
+    name = {
+        "postgres": os.environ.get("BENCH_DEMO_DB", "bench_demo"),
+        "large": os.environ.get("BENCH_LARGE_DB", "bench_large"),
+    }[kind]
     admin = sa.create_engine(f"{POSTGRES_URL}/postgres", isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         if not conn.scalar(sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}):

@@ -395,6 +395,18 @@ def test_an_edit_is_not_seen_by_other_workers_before_it_commits(workers):
     assert "$160" in visitor.get(SERVICE).text
 
 
+def test_an_edit_in_a_savepoint_is_seen_once_the_transaction_commits(workers):
+    first, second = workers
+    visitor = first.test_client()
+    assert "$140" in visitor.get(SERVICE).text
+    with second.app_context():
+        with db.session.begin_nested():
+            db.session.scalar(HOUR_OF_NMT).price = 16000
+        assert "$140" in visitor.get(SERVICE).text  # the savepoint is not the commit
+        db.session.commit()
+    assert "$160" in visitor.get(SERVICE).text
+
+
 def test_a_rolled_back_edit_keeps_the_pages(workers):
     first, second = workers
     visitor = first.test_client()
