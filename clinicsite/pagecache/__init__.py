@@ -115,13 +115,12 @@ def has_session() -> bool:
     return current_app.config["SESSION_COOKIE_NAME"] in request.cookies
 
 
-def db_marks(scopes: tuple[str, ...]) -> str:
-    """The database's counters of `scopes` (the in-memory store's marks)."""
+def db_counters() -> dict[str, int]:
+    """The database's content counters."""
     # A connection of its own, not the ORM session: a hit needs nothing else from the
     # database, and no transaction stays open while the page is sent.
     with db.engine.connect() as connection:
-        current = versions.read(connection)
-    return ",".join(f"{scope}{current[scope]}" for scope in scopes)
+        return versions.read(connection)
 
 
 def cache_key() -> str:
@@ -248,7 +247,7 @@ def mark_private(response: Response) -> Response:
 
 
 def register(app: Flask) -> None:
-    app.extensions["clinicsite.pagecache"] = store_for(app.config["PAGE_CACHE_URL"], db_marks)
+    app.extensions["clinicsite.pagecache"] = store_for(app.config["PAGE_CACHE_URL"], db_counters)
     versions.listen_once()
     # Before the rate limiter's and CSRF's hooks (a hit needs neither; public GETs have no
     # limits), after security's check of the request's input, which runs first of all.

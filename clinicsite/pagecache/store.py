@@ -7,9 +7,14 @@ edit changes the current marks, and the next render replaces the entry (old ones
 out: least recently used in memory, a TTL in Redis).
 
 Where the current marks come from is the store's business: the memory store asks the
-database's counters (`read_marks`, one query), as a worker cannot hear another's edits;
+database's counters (`read_counters`, one query), as a worker cannot hear another's edits;
 Redis keeps a random token per scope beside the pages, replaced by every edit once its
-transaction committed (`bump`), so a hit is one round trip to Redis and no query."""
+transaction committed (`bump`), so a hit is one round trip to Redis and no query.
+
+A bump can be lost (Redis out of reach just then, or restored from an older snapshot):
+every `RECONCILE_SECONDS` each worker compares the database's counters with the ones
+Redis last heard of, and bumps what it missed, so such a page is served a few seconds at
+most after its edit, not until its TTL."""
 
 from __future__ import annotations
 
@@ -20,7 +25,7 @@ import secrets
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass
 from functools import cache
 from pathlib import Path
@@ -50,6 +55,9 @@ class Entry:
     marks: str = ""
 
 
+Counters = Callable[[], dict[str, int]]  # the database's content counters
+
+
 class Store(Protocol):
     def lookup(self, key: str, scopes: Iterable[str]) -> tuple[Entry | None, str | None]:
         """The entry kept under `key` (None if there is none) and the current marks of
@@ -59,24 +67,24 @@ class Store(Protocol):
     def set(self, key: str, entry: Entry) -> None: ...
 
     def bump(self, scopes: Iterable[str]) -> None:
-        """An edit of `scopes` committed: new marks from now on."""
+        """An edit of `scopes` committed: new marks from now on. `scopes` may map each
+        scope to the database counter the edit set."""
         ...
 
 
 class MemoryStore:
     """Least recently used entries go first once `max_entries` are kept. The marks are read
-    from the database (`read_marks`), the one place every worker's edits reach."""
+    from the database (`read_counters`), the one place every worker's edits reach."""
 
-    def __init__(
-        self, read_marks: Callable[[tuple[str, ...]], str], max_entries: int = 1000
-    ) -> None:
-        self.read_marks = read_marks
+    def __init__(self, read_counters: Counters, max_entries: int = 1000) -> None:
+        self.read_counters = read_counters
         self.max_entries = max_entries
         self._entries: OrderedDict[str, Entry] = OrderedDict()
         self._lock = threading.Lock()
 
     def lookup(self, key: str, scopes: Iterable[str]) -> tuple[Entry | None, str | None]:
-        marks = self.read_marks(tuple(scopes))
+        counters = self.read_counters()
+        marks = ",".join(f"{scope}{counters[scope]}" for scope in scopes)
         with self._lock:
             entry = self._entries.get(key)
             if entry is not None:
@@ -104,18 +112,23 @@ class RedisStore:
     PREFIX = "clinicsite:page:"
     # After a failed call, Redis is left alone this long (each request would wait for it).
     RETRY_AFTER = 2.0
+    RECONCILE_SECONDS = 5.0
 
-    def __init__(self, url: str, ttl_seconds: int = 3600, stamp: str | None = None) -> None:
+    def __init__(self, url: str, read_counters: Counters, ttl_seconds: int = 3600) -> None:
         self.client = redis.Redis.from_url(url, socket_timeout=0.5, socket_connect_timeout=0.5)
+        self.read_counters = read_counters
         self.ttl = ttl_seconds
-        self.prefix = f"{self.PREFIX}{stamp or code_stamp()}:"
+        self.prefix = f"{self.PREFIX}{code_stamp()}:"
         self._down_until = 0.0
+        self._reconciled_at = float("-inf")
 
     def lookup(self, key: str, scopes: Iterable[str]) -> tuple[Entry | None, str | None]:
         scopes = tuple(scopes)
         if time.monotonic() < self._down_until:
             return None, None
         try:
+            if time.monotonic() - self._reconciled_at >= self.RECONCILE_SECONDS:
+                self.reconcile()
             with self.client.pipeline(transaction=False) as pipe:
                 pipe.hmget(self.VERSIONS, scopes)
                 pipe.get(self.prefix + key)
@@ -143,19 +156,38 @@ class RedisStore:
         except redis.RedisError as error:
             self._down(error)
 
+    def reconcile(self) -> None:
+        """Bump the scopes whose database counter Redis has not heard of (a bump lost)."""
+        self._reconciled_at = time.monotonic()
+        try:
+            counters = self.read_counters()
+        except Exception as error:  # noqa: BLE001 (the database's own errors: a hit needs none)
+            log.warning("page cache: content counters unread, reconciled later: %s", error)
+            return
+        heard = self.client.hmget(self.VERSIONS, [f"db:{scope}" for scope in counters])
+        missed = {
+            scope: counter
+            for (scope, counter), known in zip(counters.items(), heard, strict=True)
+            if known is None or int(known) != counter
+        }
+        if missed:
+            self.bump(missed)
+
     def bump(self, scopes: Iterable[str]) -> None:
         # Always tried, even while Redis seemed down: a lost bump would leave old pages.
+        counters = scopes if isinstance(scopes, Mapping) else {}
         mapping = {scope: _token() for scope in sorted(scopes)}
         if not mapping:
             return
+        mapping |= {f"db:{scope}": counter for scope, counter in counters.items()}
         for attempt in (1, 2):
             try:
                 self.client.hset(self.VERSIONS, mapping=mapping)
                 return
             except redis.RedisError as error:
                 if attempt == 2:
-                    # Pages of these scopes may be served from before the edit until their
-                    # TTL ends: say so loudly.
+                    # Pages of these scopes may be served from before the edit until the
+                    # next reconcile: say so loudly.
                     log.error("page cache: versions of %s not bumped: %s", sorted(mapping), error)
 
     def _down(self, error: Exception) -> None:
@@ -211,7 +243,7 @@ def code_stamp() -> str:
     return digest.hexdigest()[:12]
 
 
-def store_for(url: str, read_marks: Callable[[tuple[str, ...]], str]) -> Store:
+def store_for(url: str, read_counters: Counters) -> Store:
     if url.startswith(("redis://", "rediss://", "unix://")):
-        return RedisStore(url)
-    return MemoryStore(read_marks)
+        return RedisStore(url, read_counters)
+    return MemoryStore(read_counters)

@@ -48,7 +48,7 @@ from clinicsite.models import (
 
 SITE, BLOG = "site", "blog"
 SCOPES = (SITE, BLOG)
-BUMPED = "content_bumped"  # session.info: the scopes this transaction bumped
+BUMPED = "content_bumped"  # session.info: the scopes this transaction bumped -> counter
 
 # The models each scope's pages show. Appointments, payments, subscribers, inquiries and
 # the outbox change no public page (availability has its own key: booking/api.py).
@@ -110,17 +110,20 @@ def scopes_touched(session: Session) -> set[str]:
     return touched  # type: ignore[return-value]
 
 
-def bump(connection: sa.Connection, scopes: Iterable[str]) -> None:
-    """Add one to each counter, creating a missing row (an emptied database)."""
+def bump(connection: sa.Connection, scopes: Iterable[str]) -> dict[str, int]:
+    """Add one to each counter, creating a missing row (an emptied database); the new
+    counters."""
     insert = pg_insert if connection.dialect.name == "postgresql" else sqlite_insert
+    counters = {}
     for name in sorted(scopes):  # one order, so two bumping transactions cannot deadlock
         statement = insert(ContentVersion).values(name=name, version=1)
-        connection.execute(
+        counters[name] = connection.execute(
             statement.on_conflict_do_update(
                 index_elements=[ContentVersion.name],
                 set_={"version": ContentVersion.version + 1},
-            )
-        )
+            ).returning(ContentVersion.version)
+        ).scalar_one()
+    return counters
 
 
 def read(connection: sa.Connection) -> dict[str, int]:
@@ -137,8 +140,9 @@ def _after_flush(session: Session, flush_context) -> None:
 
 
 def _bump(session: Session, scopes: Iterable[str]) -> None:
-    bump(session.connection(), scopes)
-    session.info.setdefault(BUMPED, set()).update(scopes)
+    bumped = session.info.setdefault(BUMPED, {})
+    for scope, counter in bump(session.connection(), scopes).items():
+        bumped[scope] = max(counter, bumped.get(scope, 0))
 
 
 def _after_commit(session: Session) -> None:

@@ -420,6 +420,20 @@ def test_a_rolled_back_edit_keeps_the_pages(workers):
     assert "$140" in visitor.get(SERVICE).text  # still the kept page
 
 
+def test_a_bump_lost_on_the_way_to_redis_is_made_up_within_seconds(workers, monkeypatch):
+    first, second = workers
+    visitor = first.test_client()
+    assert "$140" in visitor.get(SERVICE).text
+
+    def unreachable(*args, **kwargs):
+        raise redis.ConnectionError("Redis out of reach")
+
+    monkeypatch.setattr(second.extensions["clinicsite.pagecache"].client, "hset", unreachable)
+    _reprice(second, 16000)  # committed; its bump never reached Redis
+    monkeypatch.setattr(RedisStore, "RECONCILE_SECONDS", 0.0)  # as if the seconds had passed
+    assert "$160" in visitor.get(SERVICE).text
+
+
 def test_versions_lost_in_redis_mean_a_miss(workers, shared_redis):
     first, _ = workers
     visitor = first.test_client()
