@@ -12,13 +12,18 @@ the production rehearsal. wrk (`-t2 -c16 -d10s --latency --timeout 30s`, each ru
 by a pause while the server finishes what it had taken) then runs hello, every page, hello,
 every page, ... (3 rounds), so slow drift of a shared machine hits all alike; each figure is
 the median of the rounds, and the ratio the median of each round's page over that round's
-hello. Last, threads book times in full (bench/bookings.py). Prints Markdown tables.
+hello. With `--uncached`, a third gunicorn runs the site with PAGE_CACHE_ENABLED=false and
+every page but the static file is timed on it too, after the cached ones ("<page>,
+uncached": what the first visitor after an edit costs). On PostgreSQL the page cache is
+Redis (as in production), on SQLite each worker's memory. Last, threads book times in full
+(bench/bookings.py). Prints Markdown tables.
 Not a test: figures go in bench/README.md.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import shutil
 import statistics
@@ -92,8 +97,12 @@ def measure(kind: str, args) -> dict:
         with (
             servers.gunicorn("bench.hello:app", env, work, own_port=True) as hello,
             servers.gunicorn("wsgi:app", env, work) as site,
+            _uncached_site(args, env, work) as uncached,
         ):
             compressed = check(site.url, paths, args.gzip)
+            rendered = {n: p for n, p in paths.items() if not p.startswith("/static/")}
+            if uncached is not None:
+                check(uncached.url, rendered, args.gzip)
             rounds = []
             for n in range(args.rounds):
                 print(f"[{kind}] round {n + 1} of {args.rounds}", file=sys.stderr)
@@ -104,6 +113,12 @@ def measure(kind: str, args) -> dict:
                             name: wrk.run(site.url + path, args.seconds, args.gzip)
                             for name, path in paths.items()
                         },
+                        **{
+                            f"{name}, uncached": wrk.run(
+                                uncached.url + path, args.seconds, args.gzip
+                            )
+                            for name, path in (rendered.items() if uncached else ())
+                        },
                     }
                 )
             slots = bookings.free_starts(site.url, 45, _first_booking_day(url))[: args.bookings]
@@ -111,6 +126,13 @@ def measure(kind: str, args) -> dict:
             booked = bookings.load(site.url, stripe, slots, args.threads)
     shutil.rmtree(work)  # kept, with gunicorn's logs, when something failed
     return {"rounds": rounds, "bookings": booked, "paths": paths, "compressed": compressed}
+
+
+def _uncached_site(args, env: dict[str, str], work):
+    """The site with its page cache off, on a port of its own (or nothing)."""
+    if not args.uncached:
+        return contextlib.nullcontext()
+    return servers.gunicorn("wsgi:app", {**env, "PAGE_CACHE_ENABLED": "false"}, work, True)
 
 
 def _first_booking_day(database_url: str) -> str:
@@ -173,6 +195,9 @@ def main() -> None:
     parser.add_argument("--bookings", type=int, default=120, help="full bookings to make")
     parser.add_argument("--threads", type=int, default=4, help="booking clients at once")
     parser.add_argument("--json", help="also write every round's figures to this file")
+    parser.add_argument(
+        "--uncached", action="store_true", help="also time every page with the page cache off"
+    )
     args = parser.parse_args()
     if not wrk.available():
         parser.error("wrk is missing: apt-get install -y wrk")

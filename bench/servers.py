@@ -62,10 +62,14 @@ class Server:
 
 def database(kind: str, work: Path) -> str:
     """An empty database for `kind`: a new SQLite file, or a PostgreSQL database of its own
-    (bench_demo, bench_large: their `public` schema is rebuilt)."""
+    (bench_demo, bench_large, or BENCH_DEMO_DB / BENCH_LARGE_DB: their `public` schema is
+    rebuilt)."""
     if kind == "sqlite":
         return f"sqlite:///{work / 'bench.sqlite3'}"
-    name = {"postgres": "bench_demo", "large": "bench_large"}[kind]
+    name = {
+        "postgres": os.environ.get("BENCH_DEMO_DB", "bench_demo"),
+        "large": os.environ.get("BENCH_LARGE_DB", "bench_large"),
+    }[kind]
     admin = sa.create_engine(f"{POSTGRES_URL}/postgres", isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         if not conn.scalar(sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}):
@@ -75,11 +79,12 @@ def database(kind: str, work: Path) -> str:
 
 
 def production_env(database_url: str, stripe: StripeStandIn, work: Path) -> dict[str, str]:
-    """CLINICSITE_ENV=production with test secrets, Redis for the rate limits, the Stripe
-    SDK pointed at the local stand-in and mail written to files (nothing leaves the host);
-    the site's port chosen now, as the release step needs SITE_URL."""
+    """CLINICSITE_ENV=production with test secrets, Redis for the rate limits (and for the
+    page cache on PostgreSQL), the Stripe SDK pointed at the local stand-in and mail
+    written to files (nothing leaves the host); the site's port chosen now, as the release
+    step needs SITE_URL."""
     port = free_port()
-    return {
+    env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "HOME": os.environ.get("HOME", str(work)),
         "LANG": "C.UTF-8",
@@ -104,6 +109,11 @@ def production_env(database_url: str, stripe: StripeStandIn, work: Path) -> dict
         "MAIL_FILE_DIR": str(work / "outbox"),
         "UPLOAD_DIR": str(work / "uploads"),
     }
+    if database_url.startswith("postgresql"):
+        # As production runs: pages shared by every worker in Redis (a hit is one Redis
+        # round trip, no query). The demo on SQLite keeps the embedded default, memory.
+        env["PAGE_CACHE_URL"] = REDIS_URL
+    return env
 
 
 def prepare(kind: str, env: dict[str, str]) -> None:

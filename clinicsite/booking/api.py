@@ -5,7 +5,8 @@ every booking, hold, cancellation and move (each bumps its therapist's `schedule
 in its own transaction), every edit of services, hours, time off or settings (the `site`
 counter), and every minute (times stop being offered as their notice runs out, and holds
 expire). A time taken is therefore never shown free; a hold that expired shows free within
-a minute."""
+a minute. The booking start page (`/book/`, its day and time lists) is kept under the same
+key."""
 
 from __future__ import annotations
 
@@ -36,6 +37,7 @@ def api_availability():
 
 
 @pagecache.key_part("booking.api_availability")
+@pagecache.key_part("booking.start")  # its day and time lists are this same answer
 def booking_state(connection: sa.Connection) -> str:
     """Changes with every booking, hold, cancellation or move, and every minute."""
     versions = connection.exec_driver_sql("SELECT sum(schedule_version) FROM therapist").scalar()

@@ -1,17 +1,21 @@
 """Public pages served from a cache for visitors without a session, revalidated every time.
 
-A page in `CACHED` that an anonymous visitor asks for is looked up under a key made of its
-URL and the content versions it depends on (`versions.py`: counters every edit of what
-those pages show bumps in its own transaction, on whatever worker or host). A hit is
-answered without a view, a template or any query but the one reading the versions; a miss
-is rendered and kept, gzipped once. Either way the answer carries an ETag and
-`Cache-Control: public, no-cache`: a browser, a proxy or a CDN may keep the page but asks
-again every time, and gets a 304 while nothing changed, so no one is ever shown an old
-price or a post taken down. Pages for a visitor with a session (staff, a flash message)
-are rendered for them alone and marked private.
+A page in `CACHED` that an anonymous visitor asks for is kept under its URL (plus, for
+live pages, a key part such as the booking state: `KEY_PARTS`) together with its *marks*:
+the versions of the content it shows, read before it was rendered. It is served only
+while those marks are the current ones. With Redis (`store.py`) the marks are tokens in
+Redis that every committed edit replaces, read in the same round trip as the page: a hit
+costs one call to Redis and no query. With the in-memory store they are the database's
+counters (`versions.py`: bumped in each edit's own transaction, on whatever worker or
+host), one query. A miss is rendered and kept, gzipped once. Either way the answer carries
+an ETag and `Cache-Control: public, no-cache`: a browser, a proxy or a CDN may keep the
+page but asks again every time, and gets a 304 while nothing changed, so no one is ever
+shown an old price or a post taken down. Pages for a visitor with a session (staff, a
+flash message) are rendered for them alone and marked private.
 
-Live pages (booking, availability, the manage link, anything with a CSRF token) are not
-in `CACHED`; a page that starts a session while rendering is never stored.
+Live pages (the booking form, the manage link, anything with a CSRF token) are not in
+`CACHED`; a page that starts a session while rendering is never stored. Availability and
+the booking start page are, under a key that changes with every booking and every minute.
 """
 
 from __future__ import annotations
@@ -50,6 +54,7 @@ CACHED: dict[str, tuple[str, ...]] = {
     "blog.feed": (SITE, BLOG),
     # Also keyed on the booking state and the minute: see booking/api.py.
     "booking.api_availability": (SITE,),
+    "booking.start": (SITE,),
 }
 PUBLIC = "public, no-cache"
 PRIVATE = "private, no-cache"
@@ -110,16 +115,20 @@ def has_session() -> bool:
     return current_app.config["SESSION_COOKIE_NAME"] in request.cookies
 
 
-def cache_key(scopes: tuple[str, ...]) -> str:
+def db_counters() -> dict[str, int]:
+    """The database's content counters."""
     # A connection of its own, not the ORM session: a hit needs nothing else from the
     # database, and no transaction stays open while the page is sent.
     with db.engine.connect() as connection:
-        current = versions.read(connection)
-        marks = ",".join(f"{scope}{current[scope]}" for scope in scopes)
-        extra = KEY_PARTS.get(request.endpoint or "")
-        if extra is not None:
-            marks += "," + extra(connection)
-    return f"{marks}|{request.full_path}"
+        return versions.read(connection)
+
+
+def cache_key() -> str:
+    extra = KEY_PARTS.get(request.endpoint or "")
+    if extra is None:
+        return request.full_path
+    with db.engine.connect() as connection:
+        return f"{extra(connection)}|{request.full_path}"
 
 
 def serve_from_cache() -> Response | None:
@@ -128,9 +137,16 @@ def serve_from_cache() -> Response | None:
         return None
     if not current_app.config["PAGE_CACHE_ENABLED"]:
         return None
-    g.page_cache_key = key = cache_key(scopes)
-    entry = store().get(key)
-    if entry is None or (entry.fresh_until is not None and time.time() >= entry.fresh_until):
+    key = cache_key()
+    entry, marks = store().lookup(key, scopes)
+    if marks is None:
+        return None  # the store is out of reach: render, keep nothing
+    # Kept with the marks read now, before rendering: an edit racing the render makes new
+    # marks, under which this render is never served.
+    g.page_cache_key = (key, marks)
+    if entry is None or entry.marks != marks:
+        return None
+    if entry.fresh_until is not None and time.time() >= entry.fresh_until:
         return None
     g.page_cache_hit = True
     return answer(entry)
@@ -161,11 +177,12 @@ def mark_public(response: Response, etag: str, gzipped: bool) -> None:
 
 def keep(response: Response) -> Response:
     """After a cacheable page was rendered: store it when it is the same for everyone."""
-    key = g.pop("page_cache_key", None)
-    if key is None or g.get("page_cache_hit"):
+    kept = g.pop("page_cache_key", None)
+    if kept is None or g.get("page_cache_hit"):
         return response
     if response.status_code != 200 or response.direct_passthrough or session:
         return response  # an error, a file, or a page that started a session
+    key, marks = kept
     body = response.get_data()
     scopes = CACHED[request.endpoint or ""]
     entry = Entry(
@@ -175,6 +192,7 @@ def keep(response: Response) -> Response:
         content_type=response.content_type or "text/html; charset=utf-8",
         headers=own_headers(response),
         fresh_until=next_change(scopes),
+        marks=marks,
     )
     store().set(key, entry)
     return answer(entry)
@@ -229,7 +247,7 @@ def mark_private(response: Response) -> Response:
 
 
 def register(app: Flask) -> None:
-    app.extensions["clinicsite.pagecache"] = store_for(app.config["PAGE_CACHE_URL"])
+    app.extensions["clinicsite.pagecache"] = store_for(app.config["PAGE_CACHE_URL"], db_counters)
     versions.listen_once()
     # Before the rate limiter's and CSRF's hooks (a hit needs neither; public GETs have no
     # limits), after security's check of the request's input, which runs first of all.

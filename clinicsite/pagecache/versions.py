@@ -4,7 +4,13 @@ Every flush is looked at: a new, changed or deleted row of a model that public p
 bumps its scope's counter in the same transaction, whoever made the edit (a staff page,
 a command, the demo loader, a test). A reader that sees the new counter therefore sees the
 new rows; one that sees the old counter may store what it rendered under the old key,
-which no one asks for again.
+which is never served, as its marks are not the current ones.
+
+The same scopes are noted in the session (`session.info["content_bumped"]`) and, once the
+outermost transaction committed, handed to the page store (`Store.bump`): Redis replaces
+its tokens of those scopes, so every worker and host sees the edit without asking the
+database. Not before the commit: a page rendered in between would read the old rows and
+be kept under the new marks. A rollback of the whole transaction forgets them.
 """
 
 from __future__ import annotations
@@ -12,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import sqlalchemy as sa
+from flask import current_app, has_app_context
 from sqlalchemy import event
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -41,6 +48,7 @@ from clinicsite.models import (
 
 SITE, BLOG = "site", "blog"
 SCOPES = (SITE, BLOG)
+BUMPED = "content_bumped"  # session.info: the scopes this transaction bumped -> counter
 
 # The models each scope's pages show. Appointments, payments, subscribers, inquiries and
 # the outbox change no public page (availability has its own key: booking/api.py).
@@ -102,17 +110,20 @@ def scopes_touched(session: Session) -> set[str]:
     return touched  # type: ignore[return-value]
 
 
-def bump(connection: sa.Connection, scopes: Iterable[str]) -> None:
-    """Add one to each counter, creating a missing row (an emptied database)."""
+def bump(connection: sa.Connection, scopes: Iterable[str]) -> dict[str, int]:
+    """Add one to each counter, creating a missing row (an emptied database); the new
+    counters."""
     insert = pg_insert if connection.dialect.name == "postgresql" else sqlite_insert
+    counters = {}
     for name in sorted(scopes):  # one order, so two bumping transactions cannot deadlock
         statement = insert(ContentVersion).values(name=name, version=1)
-        connection.execute(
+        counters[name] = connection.execute(
             statement.on_conflict_do_update(
                 index_elements=[ContentVersion.name],
                 set_={"version": ContentVersion.version + 1},
-            )
-        )
+            ).returning(ContentVersion.version)
+        ).scalar_one()
+    return counters
 
 
 def read(connection: sa.Connection) -> dict[str, int]:
@@ -125,7 +136,30 @@ def read(connection: sa.Connection) -> dict[str, int]:
 def _after_flush(session: Session, flush_context) -> None:
     touched = session.info.pop("content_touched", set())
     if touched:
-        bump(session.connection(), touched)
+        _bump(session, touched)
+
+
+def _bump(session: Session, scopes: Iterable[str]) -> None:
+    bumped = session.info.setdefault(BUMPED, {})
+    for scope, counter in bump(session.connection(), scopes).items():
+        bumped[scope] = max(counter, bumped.get(scope, 0))
+
+
+def _after_commit(session: Session) -> None:
+    if session.get_nested_transaction() is not None:
+        return  # a savepoint released: the outer transaction may still roll back
+    bumped = session.info.pop(BUMPED, None)
+    if bumped and has_app_context():
+        store = current_app.extensions.get("clinicsite.pagecache")
+        if store is not None:
+            store.bump(bumped)
+
+
+def _after_soft_rollback(session: Session, previous_transaction) -> None:
+    # A savepoint rolled back keeps what the transaction bumped before it (a bump too
+    # many only costs a render); the outermost rolled back bumped nothing.
+    if previous_transaction.parent is None:
+        session.info.pop(BUMPED, None)
 
 
 def _before_flush(session: Session, flush_context, instances) -> None:
@@ -144,7 +178,7 @@ def _bulk_statements(state: ORMExecuteState) -> None:
         return
     scope = SHOWN.get(model)
     if scope is not None:
-        bump(state.session.connection(), [scope])
+        _bump(state.session, [scope])
 
 
 def listen_once() -> None:
@@ -156,3 +190,5 @@ def listen_once() -> None:
         event.listen(AppSession, "before_flush", _before_flush)
         event.listen(AppSession, "after_flush", _after_flush)
         event.listen(AppSession, "do_orm_execute", _bulk_statements)
+        event.listen(AppSession, "after_commit", _after_commit)
+        event.listen(AppSession, "after_soft_rollback", _after_soft_rollback)

@@ -4,13 +4,16 @@ session gets, and that every edit shows on the next request, on another worker t
 from __future__ import annotations
 
 import gzip
+import importlib
 import os
 import re
+from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
 import redis
 import sqlalchemy as sa
+from flask import Flask, before_render_template
 
 from clinicsite.extensions import db
 from clinicsite.models import (
@@ -22,6 +25,7 @@ from clinicsite.models import (
     Therapist,
     WorkingHours,
 )
+from clinicsite.pagecache.store import RedisStore
 from tests.support.app import csrf_token, make_app, queries_for_page, wipe
 from tests.support.blog_factories import NOW, make_comment, make_post
 
@@ -224,39 +228,6 @@ def test_an_edit_on_one_worker_shows_on_another(clinic, migrated, client):
             db.engine.dispose()
 
 
-def redis_url() -> str:
-    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
-    return f"redis://127.0.0.1:6379/{10 + int(worker.removeprefix('gw') or 0) % 6}"
-
-
-def test_workers_share_pages_through_redis(migrated):
-    url = redis_url()
-    try:
-        redis.Redis.from_url(url).flushdb()
-    except redis.RedisError:
-        pytest.skip("no Redis at 127.0.0.1:6379")
-    first, second = (make_app(migrated, PAGE_CACHE_URL=url) for _ in range(2))
-    try:
-        from tests.support.booking_helpers import load_fixture_clinic
-
-        load_fixture_clinic(first)
-        first.test_client().get(SERVICE)  # rendered and kept by the first worker
-        visitor = second.test_client()
-        assert statements(second, visitor, SERVICE) == 1  # the second never rendered it
-
-        def new_price():
-            option = db.session.scalar(sa.select(ServiceOption).filter_by(price=14000))
-            option.price = 16000
-
-        _edit(second, new_price)
-        assert "$160" in first.test_client().get(SERVICE).text
-    finally:
-        with second.app_context():
-            db.engine.dispose()
-        wipe(first)
-        redis.Redis.from_url(url).flushdb()
-
-
 AVAILABILITY = "/api/availability?service=neuromuscular-therapy&date=2026-12-08&days=14"
 
 
@@ -290,3 +261,224 @@ def test_an_expired_hold_offers_its_time_again_within_a_minute(clinic, client, m
         expires = db.session.scalar(sa.select(Appointment.hold_expires_at))
     monkeypatch.setattr("clinicsite.clock.now", lambda: expires + timedelta(minutes=1))
     assert is_free(client, NMT, slot["start"], slot["therapist"])
+
+
+def test_the_booking_times_are_kept_until_a_booking(clinic, client):
+    from tests.support.booking_helpers import NMT, TUESDAY, book_slot, first_free_slot
+
+    slot = first_free_slot(client, NMT, TUESDAY)
+    times = (
+        f"/book/?service={NMT}&option={slot['option_id']}&location={slot['location']}"
+        f"&therapist={slot['therapist']}&day={TUESDAY}"
+    )
+    visitor = clinic.test_client()
+    offered = visitor.get(times).text.count('class="choice time"')
+    assert offered > 1
+    assert statements(clinic, visitor, times) == 2  # the counters and the bookings
+    book_slot(client, clinic, slot)
+    assert visitor.get(times).text.count('class="choice time"') < offered
+
+
+# -- Redis: pages and versions shared by every worker and host ------------------------------
+
+
+def redis_url() -> str:
+    """TEST_REDIS_URL, else a Redis database per pytest-xdist worker (10 to 15)."""
+    own = os.environ.get("TEST_REDIS_URL", "").strip()
+    if own:
+        return own
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+    return f"redis://127.0.0.1:6379/{10 + int(worker.removeprefix('gw') or 0) % 6}"
+
+
+@pytest.fixture
+def shared_redis() -> Iterator[str]:
+    """An emptied Redis database: skipped without Redis locally, failed under CI."""
+    url = redis_url()
+    try:
+        redis.Redis.from_url(url, socket_timeout=3).flushdb()
+    except redis.RedisError as exc:
+        if os.environ.get("CI"):
+            pytest.fail(f"the page cache tests need Redis at {url}: {exc}")
+        pytest.skip(f"no Redis at {url}")
+    yield url
+    redis.Redis.from_url(url, socket_timeout=3).flushdb()
+
+
+@pytest.fixture
+def workers(migrated, shared_redis) -> Iterator[tuple[Flask, Flask]]:
+    """Two app instances sharing the database and Redis, as two gunicorn workers (or hosts)
+    do; the test clinic loaded."""
+    from tests.support.booking_helpers import load_fixture_clinic
+
+    first, second = (make_app(migrated, PAGE_CACHE_URL=shared_redis) for _ in range(2))
+    load_fixture_clinic(first)
+    yield first, second
+    with second.app_context():
+        db.engine.dispose()
+    wipe(first)
+
+
+# The option the SERVICE page shows at $140.
+HOUR_OF_NMT = (
+    sa.select(ServiceOption)
+    .join(Service)
+    .where(Service.slug == "neuromuscular-therapy", ServiceOption.duration_minutes == 60)
+)
+
+
+def _reprice(app: Flask, cents: int) -> None:
+    """The 60-minute option's price, changed through the ORM (as every edit is)."""
+
+    def change():
+        option = db.session.scalar(HOUR_OF_NMT)
+        option.price = cents
+
+    _edit(app, change)
+
+
+def _reprice_unseen(app: Flask, cents: int) -> None:
+    """The price changed behind the page cache's back (no session, so no version bumped):
+    a page showing it proves it was rendered, not served from the cache."""
+    with app.app_context(), db.engine.begin() as conn:
+        option_id = conn.scalar(HOUR_OF_NMT.with_only_columns(ServiceOption.id))
+        conn.execute(
+            sa.text("UPDATE service_option SET price = :p WHERE id = :id"),
+            {"p": cents, "id": option_id},
+        )
+
+
+def test_a_hit_from_redis_runs_no_query(workers):
+    first, _ = workers
+    visitor = first.test_client()
+    for url in ("/", SERVICE, AREA, "/blog/", "/sitemap.xml", "/blog/feed.xml", "/contact"):
+        assert statements(first, visitor, url) == 0, url
+    assert statements(first, visitor, AVAILABILITY) == 1  # the bookings only
+
+
+def test_workers_share_pages_and_edits_through_redis(workers):
+    first, second = workers
+    assert "$140" in first.test_client().get(SERVICE).text  # rendered and kept by the first
+    assert statements(second, second.test_client(), SERVICE) == 0  # the second never rendered it
+    _reprice(second, 16000)  # an edit on the second worker
+    assert "$160" in first.test_client().get(SERVICE).text
+    _reprice(first, 17000)  # and on the first
+    assert "$170" in second.test_client().get(SERVICE).text
+
+
+def test_a_page_rendered_while_an_edit_commits_is_not_served_after_it(workers):
+    first, second = workers
+    raced = []
+
+    def edit_during_render(sender, template, context, **extra):
+        if not raced:  # the view has read the old price; the edit commits before it is sent
+            raced.append(template.name)
+            _reprice(second, 16000)
+
+    with before_render_template.connected_to(edit_during_render, first):
+        assert "$140" in first.test_client().get(SERVICE).text
+    assert raced
+    for app in (first, second):
+        assert "$160" in app.test_client().get(SERVICE).text
+
+
+def test_an_edit_is_not_seen_by_other_workers_before_it_commits(workers):
+    first, second = workers
+    visitor = first.test_client()
+    assert "$140" in visitor.get(SERVICE).text
+    with second.app_context():
+        option = db.session.scalar(HOUR_OF_NMT)
+        option.price = 16000
+        db.session.flush()  # counted, not committed
+        assert "$140" in visitor.get(SERVICE).text  # rendered now, it would be kept as new
+        db.session.commit()
+    assert "$160" in visitor.get(SERVICE).text
+
+
+def test_an_edit_in_a_savepoint_is_seen_once_the_transaction_commits(workers):
+    first, second = workers
+    visitor = first.test_client()
+    assert "$140" in visitor.get(SERVICE).text
+    with second.app_context():
+        with db.session.begin_nested():
+            db.session.scalar(HOUR_OF_NMT).price = 16000
+        assert "$140" in visitor.get(SERVICE).text  # the savepoint is not the commit
+        db.session.commit()
+    assert "$160" in visitor.get(SERVICE).text
+
+
+def test_a_rolled_back_edit_keeps_the_pages(workers):
+    first, second = workers
+    visitor = first.test_client()
+    visitor.get(SERVICE)
+    with second.app_context():
+        db.session.scalar(HOUR_OF_NMT).price = 16000
+        db.session.flush()
+        db.session.rollback()
+        db.session.commit()  # nothing left to bump
+    _reprice_unseen(first, 15000)
+    assert "$140" in visitor.get(SERVICE).text  # still the kept page
+
+
+def test_a_bump_lost_on_the_way_to_redis_is_made_up_within_seconds(workers, monkeypatch):
+    first, second = workers
+    visitor = first.test_client()
+    assert "$140" in visitor.get(SERVICE).text
+
+    def unreachable(*args, **kwargs):
+        raise redis.ConnectionError("Redis out of reach")
+
+    monkeypatch.setattr(second.extensions["clinicsite.pagecache"].client, "hset", unreachable)
+    _reprice(second, 16000)  # committed; its bump never reached Redis
+    monkeypatch.setattr(RedisStore, "RECONCILE_SECONDS", 0.0)  # as if the seconds had passed
+    assert "$160" in visitor.get(SERVICE).text
+
+
+def test_versions_lost_in_redis_mean_a_miss(workers, shared_redis):
+    first, _ = workers
+    visitor = first.test_client()
+    assert "$140" in visitor.get(SERVICE).text
+    _reprice_unseen(first, 16000)
+    assert "$140" in visitor.get(SERVICE).text  # kept: no edit was seen
+    redis.Redis.from_url(shared_redis).delete(RedisStore.VERSIONS)  # pages kept, versions lost
+    assert "$160" in visitor.get(SERVICE).text
+    assert statements(first, visitor, SERVICE) == 0  # kept again under new versions
+
+
+def test_pages_of_another_deploy_are_not_served(workers, shared_redis, migrated, monkeypatch):
+    first, _ = workers
+    assert "$140" in first.test_client().get(SERVICE).text
+    _reprice_unseen(first, 16000)
+    store_module = importlib.import_module("clinicsite.pagecache.store")
+    monkeypatch.setattr(store_module, "code_stamp", lambda: "another-deploy")
+    deployed = make_app(migrated, PAGE_CACHE_URL=shared_redis)
+    try:
+        assert "$160" in deployed.test_client().get(SERVICE).text
+        assert "$140" in first.test_client().get(SERVICE).text  # the old deploy's own page
+    finally:
+        with deployed.app_context():
+            db.engine.dispose()
+
+
+def test_the_code_stamp_follows_the_code():
+    from clinicsite.pagecache.store import code_stamp
+
+    assert re.fullmatch(r"[0-9a-f]{12}", code_stamp())
+    assert code_stamp() == code_stamp()
+
+
+def test_pages_render_when_redis_is_down(migrated):
+    from tests.support.booking_helpers import load_fixture_clinic
+
+    down = make_app(migrated, PAGE_CACHE_URL="redis://127.0.0.1:1/0")  # connection refused
+    load_fixture_clinic(down)
+    try:
+        visitor = down.test_client()
+        for url in (SERVICE, SERVICE, "/", AVAILABILITY):
+            response = visitor.get(url)
+            assert response.status_code == 200, url
+            assert "ETag" not in response.headers  # rendered for this request only
+        _reprice(down, 16000)  # the edit commits; only the cache's versions could not move
+        assert "$160" in visitor.get(SERVICE).text
+    finally:
+        wipe(down)
