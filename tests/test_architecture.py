@@ -41,10 +41,10 @@ DOMAIN = (
     "my.links",
     "waitlist",
     "sms.gateway",
-    "sms.numbers",
     "sms.optouts",
     "sms.fake_gateway",
     "sms.twilio_gateway",
+    "phones",
 )
 # Domain modules that still call up into Flask, and what for.
 DOMAIN_USING_FLASK = {

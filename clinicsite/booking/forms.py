@@ -25,9 +25,9 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from clinicsite.clinic import get_clinic
+from clinicsite.clinic import phone_region
 from clinicsite.formfields import CheckboxesField, ClientPhone, is_phone, strip
-from clinicsite.sms import to_e164
+from clinicsite.phones import phone_key
 
 TEXTABLE_MESSAGE = (
     "For text reminders, please give a mobile number we can text, such as 310-555-0123 "
@@ -95,14 +95,12 @@ class DetailsForm(FlaskForm):
     )
 
     def validate_phone(self, field):
-        if not is_phone(field.data):
-            raise ValidationError("Please give a phone number with at least 7 digits.")
         if len(field.data) > 40:
             raise ValidationError("That phone number is too long.")
         ClientPhone()(self, field)
 
     def validate_sms_consent(self, field):
-        if field.data and to_e164(self.phone.data, get_clinic().country) is None:
+        if field.data and phone_key(self.phone.data, phone_region()) is None:
             raise ValidationError(TEXTABLE_MESSAGE)
 
 

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 
 from clinicsite.clients.matching import find_or_create
-from clinicsite.clients.normalise import email_key, phone_key, region_for
+from clinicsite.clients.normalise import email_key
 from clinicsite.extensions import db
 from clinicsite.models import (
     Appointment,
@@ -27,6 +27,7 @@ from clinicsite.models import (
     ServiceOption,
     Therapist,
 )
+from clinicsite.phones import phone_key, region_for
 
 Count = Callable[[str, bool], None]
 
