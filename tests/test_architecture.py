@@ -45,6 +45,7 @@ DOMAIN = (
     "sms.fake_gateway",
     "sms.twilio_gateway",
     "phones",
+    "sms.outbox",
 )
 # Domain modules that still call up into Flask, and what for.
 DOMAIN_USING_FLASK = {

@@ -26,11 +26,11 @@ from wtforms.validators import (
 )
 
 from clinicsite.clinic import phone_region
-from clinicsite.formfields import CheckboxesField, ClientPhone, is_phone, strip
+from clinicsite.formfields import CheckboxesField, ClientPhone, strip
 from clinicsite.phones import phone_key
 
 TEXTABLE_MESSAGE = (
-    "For text reminders, please give a mobile number we can text, such as 310-555-0123 "
+    "For texts, please give a mobile number we can text, such as 310-555-0123 "
     "(or +44 7911 123456 outside the country), or untick the box."
 )
 
@@ -154,12 +154,15 @@ class WaitlistForm(FlaskForm):
         "Mobile phone (optional)",
         filters=[strip],
         render_kw={"autocomplete": "tel"},
-        validators=[Optional(), Length(max=40, message="That phone number is too long.")],
+        validators=[
+            Optional(),
+            Length(max=40, message="That phone number is too long."),
+            ClientPhone(),
+        ],
     )
+    sms_consent = BooleanField("Text me offers too")
 
-    def validate_phone(self, field):
-        if field.data and not is_phone(field.data):
-            raise ValidationError("Please give a phone number with at least 7 digits.")
+    validate_sms_consent = DetailsForm.validate_sms_consent
 
 
 class ClaimForm(FlaskForm):
