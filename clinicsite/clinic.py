@@ -7,6 +7,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from clinicsite.extensions import db
 from clinicsite.models import ClinicSettings
+from clinicsite.phones import region_for
 
 
 def get_clinic() -> ClinicSettings:
@@ -43,6 +44,4 @@ def get_clinic() -> ClinicSettings:
 def phone_region() -> str:
     """The region clients' national phone numbers are read in: the clinic's country, else
     the configured DEFAULT_PHONE_REGION."""
-    from clinicsite.clients.normalise import region_for
-
     return region_for(get_clinic().country, current_app.config.get("DEFAULT_PHONE_REGION", "US"))

@@ -14,13 +14,11 @@ import re
 from wtforms import SelectMultipleField, StringField, TextAreaField, widgets
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from clinicsite.clients.normalise import BadPhone, to_e164
 from clinicsite.clinic import phone_region
+from clinicsite.phones import BadPhone, is_phone, to_e164
 
 # Control characters other than tab and newline: nothing a person types.
 CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
-PHONE_CHARS = re.compile(r"^[0-9+().\-\s]*$")
-MIN_PHONE_DIGITS = 7
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
@@ -62,15 +60,10 @@ def markdown_text(value):
 # ---- The phone rule ------------------------------------------------------------------------
 
 
-def is_phone(value: str | None) -> bool:
-    """Digits with the usual punctuation, at least MIN_PHONE_DIGITS of them."""
-    value = value or ""
-    return bool(PHONE_CHARS.match(value)) and sum(c.isdigit() for c in value) >= MIN_PHONE_DIGITS
-
-
 class PhoneNumber:
-    """Validator: an entered phone number must pass `is_phone` (pair with Optional() for a
-    field that may stay empty)."""
+    """Validator: an entered phone number must pass the phone rule (`phones.is_phone`: digits
+    and punctuation, at least 7 digits); pair with Optional() for a field that may stay empty.
+    For a number the clinic will call or text, use ClientPhone."""
 
     def __init__(self, message: str = "Please give a phone number with at least 7 digits."):
         self.message = message
@@ -80,14 +73,15 @@ class PhoneNumber:
             raise ValidationError(self.message)
 
 
-class ClientPhone:
-    """Validator: a client's phone number must be a real one, read in the clinic's country
-    (clients/normalise.py). It says nothing of an empty value or one the phone rule
-    (`is_phone`) refuses: run that first."""
+class ClientPhone(PhoneNumber):
+    """Validator: a client's phone number passes the phone rule and is a real number, read in
+    the clinic's country (clinicsite/phones.py). An empty value passes (pair with Optional()
+    or a required check)."""
 
     def __call__(self, form, field) -> None:
-        if not field.data or not is_phone(field.data):
-            return  # empty, or refused already by the phone rule
+        super().__call__(form, field)
+        if not field.data:
+            return
         try:
             to_e164(field.data, phone_region())
         except BadPhone as exc:

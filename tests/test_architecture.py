@@ -41,10 +41,11 @@ DOMAIN = (
     "my.links",
     "waitlist",
     "sms.gateway",
-    "sms.numbers",
     "sms.optouts",
     "sms.fake_gateway",
     "sms.twilio_gateway",
+    "phones",
+    "sms.outbox",
 )
 # Domain modules that still call up into Flask, and what for.
 DOMAIN_USING_FLASK = {

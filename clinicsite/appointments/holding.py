@@ -13,9 +13,9 @@ from clinicsite.appointments import limits
 from clinicsite.appointments.limits import ClientKeys, LimitReached
 from clinicsite.audit import CLIENT, Actor
 from clinicsite.clients import matching
-from clinicsite.clients.normalise import region_for
 from clinicsite.extensions import db
 from clinicsite.models import Appointment, ClinicSettings, Location, ServiceOption, Therapist
+from clinicsite.phones import region_for
 from clinicsite.scheduling.holds import SlotTaken, claim
 
 

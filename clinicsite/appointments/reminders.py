@@ -29,7 +29,8 @@ from clinicsite.appointments.reminder_timing import QuietHours, day_words, may_s
 from clinicsite.extensions import db
 from clinicsite.models import Appointment, ClinicSettings, appointment_details
 from clinicsite.models.reminders import ReminderRule, ReminderSent, SmsOptOut
-from clinicsite.sms import SmsError, SmsGateway, to_e164
+from clinicsite.phones import phone_key
+from clinicsite.sms import SmsError, SmsGateway
 from clinicsite.sms.optouts import is_opted_out
 
 MAX_ERROR_LENGTH = 300
@@ -122,7 +123,7 @@ def _already_sent(appointment_ids: list[int]) -> set[tuple[int, int | None, date
 
 def _opted_out(appointments: list[Appointment], clinic: ClinicSettings) -> set[str]:
     """The numbers among these appointments' that texted STOP, in one query."""
-    numbers = {to_e164(a.client_phone, clinic.country) for a in appointments if a.sms_consent}
+    numbers = {phone_key(a.client_phone, clinic.country) for a in appointments if a.sms_consent}
     numbers.discard(None)
     if not numbers:
         return set()
@@ -141,7 +142,7 @@ def _reachable(
         return bool(appointment.client_email)
     if sms is None or not appointment.sms_consent:
         return False
-    number = to_e164(appointment.client_phone, clinic.country)
+    number = phone_key(appointment.client_phone, clinic.country)
     return number is not None and number not in stopped
 
 
@@ -222,7 +223,7 @@ def _text(
     """ "sent", "failed", or None when another run (or a cancellation) got there first."""
     assert sms is not None
     appointment = db.session.get(Appointment, appointment_id)
-    number = to_e164(appointment.client_phone if appointment else "", clinic.country) or ""
+    number = phone_key(appointment.client_phone if appointment else "", clinic.country) or ""
     if is_opted_out(number):  # a STOP that came in since this run looked
         return None
     appointment = _claim(appointment_id, starts_at, rule_id, "sms", "sending", number, now)

@@ -25,12 +25,12 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from clinicsite.clinic import get_clinic
-from clinicsite.formfields import CheckboxesField, ClientPhone, is_phone, strip
-from clinicsite.sms import to_e164
+from clinicsite.clinic import phone_region
+from clinicsite.formfields import CheckboxesField, ClientPhone, strip
+from clinicsite.phones import phone_key
 
 TEXTABLE_MESSAGE = (
-    "For text reminders, please give a mobile number we can text, such as 310-555-0123 "
+    "For texts, please give a mobile number we can text, such as 310-555-0123 "
     "(or +44 7911 123456 outside the country), or untick the box."
 )
 
@@ -95,14 +95,12 @@ class DetailsForm(FlaskForm):
     )
 
     def validate_phone(self, field):
-        if not is_phone(field.data):
-            raise ValidationError("Please give a phone number with at least 7 digits.")
         if len(field.data) > 40:
             raise ValidationError("That phone number is too long.")
         ClientPhone()(self, field)
 
     def validate_sms_consent(self, field):
-        if field.data and to_e164(self.phone.data, get_clinic().country) is None:
+        if field.data and phone_key(self.phone.data, phone_region()) is None:
             raise ValidationError(TEXTABLE_MESSAGE)
 
 
@@ -156,12 +154,15 @@ class WaitlistForm(FlaskForm):
         "Mobile phone (optional)",
         filters=[strip],
         render_kw={"autocomplete": "tel"},
-        validators=[Optional(), Length(max=40, message="That phone number is too long.")],
+        validators=[
+            Optional(),
+            Length(max=40, message="That phone number is too long."),
+            ClientPhone(),
+        ],
     )
+    sms_consent = BooleanField("Text me offers too")
 
-    def validate_phone(self, field):
-        if field.data and not is_phone(field.data):
-            raise ValidationError("Please give a phone number with at least 7 digits.")
+    validate_sms_consent = DetailsForm.validate_sms_consent
 
 
 class ClaimForm(FlaskForm):

@@ -68,6 +68,7 @@ def _join_request(form: WaitlistForm, sel: selection.Selection) -> entries.JoinR
         name=form.name.data,
         email=form.email.data,
         phone=form.phone.data or "",
+        sms_consent=bool(form.sms_consent.data),
     )
 
 

@@ -8,9 +8,10 @@ import sqlalchemy as sa
 
 from clinicsite import audit
 from clinicsite.audit import Actor
-from clinicsite.clients.normalise import email_key, to_e164
+from clinicsite.clients.normalise import email_key
 from clinicsite.extensions import db
 from clinicsite.models import Client
+from clinicsite.phones import to_e164
 
 
 class ClientError(ValueError):

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from clinicsite.clients.normalise import FALLBACK_REGION, email_key, phone_key
+from clinicsite.clients.normalise import email_key
 from clinicsite.extensions import db
 from clinicsite.models import Client
+from clinicsite.phones import FALLBACK_REGION, phone_key
 
 
 def find_or_create(

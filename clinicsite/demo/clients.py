@@ -1,8 +1,11 @@
 """Load the demo clients and their visits (`content/clients.toml`); `seed.load_demo` calls it.
 
-A client already known by email or phone is left as it is, so running it twice is harmless.
-Visits are placed around the week of `now` and written as the history they are (completed,
-a no-show, one to come): no emails, no reminders, deposits recorded as paid by card."""
+They give a new user client records to look at (staff) and a client's own page with past
+and upcoming visits (/my/). A client already known by email or phone is left as it is, so
+running it twice is harmless. Visits are placed around the week of `now` and written as the
+history they are (completed, a no-show, a cancellation, one to come): no emails, no
+reminders, deposits recorded as paid by card. A visit that would clash with a booking the
+demo site already has, or one to come whose time has passed, is left out."""
 
 from __future__ import annotations
 
@@ -15,9 +18,10 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 
 from clinicsite.clients.matching import find_or_create
-from clinicsite.clients.normalise import email_key, phone_key, region_for
+from clinicsite.clients.normalise import email_key
 from clinicsite.extensions import db
 from clinicsite.models import (
+    BLOCKING,
     Appointment,
     Client,
     ClinicSettings,
@@ -27,6 +31,7 @@ from clinicsite.models import (
     ServiceOption,
     Therapist,
 )
+from clinicsite.phones import phone_key, region_for
 
 Count = Callable[[str, bool], None]
 
@@ -44,8 +49,11 @@ def load_demo_clients(specs: list[dict[str, Any]], now: datetime, count: Count) 
         client.notes = spec.get("notes", "").strip()
         client.created_at = now - timedelta(weeks=-min(v["week"] for v in spec["visit"]) + 1)
         for visit in spec["visit"]:
-            db.session.add(_visit(client, spec, visit, clinic, now))
-            count("appointments", True)
+            appointment = _visit(client, spec, visit, clinic, now)
+            if appointment is not None:
+                db.session.add(appointment)
+                db.session.flush()  # the next visit's clash check sees this one
+            count("appointments", appointment is not None)
 
 
 def _known(spec: dict[str, Any], region: str) -> bool:
@@ -55,7 +63,9 @@ def _known(spec: dict[str, Any], region: str) -> bool:
     return bool(keys) and db.session.scalar(sa.select(sa.func.count()).where(sa.or_(*keys))) > 0
 
 
-def _when(visit: dict[str, Any], tz: ZoneInfo, now: datetime) -> datetime:
+def visit_start(visit: dict[str, Any], tz: ZoneInfo, now: datetime) -> datetime:
+    """The visit's start: `week` weeks from the Monday of `now`'s week, on `weekday`, at
+    `time` on the clinic's clock (`tz`)."""
     today = now.astimezone(tz).date()
     monday = today - timedelta(days=today.weekday())
     day = monday + timedelta(weeks=visit["week"], days=visit["weekday"])
@@ -66,24 +76,30 @@ def _when(visit: dict[str, Any], tz: ZoneInfo, now: datetime) -> datetime:
 
 def _visit(
     client: Client, spec: dict[str, Any], visit: dict[str, Any], clinic: ClinicSettings, now
-) -> Appointment:
+) -> Appointment | None:
     service = db.session.scalar(sa.select(Service).filter_by(slug=visit["service"]))
     option = db.session.scalar(
         sa.select(ServiceOption).filter_by(service_id=service.id, duration_minutes=visit["minutes"])
     )
-    starts_at = _when(visit, clinic.tz, now)
+    therapist = db.session.scalar(sa.select(Therapist).filter_by(slug=visit["therapist"]))
+    starts_at = visit_start(visit, clinic.tz, now)
     ends_at = starts_at + timedelta(minutes=option.duration_minutes)
+    blocks_until = ends_at + timedelta(minutes=service.buffer_minutes)
+    if visit["status"] == "confirmed" and starts_at <= now:
+        return None  # loaded late in the week: the visit to come would be in the past
+    if visit["status"] in BLOCKING and _clashes(therapist, starts_at, blocks_until):
+        return None  # someone booked that time on this demo site already
     booked_at = min(now, starts_at - timedelta(days=6))
     paid = bool(visit.get("paid")) and option.deposit > 0
     appointment = Appointment(
         token=secrets.token_urlsafe(24),
         service=service,
         option=option,
-        therapist=db.session.scalar(sa.select(Therapist).filter_by(slug=visit["therapist"])),
+        therapist=therapist,
         location=db.session.scalar(sa.select(Location).filter_by(slug=visit["location"])),
         starts_at=starts_at,
         ends_at=ends_at,
-        blocks_until=ends_at + timedelta(minutes=service.buffer_minutes),
+        blocks_until=blocks_until,
         status=visit["status"],
         price=option.price,
         deposit=option.deposit if paid else 0,
@@ -92,10 +108,12 @@ def _visit(
         client_name=spec["name"],
         client_email=spec.get("email", ""),
         client_phone=spec.get("phone", ""),
+        client_notes=visit.get("notes", ""),
         intake={**visit.get("intake", {}), "consent": True} if visit.get("intake") else {},
-        source="online" if spec.get("email") else "phone",
+        source=visit.get("source", "online" if spec.get("email") else "phone"),
         created_at=booked_at,
         confirmed_at=booked_at,
+        cancelled_at=starts_at - timedelta(days=1) if visit["status"] == "cancelled" else None,
         # The demo sends no email about its invented clients.
         reminder_queued_at=booked_at,
     )
@@ -111,3 +129,19 @@ def _visit(
             )
         )
     return appointment
+
+
+def _clashes(therapist: Therapist, start: datetime, until: datetime) -> bool:
+    return (
+        db.session.scalar(
+            sa.select(Appointment.id)
+            .where(
+                Appointment.therapist_id == therapist.id,
+                Appointment.status.in_(BLOCKING),
+                Appointment.starts_at < until,
+                Appointment.blocks_until > start,
+            )
+            .limit(1)
+        )
+        is not None
+    )

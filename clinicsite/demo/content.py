@@ -40,9 +40,7 @@ class DemoContent:
     tags: dict[str, str]
     posts: list[dict[str, Any]]
     comments: list[dict[str, Any]]
-    # Returning clients' visits (visits.toml; demo/visits.py): none in a clinic without it.
-    visits: list[dict[str, Any]] = field(default_factory=list)
-    # Clients with their visits (clients.toml)
+    # Clients with their visits (clients.toml; demo/clients.py): none in a clinic without it.
     clients: list[dict[str, Any]] = field(default_factory=list)
     # clients on the waitlist (waitlist.toml, optional: the tests' clinic has none)
     waitlist: list[dict[str, Any]] = field(default_factory=list)
@@ -106,28 +104,27 @@ def _check(content: DemoContent) -> None:
     known("category", (c for p in content.posts for c in p["categories"]), categories)
     known("tag", (t for p in content.posts for t in p["tags"]), content.tags)
     known("post", (c["post"] for c in content.comments), {p["slug"] for p in content.posts})
-    _check_visits(content, services, studios)
-    visits = [v for c in content.clients for v in c["visit"]]
-    known("service", (v["service"] for v in visits), services)
-    known("therapist", (v["therapist"] for v in visits), {t["slug"] for t in content.therapists})
-    known("studio", (v["location"] for v in visits), studios)
+    _check_visits(content, studios)
     known("service", (e["service"] for e in content.waitlist), services)
     known("studio", (e["studio"] for e in content.waitlist), studios)
     therapists = {t["slug"] for t in content.therapists} | {"any"}
     known("therapist", (e["therapist"] for e in content.waitlist), therapists)
 
 
-def _check_visits(content: DemoContent, services: set[str], studios: set[str]) -> None:
+def _check_visits(content: DemoContent, studios: set[str]) -> None:
+    """Each demo client's visit names a length its service has, a therapist who does it, and
+    a studio."""
     options = {(s["slug"], o["minutes"]) for s in content.services for o in s["options"]}
     performs = {(t["slug"], s) for t in content.therapists for s in t["services"]}
-    for visit in content.visits:
-        where = f"visit of {visit['email']} in week {visit['week']}"
-        if (visit["service"], visit["minutes"]) not in options:
-            raise ContentError(f"{where}: no {visit['minutes']}-minute {visit['service']}")
-        if (visit["therapist"], visit["service"]) not in performs:
-            raise ContentError(f"{where}: {visit['therapist']} does not do {visit['service']}")
-        if visit["studio"] not in studios:
-            raise ContentError(f"{where}: unknown studio {visit['studio']}")
+    for client in content.clients:
+        for visit in client["visit"]:
+            where = f"visit of {client['name']} in week {visit['week']}"
+            if (visit["service"], visit["minutes"]) not in options:
+                raise ContentError(f"{where}: no {visit['minutes']}-minute {visit['service']}")
+            if (visit["therapist"], visit["service"]) not in performs:
+                raise ContentError(f"{where}: {visit['therapist']} does not do {visit['service']}")
+            if visit["location"] not in studios:
+                raise ContentError(f"{where}: unknown studio {visit['location']}")
 
 
 def read_content(directory: Path = CONTENT_DIR) -> DemoContent:
@@ -149,9 +146,6 @@ def read_content(directory: Path = CONTENT_DIR) -> DemoContent:
         tags=blog["tags"],
         posts=_posts(directory),
         comments=blog["comment"],
-        visits=_toml("visits.toml", directory)["visit"]
-        if (directory / "visits.toml").exists()
-        else [],
         clients=_toml("clients.toml", directory)["client"]
         if (directory / "clients.toml").exists()
         else [],

@@ -17,7 +17,6 @@ from clinicsite.demo.clients import load_demo_clients
 from clinicsite.demo.content import DemoContent, load_content
 from clinicsite.demo.reminders import load_reminders
 from clinicsite.demo.series import load_series_demo
-from clinicsite.demo.visits import load_visits
 from clinicsite.demo.waitlist import load_waitlist_demo
 from clinicsite.extensions import db
 from clinicsite.models import (
@@ -87,7 +86,6 @@ def load_demo(content: DemoContent | None = None) -> dict[str, int]:
     _ensure_staff(DEMO_ADMIN_EMAIL, "Clinic Owner", "admin", None, password_hash, count)
     _ensure_staff("editor@example.com", "Blog Editor", "editor", None, password_hash, count)
     load_blog_demo(content, clock.now(), count)
-    load_visits(content.visits, clock.now(), count)
     load_demo_clients(content.clients, clock.now(), count)
     if standing:  # the demo's own clients; a clinic loaded from other content has none
         load_series_demo(clock.now(), count)

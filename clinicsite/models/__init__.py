@@ -32,6 +32,7 @@ from clinicsite.models.reminders import ReminderRule, ReminderSent, SmsOptOut
 from clinicsite.models.series import Series
 from clinicsite.models.signin import SignInLink
 from clinicsite.models.staff import ROLES, StaffUser
+from clinicsite.models.texts import OutboxText
 from clinicsite.models.therapists import (
     ExtraHours,
     Therapist,
@@ -85,4 +86,5 @@ __all__ = [
     "ReminderRule",
     "ReminderSent",
     "SmsOptOut",
+    "OutboxText",
 ]

@@ -46,6 +46,9 @@ class WaitlistEntry(db.Model):
     name: Mapped[str] = mapped_column(sa.String(100))
     email: Mapped[str] = mapped_column(sa.String(254), index=True)
     phone: Mapped[str] = mapped_column(sa.String(40), default="")
+    # Offers go by text too when the client ticked "Text me" (and has not texted STOP).
+    sms_consent: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    sms_consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     status: Mapped[str] = mapped_column(sa.String(20), default="active")
     # The secret of the client's withdraw link (/book/waitlist/withdraw/<token>).

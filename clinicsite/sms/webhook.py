@@ -10,7 +10,7 @@ from twilio.request_validator import RequestValidator
 
 from clinicsite.clinic import get_clinic
 from clinicsite.extensions import csrf, db, limiter
-from clinicsite.sms import to_e164
+from clinicsite.phones import phone_key
 from clinicsite.sms.optouts import handle_inbound
 
 bp = Blueprint("sms", __name__)
@@ -29,7 +29,7 @@ def sms_webhook():
     signature = request.headers.get("X-Twilio-Signature", "")
     if not signature or not RequestValidator(token).validate(url, request.form, signature):
         abort(403)
-    number = to_e164(request.form.get("From", ""), get_clinic().country)
+    number = phone_key(request.form.get("From", ""), get_clinic().country)
     if number is not None:
         handle_inbound(number, request.form.get("Body", ""))
         db.session.commit()

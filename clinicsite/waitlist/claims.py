@@ -20,6 +20,7 @@ from clinicsite.extensions import db
 from clinicsite.models import Appointment, ClinicSettings, WaitlistOffer
 from clinicsite.notifications.links import Links
 from clinicsite.scheduling.holds import SlotTaken, lock_therapists
+from clinicsite.waitlist import texts
 from clinicsite.waitlist.offers import hash_token, live
 
 TAKEN = "Someone else took this time just before you."
@@ -135,6 +136,7 @@ def _settle_others(
         other.status = "gone"
         if other.entry_id != offer.entry_id:
             notifications.waitlist_gone(other, links)
+            texts.text_gone(other, now)
     db.session.commit()
 
 

@@ -45,6 +45,7 @@ class JoinRequest:
     name: str
     email: str
     phone: str = ""
+    sms_consent: bool = False  # offers by text too (the number must be one we can text)
 
 
 def problem(request: JoinRequest, clinic: ClinicSettings, now: datetime) -> str | None:
@@ -99,6 +100,8 @@ def join(
         name=request.name.strip(),
         email=email,
         phone=request.phone.strip(),
+        sms_consent=request.sms_consent,
+        sms_consent_at=now if request.sms_consent else None,
         created_at=now,
         status="active",
         withdraw_token=secrets.token_urlsafe(24),

@@ -21,9 +21,9 @@ import sqlalchemy as sa
 from clinicsite import notifications
 from clinicsite.extensions import db
 from clinicsite.models import ClinicSettings, Therapist, WaitlistEntry, WaitlistOffer
-from clinicsite.notifications.links import Links
+from clinicsite.notifications.links import Links, site_links
 from clinicsite.scheduling.slots import find_slots
-from clinicsite.waitlist import matching
+from clinicsite.waitlist import matching, texts
 
 OFFER_AT_ONCE = 3
 
@@ -45,9 +45,11 @@ def after_freed(
     links: Links | None = None,
 ) -> list[WaitlistOffer]:
     """Offer the free start times of `therapist_id` in [starts_at, ends_at) (UTC) to the
-    waitlist entries they suit, in join order, each by email with a claim link. A start is
+    waitlist entries they suit, in join order, each by email with a claim link (and by text
+    when the client agreed to texts: waitlist/texts.py). A start is
     offered only when it is really free now (scheduling decides, with the clinic's notice
-    and horizon). Queues the emails in the caller's transaction; the caller commits."""
+    and horizon). Queues the emails and texts in the caller's transaction; the caller
+    commits."""
     clinic = db.session.get(ClinicSettings, 1)
     therapist = db.session.get(Therapist, therapist_id)
     if clinic is None or therapist is None or not therapist.active or ends_at <= starts_at:
@@ -101,7 +103,9 @@ def _offer(entry, therapist, slot, option, clinic, now, links) -> WaitlistOffer:
     )
     db.session.add(offer)
     db.session.flush()
+    links = links or site_links()
     notifications.waitlist_offer(offer, token, links)
+    texts.text_offer(offer, links.waitlist_claim(token), now)
     return offer
 
 

@@ -10,7 +10,6 @@ import pytest
 from clinicsite import create_app
 from clinicsite.config import DevelopmentConfig, ProductionConfig
 from clinicsite.extensions import db
-from clinicsite.sms import to_e164
 from tests.reminders.conftest import book, run_at
 from tests.support.app import make_app, wipe
 from tests.support.booking_helpers import load_fixture_clinic
@@ -45,23 +44,6 @@ def test_production_starts_with_texts_off_or_twilio_configured():
     app = create_app(ProductionConfig({**PRODUCTION, "SMS_BACKEND": "twilio", **TWILIO}))
     assert app.config["SMS_BACKEND"] == "twilio"
     assert DevelopmentConfig({}).SMS_BACKEND == "fake"
-
-
-@pytest.mark.parametrize(
-    ("raw", "expected"),
-    [
-        ("310-555-0199", "+13105550199"),
-        ("(310) 555 0199", "+13105550199"),
-        ("+44 7911 123456", "+447911123456"),
-        ("555", None),
-        ("310-555-01999", None),
-        ("", None),
-        ("x" * 500, None),
-        ("+1 310 555 0199\x00", None),
-    ],
-)
-def test_numbers_become_e164_or_nothing(raw, expected):
-    assert to_e164(raw, "US") == expected
 
 
 def test_the_fake_gateway_writes_texts_beside_the_eml_files(migrated, tmp_path, monkeypatch):

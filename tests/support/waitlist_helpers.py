@@ -49,6 +49,8 @@ def join(
     weekdays: int = 0b1111111,
     location: str | None = None,
     now: datetime = NOW,
+    phone: str = "",
+    sms_consent: bool = False,
 ) -> int:
     """Put a client on the waitlist through the domain; returns the entry's id."""
     with app.test_request_context():
@@ -72,6 +74,8 @@ def join(
             weekdays,
             name,
             email,
+            phone,
+            sms_consent,
         )
         return entries.join(request, get_clinic(), now).id
 

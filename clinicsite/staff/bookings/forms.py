@@ -14,9 +14,9 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
-from clinicsite.clinic import get_clinic
-from clinicsite.formfields import ClientPhone, PhoneNumber, strip
-from clinicsite.sms import to_e164
+from clinicsite.clinic import phone_region
+from clinicsite.formfields import ClientPhone, strip
+from clinicsite.phones import phone_key
 
 # A walk-in may be entered afterwards, up to this many days after its time.
 PAST_DAYS = 14
@@ -52,7 +52,7 @@ class PhoneBookingForm(FlaskForm):
     phone = StringField(
         "Client's phone (optional with an email)",
         filters=[strip],
-        validators=[Optional(), Length(max=40), PhoneNumber(), ClientPhone()],
+        validators=[Optional(), Length(max=40), ClientPhone()],
     )
     sms_consent = BooleanField("The client agrees to text reminders (reply STOP to stop)")
     notes = TextAreaField("Notes", filters=[strip], validators=[Optional(), Length(max=1000)])
@@ -70,7 +70,7 @@ class PhoneBookingForm(FlaskForm):
     )
 
     def validate_sms_consent(self, field):
-        if field.data and to_e164(self.phone.data, get_clinic().country) is None:
+        if field.data and phone_key(self.phone.data, phone_region()) is None:
             raise ValidationError(
                 "For text reminders, give a mobile number we can text, such as 310-555-0123."
             )

@@ -6,7 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
-from clinicsite.formfields import ClientPhone, PhoneNumber, strip, text
+from clinicsite.formfields import ClientPhone, strip, text
 
 MAX_SEARCH = 200
 
@@ -25,7 +25,7 @@ class ClientDetailsForm(FlaskForm):
     phone = StringField(
         "Phone",
         filters=[strip],
-        validators=[Optional(), Length(max=40), PhoneNumber(), ClientPhone()],
+        validators=[Optional(), Length(max=40), ClientPhone()],
     )
     notes = TextAreaField(
         "Notes (only staff see them)",

@@ -10,12 +10,12 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from clinicsite import clock
 from clinicsite.clients import data_requests, merging
 from clinicsite.clients.details import ClientError, ContactDetails, ContactTaken, update_details
-from clinicsite.clients.normalise import BadPhone, display_phone, phone_search_digits
 from clinicsite.clients.records import client_record, search, visit_counts
 from clinicsite.clinic import phone_region
 from clinicsite.extensions import db
 from clinicsite.models import Client
 from clinicsite.pagination import requested_page
+from clinicsite.phones import BadPhone, display_phone, phone_search_digits
 from clinicsite.staff import bp
 from clinicsite.staff.auth import current_actor, get_or_404, roles_required, row_id
 from clinicsite.staff.clients.forms import (
