@@ -6,26 +6,22 @@ first one's covers them), and nothing but form errors or a 404 for garbage."""
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
 
-from clinicsite.appointments.holding import hold
 from clinicsite.audit import CLIENT
-from clinicsite.clinic import get_clinic
 from clinicsite.extensions import db
 from clinicsite.models import (
     Appointment,
     AuditEvent,
     ClinicSettings,
     OutboxEmail,
-    Payment,
     Therapist,
     TimeOff,
 )
-from tests.series.helpers import FIRST, NOW, WEDNESDAYS, first_visit, local, series_visits
+from tests.series.helpers import FIRST, NOW, WEDNESDAYS, booked_online, local, series_visits
 from tests.support.booking_helpers import flashes, text_of
 from tests.support.staff_helpers import form_token
 
@@ -40,27 +36,6 @@ def allow(app, on: bool = True, most: int = 12) -> None:
         settings = db.session.get(ClinicSettings, 1)
         settings.clients_book_series, settings.max_series_visits = on, most
         db.session.commit()
-
-
-def booked_online(app, starts_at=FIRST, paid: bool = True, email="standing@example.com") -> str:
-    """A client's online booking of `starts_at`, its deposit paid (or none asked); the token."""
-    with app.app_context():
-        request = replace(first_visit(starts_at, email=email), source="online", actor=CLIENT)
-        appointment = hold(request, get_clinic(), NOW)
-        if paid and appointment.status == "held":
-            db.session.add(
-                Payment(
-                    appointment=appointment,
-                    provider="fake",
-                    amount=appointment.deposit,
-                    currency="USD",
-                    status="paid",
-                    paid_at=NOW,
-                )
-            )
-            appointment.status, appointment.hold_expires_at = "confirmed", None
-            db.session.commit()
-        return appointment.token
 
 
 def series_of(app, token: str) -> list[Appointment]:
