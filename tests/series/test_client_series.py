@@ -22,6 +22,7 @@ from clinicsite.models import (
     TimeOff,
 )
 from tests.series.helpers import FIRST, NOW, WEDNESDAYS, booked_online, local, series_visits
+from tests.staff.test_staff_catalogue import SETTINGS
 from tests.support.booking_helpers import flashes, text_of
 from tests.support.staff_helpers import form_token
 
@@ -221,3 +222,32 @@ def test_weeks_the_therapist_does_not_work_are_offered_alternatives(clinic, clie
         db.session.commit()
     repeat(client, token, count="3")
     assert [a.series_position for a in series_of(clinic, token)] == [1, 3]
+
+
+def test_cancelling_one_visit_follows_the_usual_policy_and_keeps_the_others(clinic, client, frozen):
+    allow(clinic)
+    token = booked_online(clinic)
+    repeat(client, token, count="3")
+    third = series_of(clinic, token)[2].token
+    page = text_of(client.get(f"/booking/{third}/cancel").get_data(as_text=True))
+    assert "There is no deposit on this booking, so nothing is charged." in page
+    csrf = form_token(client.get(f"/booking/{third}/cancel").get_data(as_text=True))
+    client.post(f"/booking/{third}/cancel", data={"csrf_token": csrf})
+    visits = series_of(clinic, token)
+    assert [a.status for a in visits] == ["confirmed", "confirmed", "cancelled"]
+    first = text_of(client.get(f"/booking/{token}").get_data(as_text=True))
+    assert "Wednesday, March 10, 2027 at 10:00 AM PST (cancelled)" in first
+
+
+def test_the_owner_switches_it_on_in_the_settings(clinic, client, login_as, frozen):
+    token = booked_online(clinic)
+    login_as("admin")
+    page = client.get("/staff/settings").get_data(as_text=True)
+    assert "Clients may make a booking a standing appointment from its page" in page
+    data = {**SETTINGS, "clients_book_series": "y", "max_series_visits": "6"}
+    response = client.post("/staff/settings", data={**data, "csrf_token": form_token(page)})
+    assert response.status_code == 302
+    repeat_page = client.get(f"/booking/{token}/repeat").get_data(as_text=True)
+    assert "From 2 to 6." in text_of(repeat_page)
+    assert '<option value="7">' not in repeat_page
+    assert f'href="/booking/{token}/repeat"' in client.get(f"/booking/{token}").text
