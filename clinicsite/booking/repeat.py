@@ -43,7 +43,11 @@ def repeat(token: str):
         form = RepeatForm(request.args or None, meta={"csrf": False}).offer_up_to(most)
         if request.args:
             form.validate()
-    plan = [] if form.errors else _plan(appointment, form, clinic, now)
+    try:
+        plan = [] if form.errors else _plan(appointment, form, clinic, now)
+    except series_domain.SeriesError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("booking.manage", token=token), code=303)
     return render_template(
         "booking/repeat.html", appointment=appointment, form=form, plan=plan, most=most
     ), (422 if form.errors else 200)
