@@ -251,3 +251,25 @@ def test_the_owner_switches_it_on_in_the_settings(clinic, client, login_as, froz
     assert "From 2 to 6." in text_of(repeat_page)
     assert '<option value="7">' not in repeat_page
     assert f'href="/booking/{token}/repeat"' in client.get(f"/booking/{token}").text
+
+
+@pytest.mark.parametrize(
+    "position, starts_at",
+    [("x", "2027-03-10T18:00:00+00:00"), ("3", "soon"), ("99", ""), ("", "")],
+)
+def test_garbage_alternatives_are_refused_with_a_message(
+    clinic, client, frozen, position, starts_at
+):
+    allow(clinic)
+    booked_online(clinic, FIRST + timedelta(weeks=2), email="someone@example.com")
+    token = booked_online(clinic)
+    repeat(client, token, count="4")
+    csrf = form_token(client.get(f"/booking/{token}/cancel").get_data(as_text=True))
+    response = client.post(
+        f"/booking/{token}/series/book",
+        data={"csrf_token": csrf, "position": position, "starts_at": starts_at},
+    )
+    assert response.status_code == 303
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "That time is not offered any more; please pick another." in flashes(page)
+    assert [a.series_position for a in series_of(clinic, token)] == [1, 2, 4]
