@@ -115,7 +115,7 @@ def book_series(
     db.session.flush()
     visit = replace(request, deposit=0, hold_minutes=None, client_keys=None, actor=actor)
     occurrences = [
-        _book_one(visit, series, position, local, clinic, now)
+        book_visit(visit, series, position, local, clinic, now)
         for position, local in enumerate(local_times(first_local, every_weeks, count), 1)
     ]
     result = SeriesResult(series, occurrences)
@@ -128,7 +128,7 @@ def book_series(
     return result
 
 
-def _book_one(
+def book_visit(
     visit: HoldRequest,
     series: Series,
     position: int,

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 
 from clinicsite import clock, notifications
-from clinicsite.appointments import cancellation, rescheduling
+from clinicsite.appointments import cancellation, client_series, rescheduling
 from clinicsite.appointments.errors import NotAllowed, PaymentError, SlotTaken
 from clinicsite.booking import bp, selection
 from clinicsite.booking.routes import to_checkout
@@ -59,6 +59,7 @@ def manage(token: str):
             state == "awaiting-payment"
             or (state == "hold-lapsed" and any(p.status == "pending" for p in appointment.payments))
         ),
+        **client_series.manage_facts(appointment, clinic, now),
     )
 
 

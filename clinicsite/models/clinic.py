@@ -65,6 +65,10 @@ class ClinicSettings(db.Model):
     # (crossing midnight when the end is earlier). Equal times: no quiet hours.
     quiet_start: Mapped[time] = mapped_column(default=time(21), server_default="21:00:00")
     quiet_end: Mapped[time] = mapped_column(default=time(8), server_default="08:00:00")
+    # Clients may turn a confirmed booking into a standing appointment from its manage page
+    # (appointments/client_series.py), of at most `max_series_visits` visits.
+    clients_book_series: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    max_series_visits: Mapped[int] = mapped_column(default=12, server_default="12")
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     _render_about = renders_markdown("about", "about_html")

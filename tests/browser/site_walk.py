@@ -148,7 +148,10 @@ def build_site(app: Flask) -> dict[str, str]:
         standing = HoldRequest(
             paid.option, paid.therapist, paid.location, tuesday_10, ClientDetails("Sol Series", "")
         )
-        book_series(standing, 1, 2, SYSTEM, NOW, clinic)
+        sol = book_series(standing, 1, 2, SYSTEM, NOW, clinic).booked[0].appointment.token
+        # Clients may make a booking a standing appointment (its manage page links there).
+        clinic.clients_book_series = True
+        db.session.commit()
         token = {
             a: db.session.get(Appointment, a).token for a in (confirmed, held, free, cancelled)
         }
@@ -166,6 +169,9 @@ def build_site(app: Flask) -> dict[str, str]:
             # A client's own page: the emailed sign-in link, and where the form leads.
             "my-link": new_link(app, "rita@example.com", NOW),
             "my-sent": "/my/sign-in/sent",
+            # A client's standing appointment: a visit's page, and the dates of a choice.
+            "manage-series": f"/booking/{sol}",
+            "repeat-dates": f"/booking/{token[free]}/repeat?every_weeks=2&count=3",
         }
 
 

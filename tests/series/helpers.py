@@ -3,15 +3,17 @@ clocks in the test clinic's zone (America/Los_Angeles springs forward on 2027-03
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
-from clinicsite.appointments.holding import ClientDetails, HoldRequest
-from clinicsite.audit import Actor
+from clinicsite.appointments.holding import ClientDetails, HoldRequest, hold
+from clinicsite.audit import CLIENT, Actor
+from clinicsite.clinic import get_clinic
 from clinicsite.extensions import db
-from clinicsite.models import Appointment, Location, ServiceOption, Therapist
+from clinicsite.models import Appointment, Location, Payment, ServiceOption, Therapist
 
 LA = ZoneInfo("America/Los_Angeles")
 NOW = datetime(2027, 2, 22, 16, 0, tzinfo=UTC)  # Monday 08:00 PST
@@ -54,3 +56,24 @@ def series_visits(series_id: int) -> list[Appointment]:
             .order_by(Appointment.series_position)
         )
     )
+
+
+def booked_online(app, starts_at=FIRST, paid: bool = True, email="standing@example.com") -> str:
+    """A client's online booking of `starts_at`, its deposit paid (or none asked); the token."""
+    with app.app_context():
+        request = replace(first_visit(starts_at, email=email), source="online", actor=CLIENT)
+        appointment = hold(request, get_clinic(), NOW)
+        if paid and appointment.status == "held":
+            db.session.add(
+                Payment(
+                    appointment=appointment,
+                    provider="fake",
+                    amount=appointment.deposit,
+                    currency="USD",
+                    status="paid",
+                    paid_at=NOW,
+                )
+            )
+            appointment.status, appointment.hold_expires_at = "confirmed", None
+            db.session.commit()
+        return appointment.token

@@ -615,6 +615,7 @@ SETTINGS = {
     "max_bookings_per_client_day": "8",
     "max_free_per_client": "1",
     "waitlist_offer_minutes": "30",
+    "max_series_visits": "12",
 }
 
 

@@ -295,6 +295,12 @@ class SettingsForm(CatalogueForm):
     waitlist_offer_minutes = whole(
         "Keep a freed time for the waitlist (minutes)", 5, 1440, "minutes", default=30
     )
+    clients_book_series = BooleanField(
+        "Clients may make a booking a standing appointment from its page"
+    )
+    max_series_visits = whole(
+        "Visits in a client's standing appointment, at most", 2, 26, default=12
+    )
 
     def validate_phone(self, field):
         check_phone(field)
