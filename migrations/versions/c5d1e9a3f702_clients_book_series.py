@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'c5d1e9a3f702'
-down_revision = '5b8e2d4f7a19'
+down_revision = 'c4d7e1a9f302'
 branch_labels = None
 depends_on = None
 
