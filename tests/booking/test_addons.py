@@ -330,3 +330,32 @@ def test_too_many_add_on_ids_are_refused(client, app):
     stones = make_add_on(app)
     query = {**book_query(app), "addon": [str(stones)] * 21}
     assert client.get("/book/", query_string=query).status_code == 400
+
+
+# -- the page cache -----------------------------------------------------------------------------
+
+
+def test_the_page_cache_keeps_each_choice_of_extras_apart(app):
+    from urllib.parse import urlencode
+
+    from tests.support.app import queries_for_page
+
+    stones = make_add_on(app, minutes=30, price=2500)
+    cupping = make_add_on(app, name="Cupping", minutes=15, price=2000)
+    time_off_from(app, TEN + timedelta(minutes=60) + BUFFER)
+    base = book_query(app, day=TUESDAY)
+    urls = {
+        "plain": "/book/?" + urlencode({**base, "addon": []}, doseq=True),
+        "stones": "/book/?" + urlencode({**base, "addon": [stones]}, doseq=True),
+        "both": "/book/?" + urlencode({**base, "addon": [stones, cupping]}, doseq=True),
+    }
+    visitor = app.test_client()  # no session: served from the cache once kept
+    for _ in range(2):  # rendered, then kept and served again
+        pages = {name: text_of(visitor.get(url).text) for name, url in urls.items()}
+        assert "Price $140 " in pages["plain"]
+        assert "Price $165 " in pages["stones"]
+        assert "Price $185 " in pages["both"] and "Total time 1 h 45 min" in pages["both"]
+    # Kept: the counters and the bookings, nothing rendered.
+    assert queries_for_page(app, visitor, urls["both"], cached=True) == 2
+    assert offered_on_page(visitor, {**base, "addon": []}, TEN)
+    assert not offered_on_page(visitor, {**base, "addon": [str(stones)]}, TEN)
