@@ -359,3 +359,19 @@ def test_the_page_cache_keeps_each_choice_of_extras_apart(app):
     assert queries_for_page(app, visitor, urls["both"], cached=True) == 2
     assert offered_on_page(visitor, {**base, "addon": []}, TEN)
     assert not offered_on_page(visitor, {**base, "addon": [str(stones)]}, TEN)
+
+
+def test_the_staff_appointment_page_shows_the_extras(client, app, stub, login_as, monkeypatch):
+    from werkzeug.security import generate_password_hash
+
+    monkeypatch.setattr(
+        "clinicsite.models.staff.generate_password_hash",
+        lambda password: generate_password_hash(password, method="pbkdf2:sha256:1"),
+    )
+    stones = make_add_on(app, minutes=30, price=2500)
+    token = confirm(client, app, stub, book(client, app, stones))
+    login_as("admin")
+    page = text_of(page_html(client, f"/staff/appointments/{appointment(app, token)['id']}"))
+    assert "Extras Hot stones (+30 min), $25" in page
+    assert "Price $165 " in page
+    assert "10:00 AM PST – 11:30 AM PST" in page
