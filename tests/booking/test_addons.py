@@ -375,3 +375,16 @@ def test_the_staff_appointment_page_shows_the_extras(client, app, stub, login_as
     assert "Extras Hot stones (+30 min), $25" in page
     assert "Price $165 " in page
     assert "10:00 AM PST – 11:30 AM PST" in page
+
+
+def test_a_clients_data_export_lists_the_extras(client, app, stub):
+    from clinicsite.clients.data_requests import export
+    from clinicsite.models import Appointment
+
+    stones = make_add_on(app, minutes=30, price=2500)
+    token = confirm(client, app, stub, book(client, app, stones))
+    with app.app_context():
+        booked = db.session.scalar(sa.select(Appointment).filter_by(token=token))
+        [row] = export(booked.client)["appointments"]
+    assert row["extras"] == [{"name": "Hot stones", "extra_minutes": 30, "price": 2500}]
+    assert row["price"] == 16500
