@@ -14,7 +14,15 @@ from clinicsite.appointments.limits import ClientKeys, LimitReached
 from clinicsite.audit import CLIENT, Actor
 from clinicsite.clients import matching
 from clinicsite.extensions import db
-from clinicsite.models import Appointment, ClinicSettings, Location, ServiceOption, Therapist
+from clinicsite.models import (
+    AddOn,
+    Appointment,
+    AppointmentAddOn,
+    ClinicSettings,
+    Location,
+    ServiceOption,
+    Therapist,
+)
 from clinicsite.phones import region_for
 from clinicsite.scheduling.holds import SlotTaken, claim
 
@@ -37,7 +45,9 @@ class HoldRequest:
 
     `deposit` None means the option's deposit (0: staff waived it); `hold_minutes` None
     means the clinic's; `client_keys` marks an online client, whose limits are checked;
-    `afterwards` records a visit whose time has passed (a walk-in entered later)."""
+    `afterwards` records a visit whose time has passed (a walk-in entered later);
+    `add_ons` are extras of the option's service, checked by the caller: they lengthen
+    the visit and add to its price (the deposit stays the option's)."""
 
     option: ServiceOption
     therapist: Therapist
@@ -51,6 +61,7 @@ class HoldRequest:
     hold_minutes: int | None = None
     client_keys: ClientKeys | None = None
     afterwards: bool = False
+    add_ons: tuple[AddOn, ...] = ()
 
     @property
     def deposit_due(self) -> int:
@@ -92,7 +103,10 @@ def new_appointment(request: HoldRequest, clinic: ClinicSettings, now: datetime)
     """The appointment `request` asks for, not yet claimed (`claim` puts it on the calendar):
     for callers that claim several under one lock, as a series does."""
     option, needs_payment = request.option, request.needs_payment
-    ends_at = request.starts_at + timedelta(minutes=option.duration_minutes)
+    if any(a.service_id != option.service_id for a in request.add_ons):
+        raise ValueError("an add-on of another service")
+    extra = sum(a.extra_minutes for a in request.add_ons)
+    ends_at = request.starts_at + timedelta(minutes=option.duration_minutes + extra)
     client = request.client
     return Appointment(
         token=new_token(),
@@ -107,7 +121,7 @@ def new_appointment(request: HoldRequest, clinic: ClinicSettings, now: datetime)
         status="held" if needs_payment else "confirmed",
         hold_expires_at=_hold_expiry(request, clinic, now),
         confirmed_at=None if needs_payment else now,
-        price=option.price,
+        price=option.price + sum(a.price for a in request.add_ons),
         deposit=request.deposit_due,
         currency=clinic.currency,
         client_name=client.name,
@@ -121,6 +135,10 @@ def new_appointment(request: HoldRequest, clinic: ClinicSettings, now: datetime)
         reminder_queued_at=now if request.afterwards else None,
         sms_consent=client.sms_consent,
         sms_consent_at=now if client.sms_consent else None,
+        add_ons=[
+            AppointmentAddOn(add_on=a, name=a.name, price=a.price, extra_minutes=a.extra_minutes)
+            for a in request.add_ons
+        ],
     )
 
 

@@ -17,6 +17,7 @@ from flask import jsonify, request
 
 from clinicsite import clock, pagecache
 from clinicsite.booking import bp, selection
+from clinicsite.booking.addons import match_add_ons, requested_add_on_ids
 from clinicsite.clinic import get_clinic
 from clinicsite.extensions import db
 from clinicsite.models import Location, Therapist
@@ -53,16 +54,25 @@ def _availability(args) -> dict:
     if service is None or not service.active_options:
         raise BadRequest(f"unknown service {slug!r}")
     option = _option(service, args.get("option"))
+    add_ons = match_add_ons(service, requested_add_on_ids(args))
+    if add_ons is None:
+        raise BadRequest(f"addon must name active add-ons of {slug!r} (their ids)")
+    extra = sum(a.extra_minutes for a in add_ons)
     first_day, days = _days(args)
     therapists = _therapists(service, slug, (args.get("therapist") or "").strip())
     _check_bookable(first_day, clinic, now)
     day_list = [first_day + timedelta(days=i) for i in range(days)]
-    slots = selection.find_slots(option, therapists, day_list, clinic, now)
+    slots = selection.find_slots(option, therapists, day_list, clinic, now, extra_minutes=extra)
     studios = dict(db.session.execute(sa.select(Location.id, Location.slug)).all())
     tz = clinic.tz
     return {
         "service": service.slug,
         "option": {"id": option.id, "duration_minutes": option.duration_minutes},
+        "add_ons": [
+            {"id": a.id, "name": a.name, "extra_minutes": a.extra_minutes, "price": a.price}
+            for a in add_ons
+        ],
+        "duration_minutes": option.duration_minutes + extra,
         "timezone": clinic.timezone,
         "slots": [
             {

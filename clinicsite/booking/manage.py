@@ -174,6 +174,7 @@ def _other_free_times(appointment: Appointment, clinic, now) -> list:
         now,
         location_id=appointment.location_id,
         exclude_appointment_id=appointment.id,
+        extra_minutes=sum(a.extra_minutes for a in appointment.add_ons),
     )
     return [s for s in slots if s.start != appointment.starts_at]
 

@@ -64,7 +64,9 @@ def details():
     clinic, now = get_clinic(), clock.now()
     services = selection.bookable_services()
     form = DetailsForm()
-    args = form.data if request.method == "POST" else request.args
+    args = request.args
+    if request.method == "POST":  # the extras are repeated hidden fields, not form fields
+        args = form.data | {"addon": request.form.getlist("addon")}
     sel = selection.parse(args, clinic, services, now)
     if sel.start is None or not sel.therapist_ready or sel.problems:
         for problem in sel.problems or ["Please choose a time first."]:
@@ -93,6 +95,7 @@ def details():
                         _client(form),
                         request_key=form.request_key.data or None,
                         client_keys=_client_keys(form.email.data, device),
+                        add_ons=tuple(sel.add_ons),
                     ),
                     clinic,
                     now,

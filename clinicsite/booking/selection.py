@@ -11,9 +11,11 @@ from datetime import UTC, date, datetime, timedelta
 
 import sqlalchemy as sa
 
+from clinicsite.booking.addons import match_add_ons, requested_add_on_ids
 from clinicsite.catalogue import active_services
 from clinicsite.extensions import db
 from clinicsite.models import (
+    AddOn,
     ClinicSettings,
     Location,
     Service,
@@ -37,12 +39,36 @@ class Selection:
     day: date | None = None
     start: datetime | None = None
     problems: list[str] = field(default_factory=list)
+    # The extras ticked (the service's active add-ons), and whether the client is still
+    # to choose them (the step after the length, for a service that has some).
+    add_ons: list[AddOn] = field(default_factory=list)
+    choosing_extras: bool = False
 
-    def params(self, **override) -> dict[str, str]:
-        """The query parameters that reproduce this selection (for links and hidden fields)."""
+    @property
+    def extras_chosen(self) -> bool:
+        return bool(self.option and self.service.active_add_ons and not self.choosing_extras)
+
+    @property
+    def extra_minutes(self) -> int:
+        return sum(a.extra_minutes for a in self.add_ons)
+
+    @property
+    def total_minutes(self) -> int:
+        return self.option.duration_minutes + self.extra_minutes
+
+    @property
+    def total_price(self) -> int:
+        """What the visit costs: the length's price and every extra's (the server's sum)."""
+        return self.option.price + sum(a.price for a in self.add_ons)
+
+    def params(self, **override) -> dict[str, str | list[str]]:
+        """The query parameters that reproduce this selection (for links; `addon` is a
+        list, one value per extra, which url_for repeats)."""
         values = {
             "service": self.service.slug if self.service else None,
             "option": str(self.option.id) if self.option else None,
+            "extras": "1" if self.extras_chosen else None,
+            "addon": [str(a.id) for a in self.add_ons] if self.extras_chosen else None,
             "location": self.location.slug if self.location else None,
             "therapist": ANY
             if self.any_therapist
@@ -51,6 +77,13 @@ class Selection:
         }
         values.update(override)
         return {k: v for k, v in values.items() if v}
+
+    def fields(self, **override) -> list[tuple[str, str]]:
+        """The same parameters as (name, value) pairs, for hidden form fields."""
+        pairs = []
+        for name, value in self.params(**override).items():
+            pairs.extend((name, v) for v in ([value] if isinstance(value, str) else value))
+        return pairs
 
     @property
     def therapist_ready(self) -> bool:
@@ -132,6 +165,9 @@ def parse(
         sel.option = options[0]
     if sel.option is None:
         return sel
+    _parse_add_ons(args, sel)
+    if sel.choosing_extras:
+        return sel
     _parse_place(args, sel)
     if sel.therapist_ready and not sel.problems:
         _parse_day(args, sel, clinic)
@@ -144,6 +180,23 @@ def parse(
             )
             sel.day = sel.start = None
     return sel
+
+
+def _parse_add_ons(args: Mapping[str, str], sel: Selection) -> None:
+    """The extras ticked; a service with add-ons asks for them once, after the length
+    (a link that already names a studio, therapist or time skips the question)."""
+    wanted = requested_add_on_ids(args)
+    chosen = match_add_ons(sel.service, wanted)
+    if chosen is None:
+        sel.problems.append(
+            "One of those extras is not offered with this service. Please choose again below."
+        )
+        sel.choosing_extras = True
+        return
+    sel.add_ons = chosen
+    later = ("extras", "location", "therapist", "day", "start")
+    if sel.service.active_add_ons and not wanted and not any(args.get(k) for k in later):
+        sel.choosing_extras = True
 
 
 def _parse_place(args: Mapping[str, str], sel: Selection) -> None:
@@ -215,6 +268,7 @@ def slots_on(
         now,
         location_id=sel.location.id,
         ignore_bookings=ignore_bookings,
+        extra_minutes=sel.extra_minutes,
     )
 
 

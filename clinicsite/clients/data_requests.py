@@ -76,6 +76,9 @@ def _appointment(a: Appointment) -> dict[str, Any]:
         "id": a.id,
         "service": a.service.name,
         "length_minutes": a.option.duration_minutes,
+        "extras": [
+            {"name": x.name, "extra_minutes": x.extra_minutes, "price": x.price} for x in a.add_ons
+        ],
         "therapist": a.therapist.name,
         "studio": a.location.name,
         "starts_at": _iso(a.starts_at),

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from werkzeug.security import generate_password_hash
 
 from clinicsite import clock
+from clinicsite.demo.addons import load_add_ons
 from clinicsite.demo.blog import load_blog_demo
 from clinicsite.demo.clients import load_demo_clients
 from clinicsite.demo.content import DemoContent, load_content
@@ -80,6 +81,7 @@ def load_demo(content: DemoContent | None = None) -> dict[str, int]:
 
     _settings(content.clinic, count)
     services = _services(content, count)
+    load_add_ons(content.services, services, count)
     areas = _areas(content, services, count)
     locations = _locations(content, areas, count)
     _therapists(content, services, locations, password_hash, count)

@@ -1,5 +1,6 @@
 """The models, one module per domain; importing this package registers all of them."""
 
+from clinicsite.models.addons import AddOn, AppointmentAddOn
 from clinicsite.models.areas import AreaService, Region, ServiceArea
 from clinicsite.models.audit import AuditEvent
 from clinicsite.models.blog import (
@@ -87,4 +88,6 @@ __all__ = [
     "ReminderSent",
     "SmsOptOut",
     "OutboxText",
+    "AddOn",
+    "AppointmentAddOn",
 ]

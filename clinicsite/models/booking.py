@@ -16,6 +16,7 @@ from clinicsite.models.therapists import Therapist
 from clinicsite.models.types import UTCDateTime, utcnow
 
 if TYPE_CHECKING:
+    from clinicsite.models.addons import AppointmentAddOn
     from clinicsite.models.series import Series
 
 # held -> confirmed -> completed / no_show / cancelled; held may also end as expired.
@@ -101,6 +102,10 @@ class Appointment(db.Model):
         back_populates="appointment", order_by="Payment.id"
     )
     series: Mapped[Series | None] = relationship()
+    # The extras chosen (models/addons.py), priced as when booked; in ends_at already.
+    add_ons: Mapped[list[AppointmentAddOn]] = relationship(
+        order_by="AppointmentAddOn.name", cascade="all, delete-orphan"
+    )
 
     @property
     def paid_payment(self) -> Payment | None:

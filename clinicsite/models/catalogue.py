@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -10,6 +11,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from clinicsite.extensions import db
 from clinicsite.models.markdown import renders_markdown, stored_html
 from clinicsite.models.types import UTCDateTime, utcnow
+
+if TYPE_CHECKING:
+    from clinicsite.models.addons import AddOn
 
 
 class Service(db.Model):
@@ -34,11 +38,19 @@ class Service(db.Model):
         cascade="all, delete-orphan",
     )
 
+    add_ons: Mapped[list[AddOn]] = relationship(
+        back_populates="service", order_by="AddOn.position, AddOn.name"
+    )
+
     _render_description = renders_markdown("description", "description_html")
 
     @property
     def active_options(self) -> list[ServiceOption]:
         return [o for o in self.options if o.active]
+
+    @property
+    def active_add_ons(self) -> list[AddOn]:
+        return [a for a in self.add_ons if a.active]
 
     @property
     def lowest_price(self) -> int | None:

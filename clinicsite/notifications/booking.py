@@ -62,7 +62,7 @@ def ics_attachment(
     event = CalendarEvent(
         uid=f"appointment-{appointment.id}-{digest}@{host}",
         summary=f"{appointment.service.name} with {appointment.therapist.name}",
-        description=f"Manage or cancel: {manage}",
+        description=_extras_line(appointment) + f"Manage or cancel: {manage}",
         location=f"{location.name}, {location.one_line_address}",
         starts_at=appointment.starts_at,
         ends_at=appointment.ends_at,
@@ -217,3 +217,14 @@ def payment_link(appointment: Appointment, url: str, links: Links | None = None)
         key=f"payment-link:{appointment.id}",
         pay_url=url,
     )
+
+
+def _extras_line(appointment: Appointment) -> str:
+    """'Extras: Hot stones, Cupping (+15 min)' and a new line, or nothing."""
+    if not appointment.add_ons:
+        return ""
+    names = [
+        f"{a.name} (+{a.extra_minutes} min)" if a.extra_minutes else a.name
+        for a in appointment.add_ons
+    ]
+    return "Extras: " + ", ".join(names) + "\n"

@@ -25,6 +25,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import ORMExecuteState, Session
 
 from clinicsite.models import (
+    AddOn,
     AreaService,
     Category,
     ClinicSettings,
@@ -71,6 +72,7 @@ SHOWN = {
     Tag: BLOG,
     Comment: BLOG,
     StaffUser: BLOG,  # posts show their author's name
+    AddOn: SITE,  # the booking page offers a service's add-ons
 }
 # Columns whose change shows on no public page.
 UNSHOWN = {

@@ -36,9 +36,10 @@ def rules_for(
     clinic: ClinicSettings,
     min_notice: timedelta | None = None,
     horizon_days: int | None = None,
+    extra_minutes: int = 0,
 ) -> av.Rules:
     return av.Rules(
-        duration=timedelta(minutes=option.duration_minutes),
+        duration=timedelta(minutes=option.duration_minutes + extra_minutes),
         buffer=timedelta(minutes=option.service.buffer_minutes),
         step=timedelta(minutes=clinic.slot_step_minutes),
         min_notice=timedelta(hours=clinic.min_notice_hours) if min_notice is None else min_notice,
@@ -58,12 +59,14 @@ def find_slots(
     ignore_bookings: bool = False,
     min_notice: timedelta | None = None,
     horizon_days: int | None = None,
+    extra_minutes: int = 0,
 ) -> list[TherapistSlot]:
     """Every free start for `option` with any of `therapists` on the local `days`, sorted by
     time, then by the therapists' order. `exclude_appointment_id` ignores one appointment
     (the one being rescheduled); `ignore_bookings` answers "is this time open at all?";
     `min_notice` replaces the clinic's (staff booking by phone need none), `horizon_days`
-    the clinic's booking horizon (a standing appointment reaches further ahead)."""
+    the clinic's booking horizon (a standing appointment reaches further ahead);
+    `extra_minutes` lengthens the visit (the add-ons chosen, models/addons.py)."""
     # No day outside notice and horizon can have a slot; dropping them also keeps the
     # window arithmetic below away from the ends of the calendar (year 1 or 9999).
     today = now.astimezone(clinic.tz).date()
@@ -79,7 +82,7 @@ def find_slots(
     weekly, extra, time_off, busy = _load(
         ids, days, window_start, window_end, now, exclude_appointment_id, ignore_bookings
     )
-    rules = rules_for(option, clinic, min_notice, horizon_days)
+    rules = rules_for(option, clinic, min_notice, horizon_days, extra_minutes)
     found: list[TherapistSlot] = []
     for therapist in therapists:
         for slot in av.free_slots(

@@ -33,6 +33,7 @@ from clinicsite.audit import SYSTEM
 from clinicsite.clinic import get_clinic
 from clinicsite.extensions import db
 from clinicsite.models import (
+    AddOn,
     Appointment,
     Client,
     Comment,
@@ -91,6 +92,7 @@ STAFF_PARAMETERS = {
     "therapist_id": Therapist,
     "client_id": Client,
     "series_id": Series,
+    "addon_id": AddOn,
 }
 
 NOW = MONDAY_8AM  # Monday 2026-12-07 08:00 in Los Angeles: the walk's stopped clock
@@ -128,6 +130,8 @@ def build_site(app: Flask) -> dict[str, str]:
             db.session.get(Appointment, held), gateway, "http://x/ok", "http://x/no"
         )
         service = db.session.scalars(sa.select(Service).order_by(Service.id)).first()
+        # Add-ons: the booking flow's extras step, and the staff's add-on page.
+        db.session.add(AddOn(service=service, name="Hot stones", extra_minutes=30, price=2500))
         category, tag = make_category(), make_tag()
         post = make_post(categories=[category], tags=[tag], services=[service])
         make_post(status="draft")

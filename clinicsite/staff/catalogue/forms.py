@@ -34,6 +34,7 @@ from clinicsite.formfields import (
     upper,
 )
 from clinicsite.models import AreaService, Location, Region, Service, ServiceArea, Therapist
+from clinicsite.models.addons import MAX_EXTRA_MINUTES
 from clinicsite.staff.catalogue.fields import (
     PHOTO,
     SLOT_STEPS,
@@ -109,6 +110,41 @@ class OptionForm(CatalogueForm):
     def apply(self, option) -> None:
         super().apply(option)
         option.price, option.deposit = self.price_cents, self.deposit_cents
+
+
+class AddOnForm(CatalogueForm):
+    """An extra offered with a service; its price is typed in dollars and kept as cents
+    (`price_cents`)."""
+
+    name = name_field()
+    description = long_text(
+        "Description", 300, description="One or two lines for the booking page (optional)."
+    )
+    price = text_field(
+        "Price",
+        20,
+        "Please enter a price, like 20, or 0 for no charge.",
+        default="0",
+        description="In dollars, added to the visit's price and paid at the studio.",
+    )
+    extra_minutes = whole("Extra minutes", 0, MAX_EXTRA_MINUTES, "minutes", default=0)
+    position = position_field()
+    active = BooleanField("Active: clients can add this when booking", default=True)
+
+    def __init__(self, *args, exponent: int = 2, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.exponent = exponent
+        self.price_cents: int | None = None
+
+    def validate_price(self, field):
+        try:
+            self.price_cents = parse_amount(field.data, self.exponent)
+        except ValueError as error:
+            raise ValidationError(str(error)) from None
+
+    def apply(self, add_on) -> None:
+        super().apply(add_on)
+        add_on.price = self.price_cents
 
 
 class RegionForm(CatalogueForm):

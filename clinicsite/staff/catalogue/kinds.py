@@ -19,7 +19,9 @@ from sqlalchemy.orm import selectinload
 from clinicsite.audit import record_change
 from clinicsite.extensions import db
 from clinicsite.models import (
+    AddOn,
     Appointment,
+    AppointmentAddOn,
     AreaService,
     ExtraHours,
     Inquiry,
@@ -36,6 +38,7 @@ from clinicsite.models import (
 )
 from clinicsite.staff.auth import current_actor, fetch
 from clinicsite.staff.catalogue.forms import (
+    AddOnForm,
     AreaForm,
     LocationForm,
     OptionForm,
@@ -53,6 +56,7 @@ REFERENCES: dict[type, tuple[tuple[str, str, Any], ...]] = {
         ("therapist", "therapists", therapist_service.c.service_id),
     ),
     ServiceOption: (("appointment", "appointments", Appointment.option_id),),
+    AddOn: (("appointment", "appointments", AppointmentAddOn.add_on_id),),
     Region: (("area", "areas", ServiceArea.region_id),),
     ServiceArea: (("studio", "studios", Location.area_id),),
     Location: (
@@ -150,6 +154,7 @@ THERAPIST = Kind(
     "therapist", "Therapist", Therapist, TherapistForm, (selectinload(Therapist.services),)
 )
 OPTION = Kind("option", "Option", ServiceOption, OptionForm)
+ADDON = Kind("addon", "Add-on", AddOn, AddOnForm)
 KINDS = (SERVICE, REGION, AREA, LOCATION, THERAPIST)
 
 
