@@ -63,6 +63,7 @@ STAFF_JOBS = (
     "clients",
     "waitlist",
     "reminders",
+    "payments",
 )
 
 

@@ -28,6 +28,7 @@ from clinicsite.models.content import ContentVersion
 from clinicsite.models.inquiry import Inquiry
 from clinicsite.models.mail import OutboxEmail
 from clinicsite.models.newsletter import LeadMagnet, Subscriber
+from clinicsite.models.payments import STUDIO_METHODS, DayClose, StudioPayment
 from clinicsite.models.reminders import ReminderRule, ReminderSent, SmsOptOut
 from clinicsite.models.series import Series
 from clinicsite.models.signin import SignInLink
@@ -85,4 +86,7 @@ __all__ = [
     "ReminderRule",
     "ReminderSent",
     "SmsOptOut",
+    "STUDIO_METHODS",
+    "DayClose",
+    "StudioPayment",
 ]
