@@ -53,12 +53,14 @@ def post_payment(client, appointment_id: int, follow: bool = False, **data):
     )
 
 
-def make_visit(app, starts_at: datetime, paid_deposit: bool = False, **fields) -> int:
+def make_visit(
+    app, starts_at: datetime, paid_deposit: bool = False, therapist: str = "dana-okafor", **fields
+) -> int:
     """A confirmed visit of a priced service: its deposit paid online, or waived (as staff
     booking by phone may), with `fields` set on it."""
     from tests.support.staff_helpers import make_appointment
 
-    appt_id = make_appointment(app, starts_at, deposit=True, paid=paid_deposit)
+    appt_id = make_appointment(app, starts_at, therapist, deposit=True, paid=paid_deposit)
     with app.app_context():
         appt = db.session.get(Appointment, appt_id)
         if not paid_deposit:

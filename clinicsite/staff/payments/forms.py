@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField
-from wtforms.validators import Length
+from wtforms import SelectChoice, SelectField, StringField
+from wtforms.validators import Length, StopValidation
 
 from clinicsite.appointments.balance import METHOD_WORDS
 from clinicsite.formfields import one_line
@@ -46,7 +46,7 @@ class AmountField(StringField):
         try:
             self.minor = parse_amount(self.data, self.exponent)
         except ValueError as exc:
-            raise ValueError(str(exc)) from None
+            raise StopValidation(str(exc)) from None
 
 
 class BalanceForm(FlaskForm):
@@ -54,7 +54,7 @@ class BalanceForm(FlaskForm):
     tip = AmountField("Tip")
     method = SelectField(
         "Method",
-        choices=[(m, METHOD_WORDS[m]) for m in STUDIO_METHODS],
+        choices=[SelectChoice(m, METHOD_WORDS[m]) for m in STUDIO_METHODS],
         validate_choice=True,
     )
     note = StringField("Note", filters=[one_line], validators=[Length(max=500)])
