@@ -38,8 +38,14 @@ def refund_part(app, appointment_id: int, amount: int) -> None:
         payment = db.session.get(Appointment, appointment_id).paid_payment
         payment.amount_refunded += amount
         payment.status = "refunded" if payment.amount_refunded >= payment.amount else "paid"
-        db.session.add(Refund(payment=payment, provider_refund_id=f"re_{amount}", amount=amount,
-                              reason="requested_by_customer"))  # fmt: skip
+        db.session.add(
+            Refund(
+                payment=payment,
+                provider_refund_id=f"re_{amount}",
+                amount=amount,
+                reason="requested_by_customer",
+            )
+        )
         db.session.commit()
 
 
@@ -156,10 +162,13 @@ def test_a_client_without_an_email_gets_no_receipt_but_the_payment_is_recorded(
 
 def audit_actions(app, appointment_id: int) -> list[AuditEvent]:
     with app.app_context():
-        return list(db.session.scalars(
-            sa.select(AuditEvent).filter_by(subject_type="appointment", subject_id=appointment_id)
-            .order_by(AuditEvent.id)
-        ))  # fmt: skip
+        return list(
+            db.session.scalars(
+                sa.select(AuditEvent)
+                .filter_by(subject_type="appointment", subject_id=appointment_id)
+                .order_by(AuditEvent.id)
+            )
+        )
 
 
 def test_recording_and_voiding_are_audited_and_a_void_keeps_the_row(clinic, frozen):

@@ -51,8 +51,9 @@ def test_the_form_is_prefilled_with_what_is_owed_and_records_a_tip(
     page = client.get(f"/staff/appointments/{appt_id}").get_data(as_text=True)
     rest = owed(clinic, appt_id)
     assert prefilled_amount(page) == f"{rest // 100}.{rest % 100:02d}"
-    response = post_payment(client, appt_id, follow=True, amount=prefilled_amount(page), tip="20",
-                            method="cash")  # fmt: skip
+    response = post_payment(
+        client, appt_id, follow=True, amount=prefilled_amount(page), tip="20", method="cash"
+    )
     assert response.status_code == 200
     text = text_of(response.get_data(as_text=True))
     assert "(receipt emailed)" in text
@@ -164,8 +165,10 @@ def test_an_editor_may_not_record_or_see_the_takings(clinic, client, login_as, a
     login_as("editor")
     page = client.get("/staff/").get_data(as_text=True)
     token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
-    response = client.post(f"/staff/appointments/{appt_id}/payments",
-                           data={"csrf_token": token, "amount": "10", "method": "cash"})  # fmt: skip
+    response = client.post(
+        f"/staff/appointments/{appt_id}/payments",
+        data={"csrf_token": token, "amount": "10", "method": "cash"},
+    )
     assert response.status_code == 403
     for url in ("/staff/payments/", "/staff/payments/export.csv?from=2026-12-09"):
         assert client.get(url).status_code == 403
@@ -177,8 +180,9 @@ def test_a_therapist_cannot_see_takings_or_close_a_day(clinic, client, login_as,
     login_as("therapist", therapist_id=therapist_id(clinic, "dana-okafor"))
     assert client.get("/staff/payments/").status_code == 403
     page = client.get(f"/staff/appointments/{appt_id}").get_data(as_text=True)
-    response = client.post("/staff/payments/close",
-                           data={"csrf_token": form_token(page), "date": "2026-12-09"})  # fmt: skip
+    response = client.post(
+        "/staff/payments/close", data={"csrf_token": form_token(page), "date": "2026-12-09"}
+    )
     assert response.status_code == 403
     assert "Takings" not in text_of(page.split("</nav>")[0])
     with clinic.app_context():
@@ -191,9 +195,11 @@ def test_a_therapist_voids_a_mistake_with_a_reason(clinic, client, login_as, at_
     payment_id = record(clinic, appt_id, 4000, 0, "cash", staff_actor(clinic), DESK)
     login_as("therapist", therapist_id=therapist_id(clinic, "dana-okafor"))
     page = client.get(f"/staff/appointments/{appt_id}").get_data(as_text=True)
-    response = client.post(f"/staff/payments/{payment_id}/void",
-                           data={"csrf_token": form_token(page), "reason": "Wrong visit"},
-                           follow_redirects=True)  # fmt: skip
+    response = client.post(
+        f"/staff/payments/{payment_id}/void",
+        data={"csrf_token": form_token(page), "reason": "Wrong visit"},
+        follow_redirects=True,
+    )
     text = text_of(response.get_data(as_text=True))
     assert "The payment is void; it stays on record." in text
     assert "void (Wrong visit" in text

@@ -20,8 +20,9 @@ def staff_actor(app, role: str = "admin", **fields) -> Actor:
         return Actor.staff(user)
 
 
-def record(app, appointment_id: int, amount: int, tip: int, method: str, actor: Actor,
-           now: datetime):  # fmt: skip
+def record(
+    app, appointment_id: int, amount: int, tip: int, method: str, actor: Actor, now: datetime
+):
     """record_balance in a request context (the receipt needs the app), the payment's id back."""
     from clinicsite.appointments.balance import record_balance
 
