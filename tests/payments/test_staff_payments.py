@@ -134,11 +134,11 @@ def test_posting_without_the_csrf_token_records_nothing(clinic, client, login_as
     appt_id = make_visit(clinic, VISIT)
     login_as("admin")
     response = client.post(
-        f"/staff/appointments/{appt_id}/payments", data={"amount": "10", "method": "cash"}
+        f"/staff/appointments/{appt_id}/studio-payments", data={"amount": "10", "method": "cash"}
     )
     assert response.status_code == 400
     response = client.post(
-        f"/staff/appointments/{appt_id}/payments",
+        f"/staff/appointments/{appt_id}/studio-payments",
         data={"amount": "10", "method": "cash", "csrf_token": "forged"},
     )
     assert response.status_code == 400
@@ -153,7 +153,7 @@ def test_a_therapist_records_on_their_own_visits_only(clinic, client, login_as, 
     assert client.get(f"/staff/appointments/{other}").status_code == 403
     page = client.get(f"/staff/appointments/{own}").get_data(as_text=True)
     response = client.post(
-        f"/staff/appointments/{other}/payments",
+        f"/staff/appointments/{other}/studio-payments",
         data={"csrf_token": form_token(page), "amount": "10", "method": "cash"},
     )
     assert response.status_code == 403
@@ -166,7 +166,7 @@ def test_an_editor_may_not_record_or_see_the_takings(clinic, client, login_as, a
     page = client.get("/staff/").get_data(as_text=True)
     token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
     response = client.post(
-        f"/staff/appointments/{appt_id}/payments",
+        f"/staff/appointments/{appt_id}/studio-payments",
         data={"csrf_token": token, "amount": "10", "method": "cash"},
     )
     assert response.status_code == 403
@@ -196,7 +196,7 @@ def test_a_therapist_voids_a_mistake_with_a_reason(clinic, client, login_as, at_
     login_as("therapist", therapist_id=therapist_id(clinic, "dana-okafor"))
     page = client.get(f"/staff/appointments/{appt_id}").get_data(as_text=True)
     response = client.post(
-        f"/staff/payments/{payment_id}/void",
+        f"/staff/studio-payments/{payment_id}/void",
         data={"csrf_token": form_token(page), "reason": "Wrong visit"},
         follow_redirects=True,
     )
@@ -211,5 +211,5 @@ def test_voiding_nonsense_ids_is_a_404(clinic, client, login_as, at_desk, paymen
     login_as("admin")
     page = client.get("/staff/").get_data(as_text=True)
     token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
-    response = client.post(f"/staff/payments/{payment_id}/void", data={"csrf_token": token})
+    response = client.post(f"/staff/studio-payments/{payment_id}/void", data={"csrf_token": token})
     assert response.status_code == 404

@@ -48,7 +48,7 @@ def post_payment(client, appointment_id: int, follow: bool = False, **data):
     """Post the appointment page's Payments form as a browser would (its CSRF token)."""
     page = client.get(f"/staff/appointments/{appointment_id}").get_data(as_text=True)
     return client.post(
-        f"/staff/appointments/{appointment_id}/payments",
+        f"/staff/appointments/{appointment_id}/studio-payments",
         data={"csrf_token": form_token(page), "method": "card_terminal", **data},
         follow_redirects=follow,
     )

@@ -37,9 +37,9 @@ def flash_errors(form) -> None:
             flash(f"{label}: {message}", "error")
 
 
-@bp.post("/appointments/<appointment_id>/payments")
+@bp.post("/appointments/<appointment_id>/studio-payments")
 @roles_required("admin", "therapist")
-def payment_record(appointment_id):
+def studio_payment_record(appointment_id):
     appt = get_or_404(Appointment, appointment_id, allowed=may_see)
     form = BalanceForm().set_exponent(minor_unit_exponent(appt.currency))
     if not form.validate():
@@ -67,9 +67,9 @@ def payment_record(appointment_id):
     return back_to(appt.id)
 
 
-@bp.post("/payments/<payment_id>/void")
+@bp.post("/studio-payments/<payment_id>/void")
 @roles_required("admin", "therapist")
-def payment_void(payment_id):
+def studio_payment_void(payment_id):
     payment = get_or_404(
         StudioPayment, payment_id, allowed=lambda p, user: may_see(p.appointment, user)
     )
