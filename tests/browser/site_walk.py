@@ -76,6 +76,7 @@ STAFF_SKIPPED = {
     "staff.appointments_csv": "a CSV download, not a page",
     "staff.subscribers_csv": "a CSV download, not a page",
     "staff.lead_magnet_file": "the uploaded guide file itself, not a page",
+    "staff.takings_csv": "a CSV download, not a page",
 }
 
 # Where the values of staff URL parameters come from: every id of the model.
@@ -149,6 +150,12 @@ def build_site(app: Flask) -> dict[str, str]:
             paid.option, paid.therapist, paid.location, tuesday_10, ClientDetails("Sol Series", "")
         )
         book_series(standing, 1, 2, SYSTEM, NOW, clinic)
+        # Cora paid part of the balance at the studio with a tip, and a mistake was voided:
+        # her page lists both, with the void form, and the day's takings count them.
+        from clinicsite.appointments.balance import record_balance, void_payment
+
+        record_balance(paid, 2000, 500, "card_terminal", SYSTEM, NOW)
+        void_payment(record_balance(paid, 100, 0, "cash", SYSTEM, NOW), SYSTEM, NOW, "A typo")
         token = {
             a: db.session.get(Appointment, a).token for a in (confirmed, held, free, cancelled)
         }
