@@ -19,6 +19,8 @@ from clinicsite.models import (
     ClinicSettings,
     Location,
     Service,
+    StaffUser,
+    StudioPayment,
     Therapist,
 )
 
@@ -56,6 +58,7 @@ def load_visits(visits: list[dict[str, Any]], now: datetime, count) -> None:
         if appointment is not None:
             db.session.add(appointment)
             db.session.flush()
+            _paid_at_studio(visit, appointment)
         count("visits", appointment is not None)
 
 
@@ -92,6 +95,26 @@ def _appointment(
         created_at=min(now, start) - timedelta(days=7),
         confirmed_at=min(now, start) - timedelta(days=7),
         cancelled_at=start - timedelta(days=1) if visit["status"] == "cancelled" else None,
+    )
+
+
+def _paid_at_studio(visit: dict[str, Any], appointment: Appointment) -> None:
+    """A past visit's price (and tip) paid at the studio, recorded by its therapist."""
+    if "paid_method" not in visit or appointment.status != "completed":
+        return
+    therapist_account = db.session.scalar(
+        sa.select(StaffUser.id).filter_by(therapist_id=appointment.therapist_id).limit(1)
+    )
+    db.session.add(
+        StudioPayment(
+            appointment_id=appointment.id,
+            amount=appointment.price - appointment.deposit,
+            tip=visit.get("paid_tip", 0),
+            currency=appointment.currency,
+            method=visit["paid_method"],
+            recorded_by_id=therapist_account,
+            recorded_at=appointment.ends_at + timedelta(minutes=5),
+        )
     )
 
 

@@ -78,3 +78,20 @@ def test_a_visit_naming_an_unknown_length_is_refused(tmp_path):
     path.write_text(path.read_text().replace("minutes = 45", "minutes = 50", 1))
     with pytest.raises(ContentError, match="no 50-minute trigger-point-therapy"):
         read_content(copy)
+
+
+def test_past_demo_visits_show_their_balance_paid_at_the_studio(demo):
+    from clinicsite.appointments.balance import balance_of
+    from clinicsite.models import StudioPayment
+
+    with demo.app_context():
+        paid = db.session.scalars(sa.select(StudioPayment).order_by(StudioPayment.id)).all()
+        assert [(p.method, p.tip) for p in paid] == [("card_terminal", 2000), ("cash", 1500)]
+        for payment in paid:
+            balance = balance_of(payment.appointment)
+            assert payment.appointment.status == "completed"
+            assert balance.owed == 0 and balance.paid_at_studio == payment.appointment.price
+            assert payment.recorded_by is not None  # the therapist's own account
+    load_clinic_content(demo, read_content())
+    with demo.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(StudioPayment)) == 2
