@@ -130,9 +130,11 @@ def record_balance(
     )
     db.session.add(payment)
     db.session.flush()
+    # The action is short (a column of 60); the amounts and the note go with it as its note.
     money = balance.money
-    words = f"paid at the studio: {money(amount)}" + (f" and a {money(tip)} tip" if tip else "")
-    audit.record(appointment, f"{words}, {method_words(method).lower()}", actor, note=note)
+    words = money(amount) + (f" and a {money(tip)} tip" if tip else "")
+    words += f", {method_words(method).lower()}" + (f"; {note}" if note else "")
+    audit.record(appointment, "paid at the studio", actor, note=words)
     notifications.balance_receipt(appointment, payment, balance_of(appointment))
     db.session.commit()
     return payment

@@ -177,7 +177,7 @@ def test_recording_and_voiding_are_audited_and_a_void_keeps_the_row(clinic, froz
     admin = staff_actor(clinic, name="Avery Admin")
     payment_id = record(clinic, appt_id, 4000, 500, "cash", admin, AFTER)
     recorded = audit_actions(clinic, appt_id)[-1]
-    assert recorded.action == "paid at the studio: $40 and a $5 tip, cash"
+    assert (recorded.action, recorded.note) == ("paid at the studio", "$40 and a $5 tip, cash")
     assert recorded.actor_label == "Avery Admin (admin)"
     with clinic.app_context():
         payment = db.session.get(StudioPayment, payment_id)
