@@ -153,5 +153,7 @@ def void_payment(payment: StudioPayment, actor: Actor, now: datetime, reason: st
     payment.void_reason = reason
     amount = format_amount(payment.amount, payment.currency)
     tip = f" and {format_amount(payment.tip, payment.currency)} tip" if payment.tip else ""
-    audit.record(payment.appointment, f"studio payment of {amount}{tip} voided", actor, note=reason)
+    audit.record(
+        payment.appointment, "studio payment voided", actor, note=f"{amount}{tip}: {reason}"
+    )
     db.session.commit()

@@ -187,8 +187,8 @@ def test_recording_and_voiding_are_audited_and_a_void_keeps_the_row(clinic, froz
     assert owed(clinic, appt_id) == price
     voided = audit_actions(clinic, appt_id)[-1]
     assert (voided.action, voided.note) == (
-        "studio payment of $40 and $5 tip voided",
-        "Typed 40 for 14",
+        "studio payment voided",
+        "$40 and $5 tip: Typed 40 for 14",
     )
     with clinic.app_context():
         payment = db.session.get(StudioPayment, payment_id)
