@@ -83,10 +83,15 @@ def balance_of(appointment: Appointment) -> Balance:
 
 
 def _lock(appointment: Appointment) -> None:
-    """Take the appointment's row lock (PostgreSQL) before reading what is owed, so two
-    people recording the balance at once cannot both take it."""
+    """Take the appointment's write lock before reading what is owed, so two people
+    recording the balance at once cannot both take it: an UPDATE holds the row lock until
+    commit on PostgreSQL and starts the one write transaction on SQLite (as
+    scheduling/holds.py does for a therapist)."""
     db.session.execute(
-        sa.select(Appointment.id).where(Appointment.id == appointment.id).with_for_update()
+        sa.update(Appointment)
+        .where(Appointment.id == appointment.id)
+        .values(sequence=Appointment.sequence)
+        .execution_options(synchronize_session=False)
     )
 
 
