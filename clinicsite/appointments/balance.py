@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 
 from clinicsite import audit, notifications
 from clinicsite.appointments.deposit import Deposit, deposit_of
@@ -67,6 +68,7 @@ def studio_payments(appointment: Appointment) -> list[StudioPayment]:
         db.session.scalars(
             sa.select(StudioPayment)
             .where(StudioPayment.appointment_id == appointment.id)
+            .options(selectinload(StudioPayment.recorded_by), selectinload(StudioPayment.voided_by))
             .order_by(StudioPayment.id)
         )
     )
