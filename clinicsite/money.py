@@ -29,3 +29,11 @@ def format_money(amount: int, currency: str) -> str:
     number = f"{whole:,}" if not cents else f"{whole:,}.{cents:0{exponent}d}"
     symbol = SYMBOLS.get(currency)
     return f"{symbol}{number}" if symbol else f"{number} {currency}"
+
+
+def format_amount(amount: int, currency: str) -> str:
+    """Like format_money, but a total of nothing is "$0", not "Free"."""
+    if amount:
+        return format_money(amount, currency)
+    symbol = SYMBOLS.get(currency.upper())
+    return f"{symbol}0" if symbol else f"0 {currency.upper()}"

@@ -64,6 +64,7 @@ STAFF_JOBS = (
     "clients",
     "waitlist",
     "reminders",
+    "payments",
 )
 
 

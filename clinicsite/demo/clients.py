@@ -29,6 +29,8 @@ from clinicsite.models import (
     Payment,
     Service,
     ServiceOption,
+    StaffUser,
+    StudioPayment,
     Therapist,
 )
 from clinicsite.phones import phone_key, region_for
@@ -53,6 +55,7 @@ def load_demo_clients(specs: list[dict[str, Any]], now: datetime, count: Count) 
             if appointment is not None:
                 db.session.add(appointment)
                 db.session.flush()  # the next visit's clash check sees this one
+                _paid_at_studio(visit, appointment)
             count("appointments", appointment is not None)
 
 
@@ -129,6 +132,26 @@ def _visit(
             )
         )
     return appointment
+
+
+def _paid_at_studio(visit: dict[str, Any], appointment: Appointment) -> None:
+    """A past visit's price (and tip) paid at the studio, recorded by its therapist."""
+    if "paid_method" not in visit or appointment.status != "completed":
+        return
+    therapist_account = db.session.scalar(
+        sa.select(StaffUser.id).filter_by(therapist_id=appointment.therapist_id).limit(1)
+    )
+    db.session.add(
+        StudioPayment(
+            appointment_id=appointment.id,
+            amount=appointment.price - appointment.deposit,
+            tip=visit.get("paid_tip", 0),
+            currency=appointment.currency,
+            method=visit["paid_method"],
+            recorded_by_id=therapist_account,
+            recorded_at=appointment.ends_at + timedelta(minutes=5),
+        )
+    )
 
 
 def _clashes(therapist: Therapist, start: datetime, until: datetime) -> bool:

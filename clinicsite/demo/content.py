@@ -18,6 +18,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from clinicsite.models.payments import STUDIO_METHODS
+
 CONTENT_DIR = Path(__file__).parent / "content"
 FRONT_MATTER = "+++"
 
@@ -125,6 +127,8 @@ def _check_visits(content: DemoContent, studios: set[str]) -> None:
                 raise ContentError(f"{where}: {visit['therapist']} does not do {visit['service']}")
             if visit["location"] not in studios:
                 raise ContentError(f"{where}: unknown studio {visit['location']}")
+            if visit.get("paid_method", "card_terminal") not in STUDIO_METHODS:
+                raise ContentError(f"{where}: paid_method is one of {', '.join(STUDIO_METHODS)}")
 
 
 def read_content(directory: Path = CONTENT_DIR) -> DemoContent:

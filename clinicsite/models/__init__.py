@@ -29,6 +29,7 @@ from clinicsite.models.content import ContentVersion
 from clinicsite.models.inquiry import Inquiry
 from clinicsite.models.mail import OutboxEmail
 from clinicsite.models.newsletter import LeadMagnet, Subscriber
+from clinicsite.models.payments import STUDIO_METHODS, DayClose, StudioPayment
 from clinicsite.models.reminders import ReminderRule, ReminderSent, SmsOptOut
 from clinicsite.models.series import Series
 from clinicsite.models.signin import SignInLink
@@ -90,4 +91,7 @@ __all__ = [
     "OutboxText",
     "AddOn",
     "AppointmentAddOn",
+    "STUDIO_METHODS",
+    "DayClose",
+    "StudioPayment",
 ]

@@ -8,6 +8,7 @@ app) and queue the message in the outbox, in the caller's transaction. Links com
 """
 
 from clinicsite.notifications.booking import (
+    balance_receipt,
     booking_cancelled,
     booking_confirmed,
     booking_rescheduled,
@@ -53,4 +54,5 @@ __all__ = [
     "waitlist_gone",
     "waitlist_joined",
     "waitlist_offer",
+    "balance_receipt",
 ]

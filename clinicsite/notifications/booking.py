@@ -228,3 +228,25 @@ def _extras_line(appointment: Appointment) -> str:
         for a in appointment.add_ons
     ]
     return "Extras: " + ", ".join(names) + "\n"
+
+
+def balance_receipt(appointment: Appointment, payment, balance, links: Links | None = None) -> None:
+    """The client's receipt for `payment` (a StudioPayment just recorded), with what the
+    visit cost and what is left to pay as `balance` (appointments/balance.py) has it."""
+    from clinicsite.appointments.balance import method_words
+    from clinicsite.money import format_amount
+
+    tz = get_clinic().tz
+    _send(
+        appointment,
+        "receipt",
+        links or site_links(),
+        key=f"receipt:{payment.id}",
+        payment=payment,
+        method=method_words(payment.method),
+        total=lambda amount: format_amount(amount, appointment.currency),
+        deposit_kept=balance.deposit.kept,
+        paid_before=balance.paid_at_studio - payment.amount,
+        owed=balance.owed,
+        paid_at=long_datetime(payment.recorded_at, tz),
+    )

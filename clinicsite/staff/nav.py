@@ -25,6 +25,7 @@ SECTIONS = [
     ("staff.feeds", "Calendar feed"),
     ("staff.waitlist", "Waitlist"),
     ("staff.reminders", "Reminders"),
+    ("staff.takings_day", "Takings"),
 ]
 
 

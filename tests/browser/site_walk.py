@@ -77,6 +77,7 @@ STAFF_SKIPPED = {
     "staff.appointments_csv": "a CSV download, not a page",
     "staff.subscribers_csv": "a CSV download, not a page",
     "staff.lead_magnet_file": "the uploaded guide file itself, not a page",
+    "staff.takings_csv": "a CSV download, not a page",
 }
 
 # Where the values of staff URL parameters come from: every id of the model.
@@ -156,6 +157,12 @@ def build_site(app: Flask) -> dict[str, str]:
         # Clients may make a booking a standing appointment (its manage page links there).
         clinic.clients_book_series = True
         db.session.commit()
+        # Cora paid part of the balance at the studio with a tip, and a mistake was voided:
+        # her page lists both, with the void form, and the day's takings count them.
+        from clinicsite.appointments.balance import record_balance, void_payment
+
+        record_balance(paid, 2000, 500, "card_terminal", SYSTEM, NOW)
+        void_payment(record_balance(paid, 100, 0, "cash", SYSTEM, NOW), SYSTEM, NOW, "A typo")
         token = {
             a: db.session.get(Appointment, a).token for a in (confirmed, held, free, cancelled)
         }

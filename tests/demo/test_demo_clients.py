@@ -14,7 +14,7 @@ from clinicsite.clients.records import client_record
 from clinicsite.demo.clients import visit_start
 from clinicsite.demo.content import CONTENT_DIR, ContentError, read_content
 from clinicsite.extensions import db
-from clinicsite.models import Appointment, Client, ClinicSettings, Series
+from clinicsite.models import Appointment, Client, ClinicSettings, Series, StudioPayment
 from tests.support.booking_helpers import FrozenClock, load_clinic_content, text_of
 from tests.support.my_helpers import ask_for_link, link_paths, sign_in
 
@@ -104,6 +104,8 @@ def test_a_visit_that_would_clash_with_a_booking_is_left_out(demo):
         maya = db.session.scalar(sa.select(Client).filter_by(email_key=MAYA))
         taken = next(a for a in maya.appointments if a.status == "confirmed")
         taken.client, taken.client_name, taken.client_email = None, "Ana Ruiz", "ana@example.com"
+        mine = sa.select(Appointment.id).where(Appointment.client_email == MAYA)
+        db.session.execute(sa.delete(StudioPayment).where(StudioPayment.appointment_id.in_(mine)))
         db.session.execute(sa.delete(Appointment).where(Appointment.client_email == MAYA))
         db.session.delete(maya)
         db.session.commit()
@@ -151,3 +153,20 @@ def test_a_visit_naming_an_unknown_length_is_refused(tmp_path):
     path.write_text(path.read_text().replace("minutes = 45", "minutes = 50", 1))
     with pytest.raises(ContentError, match="visit of Maya Ortiz in week -3: no 50-minute"):
         read_content(copy)
+
+
+def test_past_demo_visits_show_their_balance_paid_at_the_studio(demo):
+    from clinicsite.appointments.balance import balance_of
+    from clinicsite.models import StudioPayment
+
+    with demo.app_context():
+        paid = db.session.scalars(sa.select(StudioPayment).order_by(StudioPayment.id)).all()
+        assert sorted((p.method, p.tip) for p in paid) == [("card_terminal", 2000), ("cash", 1500)]
+        for payment in paid:
+            balance = balance_of(payment.appointment)
+            assert payment.appointment.status == "completed"
+            assert balance.owed == 0 and balance.paid_at_studio == payment.appointment.price
+            assert payment.recorded_by is not None  # the therapist's own account
+    load_clinic_content(demo, read_content())
+    with demo.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(StudioPayment)) == 2

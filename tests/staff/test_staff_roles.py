@@ -36,6 +36,7 @@ ADMIN_ONLY = (
     "staff.client_merge",
     "staff.client_export",
     "staff.client_anonymise",
+    "staff.takings",
 )
 APP = create_app(TestingConfig({}))
 

@@ -65,6 +65,7 @@ KINDS = {
     "inquiry": "New inquiry",
     "comment_notice": "New comment",
     "sign_in_link": "Your link to your bookings",
+    "receipt": "Receipt:",
 }
 
 
@@ -91,6 +92,21 @@ def queue_every_kind(app: Flask) -> None:
         notifications.payment_link(appointment, PAY_URL)
         notifications.late_payment_refunded(appointment)
         notifications.booking_cancelled(appointment, refunded=appointment.deposit)  # and the refund
+        # A receipt for a balance paid at the studio, with a tip.
+        from clinicsite.appointments.balance import balance_of
+        from clinicsite.models import StudioPayment
+
+        paid = StudioPayment(
+            appointment_id=appointment.id,
+            amount=5000,
+            tip=1000,
+            currency=appointment.currency,
+            method="cash",
+            recorded_at=NOW,
+        )
+        db.session.add(paid)
+        db.session.flush()
+        notifications.balance_receipt(appointment, paid, balance_of(appointment))
 
         guide = LeadMagnet(
             title="Five stretches for desk workers",
