@@ -21,7 +21,7 @@ def test_seed_demo_books_a_weekly_standing_appointment(app, runner):
         assert len(visits) == series.count == 8
         assert {a.status for a in visits} == {"confirmed"}
         assert {a.starts_at.astimezone(tz).strftime("%A %H:%M") for a in visits} == {
-            "Wednesday 13:00"
+            "Monday 16:00"
         }
     again = runner.invoke(args=["seed-demo"])
     assert again.exit_code == 0
