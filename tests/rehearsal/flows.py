@@ -38,6 +38,8 @@ def book_online(
     follow(page, choices.get_by_role("link", name=service).first)
     if page.locator("h2", has_text="Choose a length").count():
         follow(page, choices.get_by_role("link", name=length, exact=False).first)
+    if page.locator("h2#extras").count():  # the service's optional add-ons: none taken
+        follow(page, page.locator(".extras-form").get_by_role("button", name="Continue"))
     if page.locator("h2", has_text="Choose a studio").count():
         follow(page, choices.get_by_role("link", name=studio))
     follow(page, choices.get_by_role("link", name=therapist))
