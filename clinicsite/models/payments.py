@@ -16,16 +16,19 @@ from clinicsite.models.booking import Appointment
 from clinicsite.models.staff import StaffUser
 from clinicsite.models.types import UTCDateTime, utcnow
 
-# How the client paid at the studio. Gift cards and packages join this list when they
-# exist (issue 14); the check constraint below names the same values.
+# How the client paid at the studio, as the staff form offers them. The check constraint
+# also admits what gift cards and packages record (issue 14), ahead of their forms.
 STUDIO_METHODS = ("card_terminal", "cash", "other")
+METHODS_ALLOWED = ("card_terminal", "cash", "other", "gift_card", "package")
 
 
 class StudioPayment(db.Model):
     __tablename__ = "studio_payment"
     __table_args__ = (
         sa.CheckConstraint("amount >= 0 AND tip >= 0 AND amount + tip > 0", name="amounts"),
-        sa.CheckConstraint("method IN ('card_terminal', 'cash', 'other')", name="method"),
+        sa.CheckConstraint(
+            "method IN ('card_terminal', 'cash', 'other', 'gift_card', 'package')", name="method"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -26,6 +26,9 @@ class CheckoutRequest:
     cancel_url: str
     expires_at: datetime  # aware; the end of the hold
     idempotency_key: str
+    # What the checkout is for, when not an appointment's deposit ({"gift_card_order": "12"}):
+    # replaces {"appointment_id": reference} as the session's and the payment's metadata.
+    metadata: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

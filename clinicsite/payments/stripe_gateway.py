@@ -89,7 +89,7 @@ class StripeGateway:
     def create_checkout(self, request: CheckoutRequest) -> CheckoutSession:
         if request.expires_at.tzinfo is None or request.expires_at.utcoffset() is None:
             raise ValueError("CheckoutRequest.expires_at must be timezone-aware")
-        metadata = {"appointment_id": request.reference}
+        metadata = dict(request.metadata) or {"appointment_id": request.reference}
         params: dict[str, Any] = {
             "mode": "payment",
             "line_items": [
