@@ -20,9 +20,7 @@ def test_seed_demo_books_a_weekly_standing_appointment(app, runner):
         assert series.client_name == "Marisol Vega" and series.therapist.name == "Dana Okafor"
         assert len(visits) == series.count == 8
         assert {a.status for a in visits} == {"confirmed"}
-        assert {a.starts_at.astimezone(tz).strftime("%A %H:%M") for a in visits} == {
-            "Monday 16:00"
-        }
+        assert {a.starts_at.astimezone(tz).strftime("%A %H:%M") for a in visits} == {"Monday 16:00"}
     again = runner.invoke(args=["seed-demo"])
     assert again.exit_code == 0
     with app.app_context():
