@@ -170,3 +170,23 @@ def test_past_demo_visits_show_their_balance_paid_at_the_studio(demo):
     load_clinic_content(demo, read_content())
     with demo.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(StudioPayment)) == 2
+
+
+def test_a_demo_person_has_one_email_and_phone_across_the_demo_files():
+    """Marisol is a demo client, has the standing appointment and waits for a morning time:
+    the three files give her the same address and number, so staff see one client record
+    (an address differing by a letter made a second, nameless duplicate)."""
+    from clinicsite.demo.content import _toml
+    from clinicsite.phones import phone_key
+
+    content = read_content()
+    people = {c["name"]: (c.get("email"), phone_key(c.get("phone"))) for c in content.clients}
+    named = [(w["name"], w["email"], w.get("phone")) for w in content.waitlist]
+    named += [
+        (s["client_name"], s["client_email"], s.get("client_phone"))
+        for s in _toml("series.toml", CONTENT_DIR).get("series", [])
+    ]
+    mentioned = [(n, e, phone_key(p)) for n, e, p in named if n in people]
+    assert mentioned, "the demo's series and waitlist name demo clients"
+    for name, email, phone in mentioned:
+        assert (email, phone) == people[name], name
