@@ -19,6 +19,9 @@ OFFER_STATUSES = ("offered", "claimed", "gone", "expired")
 EVERY_DAY = 0b1111111  # weekdays mask: bit 0 is Monday
 
 
+WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
 class WaitlistEntry(db.Model):
     """A client waiting for `service` (an option, a therapist, a studio, or any) on a day
     between `date_from` and `date_to`, on the weekdays of `weekdays` (bit 0 Monday), starting
@@ -65,6 +68,11 @@ class WaitlistEntry(db.Model):
 
     def suits_weekday(self, weekday: int) -> bool:
         return bool(self.weekdays & (1 << weekday))
+
+    @property
+    def weekday_names(self) -> list[str]:
+        """The weekdays the entry suits, Monday first: ["Mon", "Wed", "Fri"]."""
+        return [name for day, name in enumerate(WEEKDAY_NAMES) if self.suits_weekday(day)]
 
 
 class WaitlistOffer(db.Model):

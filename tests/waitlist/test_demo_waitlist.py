@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from clinicsite.demo.content import read_content
 from clinicsite.extensions import db
 from clinicsite.models import WaitlistEntry
-from tests.support.booking_helpers import load_clinic_content
+from tests.support.booking_helpers import load_clinic_content, text_of
 from tests.support.staff_helpers import NOW
 
 
@@ -22,7 +22,10 @@ def test_the_demo_has_an_active_waitlist_entry_loaded_once(app, monkeypatch, log
         ]
         assert rows[0].date_from > NOW.date()
     login_as("admin")
-    assert "Marisol Vega" in client.get("/staff/waitlist/").get_data(as_text=True)
+    page = text_of(client.get("/staff/waitlist/").get_data(as_text=True))
+    assert "Marisol Vega" in page
+    # She waits for Monday, Wednesday and Friday mornings: the page names those days only.
+    assert "Mon Wed Fri 7:30 AM to 10:00 AM" in page
 
 
 def test_the_tests_clinic_has_no_waitlist(clinic):
