@@ -7,10 +7,10 @@ import re
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Flask, current_app, g, request
+from flask import Flask, current_app, request
 from markupsafe import Markup
-from sqlalchemy.orm import selectinload
 
+from clinicsite import reference
 from clinicsite.clinic import get_clinic
 from clinicsite.extensions import db
 from clinicsite.models import Region, ServiceArea
@@ -59,20 +59,13 @@ def duration(minutes: int) -> str:
 
 
 def footer_regions() -> list[Region]:
-    """Regions with their active areas for the footer links, loaded once per request."""
-    if "footer_regions" not in g:
-        try:
-            g.footer_regions = list(
-                db.session.scalars(
-                    sa.select(Region)
-                    .order_by(Region.position, Region.name)
-                    .options(selectinload(Region.areas))
-                )
-            )
-        except sa.exc.SQLAlchemyError:
-            db.session.rollback()
-            g.footer_regions = []
-    return g.footer_regions
+    """Regions with their areas for the footer links (the per-process snapshot); none while
+    the database cannot be read, so the error pages still render."""
+    try:
+        return list(reference.current().regions)
+    except sa.exc.SQLAlchemyError:
+        db.session.rollback()
+        return []
 
 
 def active_areas(region: Region) -> list[ServiceArea]:

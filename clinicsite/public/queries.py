@@ -1,7 +1,9 @@
 """Reads for the public pages.
 
 Each function issues a fixed number of queries whatever the size of the catalogue:
-collections a template loops over are loaded with selectinload.
+collections a template loops over are loaded with selectinload. The lists every page shows
+(services, regions, therapists, studios) come from the per-process snapshot of
+clinicsite/reference.py: for rendering only, never to attach to a new row.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import sqlalchemy as sa
 from flask import abort
 from sqlalchemy.orm import selectinload
 
-from clinicsite.catalogue import active_services
+from clinicsite import reference
 from clinicsite.extensions import db
 from clinicsite.models import (
     AreaService,
@@ -27,6 +29,11 @@ from clinicsite.models import (
 )
 
 
+def active_services() -> list[Service]:
+    """Active services with their options, from the per-process snapshot (for reading)."""
+    return list(reference.current().services)
+
+
 def featured_services(limit: int = 4) -> list[Service]:
     services = active_services()
     featured = [s for s in services if s.featured]
@@ -34,32 +41,15 @@ def featured_services(limit: int = 4) -> list[Service]:
 
 
 def regions_with_areas() -> list[Region]:
-    regions = db.session.scalars(
-        sa.select(Region).order_by(Region.position, Region.name).options(selectinload(Region.areas))
-    )
-    return [r for r in regions if any(a.active for a in r.areas)]
+    return [r for r in reference.current().regions if any(a.active for a in r.areas)]
 
 
 def active_therapists() -> list[Therapist]:
-    return list(
-        db.session.scalars(
-            sa.select(Therapist)
-            .where(Therapist.active)
-            .order_by(Therapist.position, Therapist.name)
-            .options(selectinload(Therapist.services))
-        )
-    )
+    return list(reference.current().therapists)
 
 
 def active_locations() -> list[Location]:
-    return list(
-        db.session.scalars(
-            sa.select(Location)
-            .where(Location.active)
-            .order_by(Location.position, Location.name)
-            .options(selectinload(Location.area))
-        )
-    )
+    return list(reference.current().locations)
 
 
 def service_or_404(slug: str) -> Service:

@@ -55,7 +55,7 @@ def index():
 def services():
     return render_template(
         "public/services.html",
-        services=active_services(),
+        services=queries.active_services(),
         breadcrumbs_ld=seo.breadcrumbs(
             [home_crumb(), ("Services", absolute_url("public.services"))]
         ),

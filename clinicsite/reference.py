@@ -1,0 +1,103 @@
+"""The reference data every public page shows (regions and their areas, the active services,
+therapists and studios), kept per process and read again only after an edit.
+
+A snapshot is kept with the database's `site` content counter (pagecache/versions.py), which
+every edit of these rows bumps in its own transaction, on whatever worker or host. Each
+request reads the counter once (one small query, instead of the eight the lists cost) and
+uses the snapshot while the counter is the same. The counter is read before the rows: an
+edit racing a load leaves a snapshot newer than its counter (loaded again next time), never
+older.
+
+The snapshot's objects belong to no session: every attribute a public page reads is loaded
+with them, and they are shared by the threads of the process. So they are for reading and
+rendering only. Code that writes (a booking, an inquiry naming a service) loads its own rows
+through `db.session` (catalogue.py, booking/), never these.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from flask import current_app, g
+from sqlalchemy.orm import Session, selectinload
+
+from clinicsite.extensions import db
+from clinicsite.models import Location, Region, Service, ServiceArea, Therapist
+from clinicsite.pagecache import versions
+
+EXTENSION = "clinicsite.reference"
+
+
+@dataclass(frozen=True)
+class Reference:
+    version: int  # the `site` counter read before the rows were
+    regions: tuple[Region, ...]  # every region, its areas (active or not) loaded
+    services: tuple[Service, ...]  # active, with their options
+    therapists: tuple[Therapist, ...]  # active, with their services
+    locations: tuple[Location, ...]  # active, with their area and its region
+
+
+class ReferenceCache:
+    """One snapshot per app and process; a lock so that threads seeing a new counter at
+    once load it once."""
+
+    def __init__(self) -> None:
+        self._snapshot: Reference | None = None
+        self._lock = threading.Lock()
+
+    def get(self, version: int) -> Reference:
+        snapshot = self._snapshot
+        if snapshot is not None and snapshot.version == version:
+            return snapshot
+        with self._lock:
+            snapshot = self._snapshot
+            if snapshot is None or snapshot.version != version:
+                snapshot = self._snapshot = load(version)
+            return snapshot
+
+    def clear(self) -> None:
+        self._snapshot = None
+
+
+def load(version: int) -> Reference:
+    """Read the reference rows in a session of their own, closed before they are shared
+    (closing detaches them with what was loaded; a rollback would expire it all)."""
+    with Session(db.engine, expire_on_commit=False) as session:
+        regions = session.scalars(
+            sa.select(Region)
+            .order_by(Region.position, Region.name)
+            .options(selectinload(Region.areas).selectinload(ServiceArea.region))
+        ).all()
+        services = session.scalars(
+            sa.select(Service)
+            .where(Service.active)
+            .order_by(Service.position, Service.name)
+            .options(selectinload(Service.options))
+        ).all()
+        therapists = session.scalars(
+            sa.select(Therapist)
+            .where(Therapist.active)
+            .order_by(Therapist.position, Therapist.name)
+            .options(selectinload(Therapist.services).selectinload(Service.options))
+        ).all()
+        locations = session.scalars(
+            sa.select(Location)
+            .where(Location.active)
+            .order_by(Location.position, Location.name)
+            .options(selectinload(Location.area).selectinload(ServiceArea.region))
+        ).all()
+    return Reference(version, tuple(regions), tuple(services), tuple(therapists), tuple(locations))
+
+
+def current() -> Reference:
+    """The snapshot for this request (the counter read once per request)."""
+    if "reference" not in g:
+        cache = current_app.extensions.get(EXTENSION)
+        if cache is None:
+            cache = current_app.extensions[EXTENSION] = ReferenceCache()
+        with db.engine.connect() as connection:
+            version = versions.read(connection)[versions.SITE]
+        g.reference = cache.get(version)
+    return g.reference
