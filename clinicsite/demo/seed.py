@@ -13,10 +13,10 @@ from werkzeug.security import generate_password_hash
 
 from clinicsite import clock
 from clinicsite.demo.addons import load_add_ons
-from clinicsite.demo.coupons import load_coupons
 from clinicsite.demo.blog import load_blog_demo
 from clinicsite.demo.clients import load_demo_clients
 from clinicsite.demo.content import DemoContent, load_content
+from clinicsite.demo.coupons import load_coupons
 from clinicsite.demo.reminders import load_reminders
 from clinicsite.demo.series import load_series_demo
 from clinicsite.demo.waitlist import load_waitlist_demo
