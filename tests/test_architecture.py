@@ -46,6 +46,7 @@ DOMAIN = (
     "sms.twilio_gateway",
     "phones",
     "sms.outbox",
+    "coupons",
 )
 # Domain modules that still call up into Flask, and what for.
 DOMAIN_USING_FLASK = {
@@ -65,6 +66,7 @@ STAFF_JOBS = (
     "waitlist",
     "reminders",
     "payments",
+    "coupons",
 )
 
 

@@ -77,7 +77,7 @@ def studio_payments(appointment: Appointment) -> list[StudioPayment]:
 def balance_of(appointment: Appointment) -> Balance:
     """The appointment's money as its rows have it now."""
     return Balance(
-        appointment.price,
+        appointment.price_due,  # less any coupon
         deposit_of(appointment),
         tuple(studio_payments(appointment)),
         appointment.currency,

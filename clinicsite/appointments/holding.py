@@ -62,6 +62,9 @@ class HoldRequest:
     client_keys: ClientKeys | None = None
     afterwards: bool = False
     add_ons: tuple[AddOn, ...] = ()
+    # Runs in the hold's transaction once the time is claimed and the client joined, and
+    # may raise to refuse (all rolled back): a coupon takes its use there (coupons/uses.py).
+    under_lock: Callable[[Appointment, datetime], None] | None = None
 
     @property
     def deposit_due(self) -> int:
@@ -87,6 +90,12 @@ def hold(request: HoldRequest, clinic: ClinicSettings, now: datetime) -> Appoint
     appointment = new_appointment(request, clinic, now)
     _claim(appointment, now, _limits_guard(request, appointment, clinic, now))
     join_client(appointment, request.client, clinic)
+    if request.under_lock is not None:
+        try:
+            request.under_lock(appointment, now)
+        except Exception:
+            db.session.rollback()
+            raise
     _record(appointment, request)
     db.session.commit()
     return appointment

@@ -25,6 +25,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from clinicsite.booking.coupons import coupon_field
 from clinicsite.clinic import phone_region
 from clinicsite.formfields import CheckboxesField, ClientPhone, strip
 from clinicsite.phones import phone_key
@@ -93,6 +94,7 @@ class DetailsForm(FlaskForm):
         "I accept the cancellation policy.",
         validators=[DataRequired("Please accept the cancellation policy to book.")],
     )
+    coupon = coupon_field()  # clinicsite/booking/coupons.py
 
     def validate_phone(self, field):
         if len(field.data) > 40:

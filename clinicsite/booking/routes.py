@@ -22,8 +22,10 @@ from clinicsite.appointments import holding, limits
 from clinicsite.appointments.checkout import checkout_url
 from clinicsite.appointments.errors import LimitReached, PaymentError, SlotTaken
 from clinicsite.booking import bp, selection
+from clinicsite.booking import coupons as coupon_step
 from clinicsite.booking.forms import DetailsForm
 from clinicsite.clinic import get_clinic
+from clinicsite.coupons.rules import CouponRefused
 from clinicsite.extensions import db, limiter
 from clinicsite.models import Appointment
 from clinicsite.payments import fulfilment, get_gateway
@@ -78,7 +80,9 @@ def details():
     if request.method == "GET" and not offered:
         return _not_free(form, sel, clinic, now, status=200)
     device = _device_id()
-    if form.validate_on_submit():
+    valid = not coupon_step.applying() and form.validate_on_submit()
+    priced = coupon_step.read(form, sel, clinic, now)  # a bad code: an error on its field
+    if valid and not form.coupon.errors:
         repeat = _already_submitted(form.request_key.data)
         if repeat is not None:
             return _after_hold(repeat)
@@ -96,6 +100,7 @@ def details():
                         request_key=form.request_key.data or None,
                         client_keys=_client_keys(form.email.data, device),
                         add_ons=tuple(sel.add_ons),
+                        **coupon_step.hold_args(priced, clinic),
                     ),
                     clinic,
                     now,
@@ -104,6 +109,9 @@ def details():
                 continue
             except LimitReached as refused:
                 return _details_page(form, sel, offered, clinic, now, str(refused), 429)
+            except CouponRefused as refused:
+                coupon_step.refuse(form, refused)
+                return _details_page(form, sel, offered, clinic, now, None, 422)
             return _after_hold(appointment)
         return _not_free(form, sel, clinic, now)
     # Tell a client already at a limit before they fill in the form, not after.

@@ -46,6 +46,8 @@ class DemoContent:
     clients: list[dict[str, Any]] = field(default_factory=list)
     # clients on the waitlist (waitlist.toml, optional: the tests' clinic has none)
     waitlist: list[dict[str, Any]] = field(default_factory=list)
+    # coupons (coupons.toml, optional; demo/coupons.py)
+    coupons: list[dict[str, Any]] = field(default_factory=list)
 
 
 def _toml(name: str, directory: Path) -> dict[str, Any]:
@@ -154,6 +156,7 @@ def read_content(directory: Path = CONTENT_DIR) -> DemoContent:
         if (directory / "clients.toml").exists()
         else [],
         waitlist=_optional_toml("waitlist.toml", directory).get("entry", []),
+        coupons=_optional_toml("coupons.toml", directory).get("coupon", []),
     )
     _check(content)
     return content

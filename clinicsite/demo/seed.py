@@ -16,6 +16,7 @@ from clinicsite.demo.addons import load_add_ons
 from clinicsite.demo.blog import load_blog_demo
 from clinicsite.demo.clients import load_demo_clients
 from clinicsite.demo.content import DemoContent, load_content
+from clinicsite.demo.coupons import load_coupons
 from clinicsite.demo.reminders import load_reminders
 from clinicsite.demo.series import load_series_demo
 from clinicsite.demo.waitlist import load_waitlist_demo
@@ -92,6 +93,7 @@ def load_demo(content: DemoContent | None = None) -> dict[str, int]:
     if standing:  # the demo's own clients; a clinic loaded from other content has none
         load_series_demo(clock.now(), count)
     load_waitlist_demo(content.waitlist, clock.now(), count)
+    load_coupons(content.coupons, count)
     load_reminders(content.clinic, count)
     db.session.commit()
     return created

@@ -26,6 +26,7 @@ from clinicsite.models.catalogue import Service, ServiceOption
 from clinicsite.models.clients import Client
 from clinicsite.models.clinic import ClinicSettings, Location
 from clinicsite.models.content import ContentVersion
+from clinicsite.models.coupons import Coupon, CouponUse, coupon_service
 from clinicsite.models.inquiry import Inquiry
 from clinicsite.models.mail import OutboxEmail
 from clinicsite.models.newsletter import LeadMagnet, Subscriber
@@ -94,4 +95,7 @@ __all__ = [
     "STUDIO_METHODS",
     "DayClose",
     "StudioPayment",
+    "Coupon",
+    "CouponUse",
+    "coupon_service",
 ]

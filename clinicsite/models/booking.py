@@ -34,6 +34,9 @@ class Appointment(db.Model):
             "status IN ('held', 'confirmed', 'completed', 'no_show', 'cancelled', 'expired')",
             name="status",
         ),
+        sa.CheckConstraint(
+            "coupon_discount >= 0 AND coupon_discount <= price", name="coupon_discount"
+        ),
         sa.Index("ix_appointment_therapist_time", "therapist_id", "starts_at", "blocks_until"),
     )
 
@@ -92,6 +95,10 @@ class Appointment(db.Model):
     sms_consent: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     sms_consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     moved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # -- coupons (models/coupons.py): `price` stays the price as booked; the code the client
+    # gave and what it took off it (0 without one). The client owes price - coupon_discount.
+    coupon_code: Mapped[str | None] = mapped_column(sa.String(32))
+    coupon_discount: Mapped[int] = mapped_column(default=0, server_default="0")
 
     service: Mapped[Service] = relationship()
     option: Mapped[ServiceOption] = relationship()
@@ -106,6 +113,11 @@ class Appointment(db.Model):
     add_ons: Mapped[list[AppointmentAddOn]] = relationship(
         order_by="AppointmentAddOn.name", cascade="all, delete-orphan"
     )
+
+    @property
+    def price_due(self) -> int:
+        """The price less any coupon: what the visit costs the client."""
+        return self.price - self.coupon_discount
 
     @property
     def paid_payment(self) -> Payment | None:

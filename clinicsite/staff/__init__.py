@@ -14,6 +14,7 @@ from clinicsite.staff import (  # noqa: E402,F401
     bookings,
     catalogue,
     clients,
+    coupons,  # noqa: E402,F401
     editorial,
     feeds,
     nav,

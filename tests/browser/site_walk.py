@@ -37,6 +37,7 @@ from clinicsite.models import (
     Appointment,
     Client,
     Comment,
+    Coupon,
     Inquiry,
     Location,
     Post,
@@ -94,6 +95,7 @@ STAFF_PARAMETERS = {
     "client_id": Client,
     "series_id": Series,
     "addon_id": AddOn,
+    "coupon_id": Coupon,
 }
 
 NOW = MONDAY_8AM  # Monday 2026-12-07 08:00 in Los Angeles: the walk's stopped clock
@@ -133,6 +135,7 @@ def build_site(app: Flask) -> dict[str, str]:
         service = db.session.scalars(sa.select(Service).order_by(Service.id)).first()
         # Add-ons: the booking flow's extras step, and the staff's add-on page.
         db.session.add(AddOn(service=service, name="Hot stones", extra_minutes=30, price=2500))
+        db.session.add(Coupon(code="WALK-10", kind="percent", value=10, services=[service]))
         category, tag = make_category(), make_tag()
         post = make_post(categories=[category], tags=[tag], services=[service])
         make_post(status="draft")

@@ -148,6 +148,17 @@ def test_the_client_receives_a_receipt_with_the_amounts_and_method(clinic, froze
     assert "Card (terminal)" in html(mail) and "Paid in full" in html(mail)
 
 
+def test_a_coupon_comes_off_what_is_owed_and_shows_on_the_receipt(clinic, frozen, tmp_path):
+    appt_id = make_visit(clinic, VISIT, coupon_code="SPRING", coupon_discount=2000)
+    price, _ = money_of(clinic, appt_id)
+    assert owed(clinic, appt_id) == price - 2000
+    record(clinic, appt_id, price - 2000, 0, "cash", staff_actor(clinic), AFTER)
+    assert owed(clinic, appt_id) == 0
+    [mail] = [m for m in deliver(clinic, tmp_path) if m["Subject"].startswith("Receipt")]
+    assert f"Price: ${price // 100}, coupon SPRING −$20" in plain(mail)
+    assert "The visit is paid in full." in plain(mail)
+
+
 def test_a_client_without_an_email_gets_no_receipt_but_the_payment_is_recorded(
     clinic, frozen, tmp_path
 ):
