@@ -26,6 +26,7 @@ from clinicsite.models.catalogue import Service, ServiceOption
 from clinicsite.models.clients import Client
 from clinicsite.models.clinic import ClinicSettings, Location
 from clinicsite.models.content import ContentVersion
+from clinicsite.models.giftcards import GiftCard, GiftCardEntry, GiftCardOrder
 from clinicsite.models.inquiry import Inquiry
 from clinicsite.models.mail import OutboxEmail
 from clinicsite.models.newsletter import LeadMagnet, Subscriber
@@ -62,6 +63,9 @@ __all__ = [
     "post_service",
     "post_tag",
     "ExtraHours",
+    "GiftCard",
+    "GiftCardEntry",
+    "GiftCardOrder",
     "OutboxEmail",
     "Payment",
     "ProcessedEvent",
