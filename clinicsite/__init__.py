@@ -129,3 +129,6 @@ def register_commands(app: Flask) -> None:
     from clinicsite.cli import waitlist_cli
 
     app.cli.add_command(waitlist_cli)
+    from clinicsite.cli import giftcards_cli
+
+    app.cli.add_command(giftcards_cli)

@@ -20,7 +20,6 @@ from clinicsite.demo.reminders import load_reminders
 from clinicsite.demo.series import load_series_demo
 from clinicsite.demo.waitlist import load_waitlist_demo
 from clinicsite.extensions import db
-from clinicsite.money import minor_unit_exponent
 from clinicsite.models import (
     AreaService,
     ClinicSettings,
@@ -33,6 +32,7 @@ from clinicsite.models import (
     Therapist,
     WorkingHours,
 )
+from clinicsite.money import minor_unit_exponent
 
 DEMO_STAFF_PASSWORD = "clinic-demo-2026"
 DEMO_ADMIN_EMAIL = "owner@example.com"

@@ -71,3 +71,20 @@ def send_due(clinic: ClinicSettings, now: datetime, links: Links | None = None) 
     sent = sum(send_to_recipient_if_due(card, clinic, now, links) for card in due)
     db.session.commit()
     return sent
+
+
+def expire_due(clinic: ClinicSettings, now: datetime) -> int:
+    """Take what is left off every card past its expiry date (an "expire" entry each, once)
+    and commit; returns how many."""
+    from clinicsite.audit import SYSTEM
+    from clinicsite.giftcards import ledger
+
+    today = now.astimezone(clinic.tz).date()
+    due = db.session.scalars(
+        sa.select(GiftCard).where(
+            GiftCard.expires_on < today, GiftCard.balance > 0, GiftCard.status == "active"
+        )
+    ).all()
+    expired = sum(ledger.expire(card, SYSTEM, now, today) is not None for card in due)
+    db.session.commit()
+    return expired

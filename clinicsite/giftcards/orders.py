@@ -9,6 +9,7 @@ card."""
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -78,11 +79,12 @@ def start_order(
     request: OrderRequest,
     clinic: ClinicSettings,
     gateway: PaymentGateway,
-    success_url: str,
+    success_url: Callable[[str], str],
     cancel_url: str,
     now: datetime,
 ) -> GiftCardOrder:
     """Record the order and create its hosted checkout (its URL on the order); commits.
+    `success_url(token)` is the order's page, where the provider sends the buyer back.
     The idempotency key is the order's random token: a retry creates nothing new, and a
     reset database never reuses a key. Raises PaymentError (nothing is kept then)."""
     order = GiftCardOrder(
@@ -105,7 +107,7 @@ def start_order(
             currency=order.currency,
             description=f"Gift card, {clinic.name}",
             customer_email=order.buyer_email,
-            success_url=success_url.replace("__token__", order.token),
+            success_url=success_url(order.token),
             cancel_url=cancel_url,
             expires_at=now + timedelta(minutes=CHECKOUT_MINUTES),
             idempotency_key=f"gift-card-order-{order.token}",
@@ -133,6 +135,7 @@ def settler_for(session_id: str):
     order = order_for_session(session_id)
     if order is None:
         return None
+
     def settle(state: CheckoutState, gateway: PaymentGateway, now: datetime) -> str:
         return settle_order(order, state, gateway, now, get_clinic())
 
@@ -215,7 +218,11 @@ def record_fake_payment(
 ) -> str:
     """The fake gateway's page says the order was paid: settle it as a webhook would."""
     state = CheckoutState(
-        order.checkout_session_id or "", "complete", "paid", order.amount, order.currency,
+        order.checkout_session_id or "",
+        "complete",
+        "paid",
+        order.amount,
+        order.currency,
         f"fake_pi_{order.token[:16]}",
     )
     return settle_order(order, state, gateway, now, clinic)

@@ -13,4 +13,5 @@ def gift_card_links():
 
     return {"gift_cards_on_sale": lambda: on_sale(get_clinic())}
 
+
 from clinicsite.giftshop import routes  # noqa: E402,F401

@@ -16,7 +16,7 @@ CUSTOM = "custom"
 
 
 def parse_amount(typed: str | None, exponent: int = 2) -> int | None:
-    """"75", "75.50", "$75": minor units; None for anything else."""
+    """ "75", "75.50", "$75": minor units; None for anything else."""
     match = AMOUNT.fullmatch((typed or "").strip())
     if match is None or (match.group(2) and exponent == 0):
         return None

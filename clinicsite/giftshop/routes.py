@@ -38,9 +38,7 @@ def buy():
             if order is not None:
                 return redirect(order.checkout_url, code=303)
     status = 422 if form.errors else 200
-    return render_template(
-        "giftshop/buy.html", form=form, custom=custom, clinic=clinic
-    ), status
+    return render_template("giftshop/buy.html", form=form, custom=custom, clinic=clinic), status
 
 
 def _amount(form: GiftCardForm, clinic) -> int | None:
@@ -71,7 +69,7 @@ def _start(form: GiftCardForm, amount: int, clinic, now):
             request_,
             clinic,
             get_gateway(),
-            success_url=absolute_url("giftshop.order", token="__token__"),
+            success_url=lambda order_token: absolute_url("giftshop.order", token=order_token),
             cancel_url=absolute_url("giftshop.buy"),
             now=now,
         )

@@ -12,9 +12,9 @@ and answers what `handle_event` returns.
 from __future__ import annotations
 
 import logging
-from functools import partial
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 import sqlalchemy as sa

@@ -69,8 +69,10 @@ def test_any_sequence_keeps_every_balance_sound(app):
                 assert card.balance >= 0
                 assert card.balance == sum(e.amount for e in entries)
                 assert all(e.balance_after >= 0 for e in entries)
-                assert card.status != "void" or card.balance == 0 or any(
-                    e.kind == "refund" for e in entries
+                assert (
+                    card.status != "void"
+                    or card.balance == 0
+                    or any(e.kind == "refund" for e in entries)
                 )
 
     run()
