@@ -29,6 +29,7 @@ class Deposit:
     refunded: int  # given back, over every payment row
     currency: str
     over: bool = False  # the booking is cancelled, lapsed or missed: what is paid is kept
+    by_gift_card: int = 0  # of `paid`, what a gift card paid (refunds go back to the card)
 
     @property
     def kept(self) -> int:
@@ -42,6 +43,10 @@ class Deposit:
     def summary(self) -> str:
         """A few words for a "Deposit" line: "$35, paid"."""
         asked, paid = self.money(self.asked), self.money(self.paid)
+        if self.by_gift_card:  # "$35 by gift card", "$35 ($20 by gift card)"
+            card = self.money(self.by_gift_card)
+            by = " by gift card" if self.by_gift_card == self.paid else f" ({card} by gift card)"
+            paid += by
         return {
             NONE: "None",
             DUE: f"{asked}, not paid yet",
@@ -81,4 +86,5 @@ def deposit_of(appointment: Appointment) -> Deposit:
     else:
         state = UNPAID
     over = appointment.status in ("cancelled", "expired", "no_show")
-    return Deposit(state, appointment.deposit, paid, refunded, appointment.currency, over)
+    by_card = sum(p.amount for p in taken if p.provider == "gift_card")
+    return Deposit(state, appointment.deposit, paid, refunded, appointment.currency, over, by_card)
