@@ -16,6 +16,7 @@ from clinicsite.staff import (  # noqa: E402,F401
     clients,
     editorial,
     feeds,
+    giftcards,  # noqa: E402,F401
     nav,
     payments,  # noqa: E402,F401
     reminders,  # noqa: E402,F401
