@@ -104,3 +104,21 @@ def test_a_bad_issue_is_a_form_error(clinic, client, login_as, data, says):
 def test_unknown_cards_are_not_found(clinic, client, login_as, url):
     login_as("admin")
     assert client.get(url).status_code == 404
+
+
+def test_the_clinics_expiry_setting_dates_new_cards_and_the_page_says_so(clinic, client, login_as):
+    from clinicsite.models import ClinicSettings
+
+    with clinic.app_context():
+        db.session.get(ClinicSettings, 1).gift_card_expiry_months = 12
+        db.session.commit()
+    login_as("admin")
+    token = csrf_from(page_html(client, "/staff/gift-cards/"))
+    issued = client.post(
+        "/staff/gift-cards/", data={"csrf_token": token, "amount": "40", "note": "comp"}
+    )
+    with clinic.app_context():
+        card = db.session.scalars(sa.select(GiftCard)).one()
+        assert card.expires_on is not None
+        assert (card.expires_on - card.created_at.date()).days in range(360, 370)
+    assert "until" in text_of(page_html(client, issued.headers["Location"]))

@@ -337,6 +337,19 @@ class SettingsForm(CatalogueForm):
     max_series_visits = whole(
         "Visits in a client's standing appointment, at most", 2, 26, default=12
     )
+    # Gift cards (issue 14, clinicsite/giftcards).
+    gift_card_amounts = StringField(
+        "Gift card amounts sold online",
+        filters=[text],
+        validators=[
+            Optional(),
+            Regexp(
+                r"^\d{1,6}(\s*,\s*\d{1,6})*$",
+                message="Please list whole amounts separated by commas, like 50, 100, 150.",
+            ),
+        ],
+    )
+    gift_card_expiry_months = whole("Gift cards expire after (months)", 0, 120, "months", default=0)
 
     def validate_phone(self, field):
         check_phone(field)
