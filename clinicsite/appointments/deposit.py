@@ -43,10 +43,6 @@ class Deposit:
     def summary(self) -> str:
         """A few words for a "Deposit" line: "$35, paid"."""
         asked, paid = self.money(self.asked), self.money(self.paid)
-        if self.by_gift_card:  # "$35 by gift card", "$35 ($20 by gift card)"
-            card = self.money(self.by_gift_card)
-            by = " by gift card" if self.by_gift_card == self.paid else f" ({card} by gift card)"
-            paid += by
         return {
             NONE: "None",
             DUE: f"{asked}, not paid yet",
@@ -54,7 +50,16 @@ class Deposit:
             PAID: f"{paid}, paid and kept" if self.over else f"{paid}, paid",
             PART_REFUNDED: f"{paid}, paid; {self.money(self.refunded)} of it refunded",
             REFUNDED: f"{paid}, paid and refunded in full",
-        }[self.state]
+        }[self.state] + self._gift_card_words
+
+    @property
+    def _gift_card_words(self) -> str:
+        """ " (by gift card)", " ($20 by gift card)": a card's part (refunds go back to it)."""
+        if not self.by_gift_card:
+            return ""
+        if self.by_gift_card == self.paid:
+            return " (by gift card)"
+        return f" ({self.money(self.by_gift_card)} by gift card)"
 
     @property
     def price_note(self) -> str:

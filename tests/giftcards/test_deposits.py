@@ -63,7 +63,7 @@ def test_a_card_covering_the_deposit_confirms_with_no_checkout(app, client, stub
     ]
     assert balance(app, card_id) == 10_000 - DEPOSIT
     page = text_of(page_html(client, response.headers["Location"]))
-    assert "$35 by gift card" in page
+    assert "$35, paid (by gift card)" in page
 
 
 def test_a_card_covering_part_leaves_the_rest_to_the_checkout(app, client, stub):
