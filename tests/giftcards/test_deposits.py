@@ -18,6 +18,7 @@ from tests.support import stripe_fixtures
 from tests.support.booking_helpers import (
     appointments,
     hold_slot,
+    outbox,
     page_html,
     pay_session,
     post_form,
@@ -102,6 +103,8 @@ def test_cancelling_in_time_refunds_the_card_not_stripe(app, client, stub):
     assert the_appointment(app)["status"] == "cancelled"
     assert balance(app, card_id) == 10_000
     assert stub.requests_to("/v1/refunds") == []
+    cancelled = [e["text"] for e in outbox(app) if e["subject"].startswith("Cancelled")]
+    assert any("back on your gift card" in text for text in cancelled)
 
 
 def test_cancelling_a_split_deposit_refunds_each_part_where_it_came_from(app, client, stub):
