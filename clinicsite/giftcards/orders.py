@@ -43,7 +43,7 @@ class OrderRequest:
 def offered_amounts(clinic: ClinicSettings) -> list[int]:
     """The set amounts of the clinic's settings ("50, 100, 150", whole units), in minor
     units, smallest first; anything that is not a positive whole number is skipped."""
-    unit = 10 ** minor_unit_exponent(clinic.currency)
+    unit = 10 ** minor_unit_exponent(clinic.currency or "USD")
     amounts = set()
     for part in (clinic.gift_card_amounts or "").split(","):
         part = part.strip()
@@ -58,7 +58,8 @@ def on_sale(clinic: ClinicSettings) -> bool:
 
 def custom_range(clinic: ClinicSettings) -> tuple[int, int] | None:
     """The (min, max) of a custom amount in minor units, or None when there is none."""
-    low, high = clinic.gift_card_min, clinic.gift_card_max
+    # A clinic not set up yet (an unsaved settings row) has None here: nothing on sale.
+    low, high = clinic.gift_card_min or 0, clinic.gift_card_max or 0
     return (low, high) if 0 < low <= high else None
 
 
