@@ -91,5 +91,5 @@ def deposit_of(appointment: Appointment) -> Deposit:
     else:
         state = UNPAID
     over = appointment.status in ("cancelled", "expired", "no_show")
-    by_card = sum(p.amount for p in taken if p.provider == "gift_card")
+    by_card = sum(p.amount for p in taken if getattr(p, "provider", None) == "gift_card")
     return Deposit(state, appointment.deposit, paid, refunded, appointment.currency, over, by_card)
