@@ -9,6 +9,7 @@ from clinicsite import audit, notifications
 from clinicsite.appointments.errors import NotAllowed
 from clinicsite.audit import CLIENT, Actor
 from clinicsite.extensions import db
+from clinicsite.giftcards import deposits as gift_card_deposits
 from clinicsite.models import Appointment, ClinicSettings
 from clinicsite.payments import fulfilment
 from clinicsite.payments.gateway import PaymentError, PaymentGateway
@@ -56,6 +57,8 @@ def cancel(
                     gateway.expire_checkout(payment.checkout_session_id)
                 except PaymentError:
                     pass  # paid meanwhile: record_payment will refund it
+        # Never confirmed: what a gift card paid towards it goes back whatever the policy.
+        gift_card_deposits.give_back(appointment, "hold cancelled", now)
     appointment.status, appointment.cancelled_at = "cancelled", now
     give_back = terms.refundable if refund_deposit is None else refund_deposit
     refunded = 0

@@ -165,3 +165,24 @@ def clock_now():
     from clinicsite import clock as app_clock
 
     return app_clock.now()
+
+
+def test_cancelling_a_held_booking_late_still_returns_the_cards_part(app, client, stub, clock):
+    card_id, code = issue(app, 2_000)
+    _, response = hold_slot(client, app, gift_card_code=code)
+    assert balance(app, card_id) == 0
+    token = the_appointment(app)["token"]
+    clock.advance(days=1, hours=20)  # inside the cancellation window, still held
+    with app.app_context():
+        appt = db.session.scalar(sa.select(Appointment))
+        appt.hold_expires_at = clock_now() + timedelta(minutes=30)
+        db.session.commit()
+    from clinicsite.appointments.cancellation import cancellation_terms
+    from clinicsite.clinic import get_clinic
+
+    with app.app_context():
+        appt = db.session.scalar(sa.select(Appointment))
+        assert not cancellation_terms(appt, get_clinic(), clock_now()).refundable
+    post_form(client, f"/booking/{token}/cancel")
+    assert the_appointment(app)["status"] == "cancelled"
+    assert balance(app, card_id) == 2_000
