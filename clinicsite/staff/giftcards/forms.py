@@ -64,9 +64,11 @@ class IssueForm(FlaskForm):
 
 
 class AdjustForm(FlaskForm):
-    amount = SignedAmountField("Change (+ or −)")
+    # Own ids: the card's page has this form and the void form, both with a "note".
+    amount = SignedAmountField("Change (+ or −)", id="adjust-amount")
     note = StringField(
         "Why",
+        id="adjust-note",
         filters=[one_line],
         validators=[DataRequired("Please say why."), Length(max=500)],
     )
@@ -75,6 +77,7 @@ class AdjustForm(FlaskForm):
 class VoidForm(FlaskForm):
     note = StringField(
         "Why",
+        id="void-note",
         filters=[one_line],
         validators=[DataRequired("Please say why the card is void."), Length(max=500)],
     )
