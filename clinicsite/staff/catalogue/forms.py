@@ -20,6 +20,7 @@ from wtforms import (
 from wtforms.validators import (
     Email,
     Length,
+    NumberRange,
     Optional,
     Regexp,
     ValidationError,
@@ -41,6 +42,7 @@ from clinicsite.staff.catalogue.fields import (
     ZIP,
     CatalogueForm,
     LinkedServicesForm,
+    WholeNumberField,
     check_phone,
     choice_of,
     coordinate,
@@ -349,7 +351,12 @@ class SettingsForm(CatalogueForm):
             ),
         ],
     )
-    gift_card_expiry_months = whole("Gift cards expire after (months)", 0, 120, "months", default=0)
+    gift_card_expiry_months = WholeNumberField(
+        "Gift cards expire after (months)",
+        default=0,
+        filters=[lambda months: 0 if months is None else months],  # empty: never
+        validators=[NumberRange(0, 120, "Please enter a number from 0 to 120 months.")],
+    )
 
     def validate_phone(self, field):
         check_phone(field)
