@@ -71,6 +71,7 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from clinicsite.blog import bp as blog_bp
     from clinicsite.booking import bp as booking_bp
+    from clinicsite.giftshop import bp as giftshop_bp
     from clinicsite.media import media_bp
     from clinicsite.my import bp as my_bp
     from clinicsite.newsletter import bp as newsletter_bp
@@ -80,6 +81,7 @@ def register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(public_bp)
     app.register_blueprint(booking_bp)
+    app.register_blueprint(giftshop_bp)
     app.register_blueprint(blog_bp, url_prefix="/blog")
     app.register_blueprint(newsletter_bp)
     app.register_blueprint(staff_bp, url_prefix="/staff")
@@ -127,3 +129,6 @@ def register_commands(app: Flask) -> None:
     from clinicsite.cli import waitlist_cli
 
     app.cli.add_command(waitlist_cli)
+    from clinicsite.cli import giftcards_cli
+
+    app.cli.add_command(giftcards_cli)

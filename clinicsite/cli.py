@@ -140,3 +140,20 @@ def waitlist_offer() -> None:
 
     expired, made, ended = expire_and_reoffer(clock.now())
     click.echo(f"expired {expired} offers, made {made} offers, expired {ended} entries")
+
+
+giftcards_cli = AppGroup("giftcards", help="Gift cards.")
+
+
+@giftcards_cli.command("send-due")
+def giftcards_send_due() -> None:
+    """Queue the gift card emails to recipients whose chosen day has come (each once), and
+    take what is left off cards past their expiry. Safe to run from cron as often as liked."""
+    from clinicsite import clock
+    from clinicsite.clinic import get_clinic
+    from clinicsite.giftcards.emails import expire_due, send_due
+
+    clinic, now = get_clinic(), clock.now()
+    sent = send_due(clinic, now)
+    expired = expire_due(clinic, now)
+    click.echo(f"queued {sent} gift card emails, expired {expired} cards")

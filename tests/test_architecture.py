@@ -13,7 +13,7 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "clinicsite"
 FLASK_MODULES = ("flask", "flask_login", "flask_wtf")
-BLUEPRINTS = ("public", "blog", "booking", "staff", "newsletter", "my")
+BLUEPRINTS = ("public", "blog", "booking", "staff", "newsletter", "my", "giftshop")
 
 # Domain code: what the site does, whoever asks (a view, a command, a test).
 DOMAIN = (
@@ -47,6 +47,7 @@ DOMAIN = (
     "phones",
     "sms.outbox",
     "coupons",
+    "giftcards",
 )
 # Domain modules that still call up into Flask, and what for.
 DOMAIN_USING_FLASK = {
@@ -67,6 +68,7 @@ STAFF_JOBS = (
     "reminders",
     "payments",
     "coupons",
+    "giftcards",
 )
 
 

@@ -16,13 +16,19 @@ from sqlalchemy.orm import selectinload
 from clinicsite import audit, notifications
 from clinicsite.appointments.deposit import Deposit, deposit_of
 from clinicsite.appointments.errors import NotAllowed
-from clinicsite.appointments.takings import refuse_if_closed
+from clinicsite.appointments.takings import clinic_zone, local_day, refuse_if_closed
 from clinicsite.audit import Actor
 from clinicsite.extensions import db
+from clinicsite.giftcards import studio as gift_card_studio
 from clinicsite.models import STUDIO_METHODS, Appointment, StudioPayment
 from clinicsite.money import format_amount
 
-METHOD_WORDS = {"card_terminal": "Card (terminal)", "cash": "Cash", "other": "Other"}
+METHOD_WORDS = {
+    "card_terminal": "Card (terminal)",
+    "cash": "Cash",
+    "other": "Other",
+    "gift_card": "Gift card",
+}
 # A visit whose price may be paid at the studio: booked and not called off.
 PAYABLE = ("confirmed", "completed")
 
@@ -105,10 +111,12 @@ def record_balance(
     actor: Actor,
     now: datetime,
     note: str = "",
+    gift_card_code: str = "",
 ) -> StudioPayment:
     """Record `amount` towards the price and `tip` on top, paid at the studio by `method`;
     audit it, queue the client's receipt and commit. Raises NotAllowed, saying why, for a
-    visit that is not payable, an unknown method, or more than is owed."""
+    visit that is not payable, an unknown method, or more than is owed. Paid by gift card,
+    both come off the card `gift_card_code` names (giftcards/studio.py)."""
     if appointment.status not in PAYABLE:
         raise NotAllowed("Only a confirmed or completed visit can be paid at the studio.")
     if method not in STUDIO_METHODS:
@@ -125,6 +133,10 @@ def record_balance(
             f"That is more than the {balance.money(balance.owed)} still owed; "
             "put anything extra in the tip."
         )
+    drawn = None
+    if method == "gift_card":
+        today = local_day(now, clinic_zone())
+        drawn = gift_card_studio.draw(gift_card_code, amount + tip, appointment, actor, now, today)
     payment = StudioPayment(
         appointment_id=appointment.id,
         amount=amount,
@@ -137,6 +149,8 @@ def record_balance(
     )
     db.session.add(payment)
     db.session.flush()
+    if drawn is not None:
+        drawn.studio_payment_id = payment.id
     # The action is short (a column of 60); the amounts and the note go with it as its note.
     money = balance.money
     words = money(amount) + (f" and a {money(tip)} tip" if tip else "")
@@ -158,6 +172,8 @@ def void_payment(payment: StudioPayment, actor: Actor, now: datetime, reason: st
     payment.voided_at = now
     payment.voided_by_id = actor.staff_id
     payment.void_reason = reason
+    if payment.method == "gift_card":
+        gift_card_studio.put_back(payment, actor, now, reason)
     amount = format_amount(payment.amount, payment.currency)
     tip = f" and {format_amount(payment.tip, payment.currency)} tip" if payment.tip else ""
     audit.record(

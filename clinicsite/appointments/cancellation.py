@@ -9,6 +9,7 @@ from clinicsite import audit, notifications
 from clinicsite.appointments.errors import NotAllowed
 from clinicsite.audit import CLIENT, Actor
 from clinicsite.extensions import db
+from clinicsite.giftcards import deposits as gift_card_deposits
 from clinicsite.models import Appointment, ClinicSettings
 from clinicsite.payments import fulfilment
 from clinicsite.payments.gateway import PaymentError, PaymentGateway
@@ -25,8 +26,9 @@ class CancellationTerms:
 
 def cancellation_terms(appointment: Appointment, clinic: ClinicSettings, now: datetime):
     deadline = appointment.starts_at - timedelta(hours=clinic.cancellation_window_hours)
-    paid = appointment.paid_payment
-    deposit_paid = paid.amount - paid.amount_refunded if paid else 0
+    # A deposit may be paid in two parts (a gift card and a card): every part counts.
+    taken = [p for p in appointment.payments if p.status in ("paid", "refunded")]
+    deposit_paid = sum(p.amount - p.amount_refunded for p in taken)
     return CancellationTerms(now <= deadline, deposit_paid, deadline)
 
 
@@ -55,12 +57,15 @@ def cancel(
                     gateway.expire_checkout(payment.checkout_session_id)
                 except PaymentError:
                     pass  # paid meanwhile: record_payment will refund it
+        # Never confirmed: what a gift card paid towards it goes back whatever the policy.
+        gift_card_deposits.give_back(appointment, "hold cancelled", now)
     appointment.status, appointment.cancelled_at = "cancelled", now
     give_back = terms.refundable if refund_deposit is None else refund_deposit
-    paid = appointment.paid_payment
     refunded = 0
-    if give_back and paid is not None and terms.deposit_paid > 0:
-        fulfilment.refund(paid, terms.deposit_paid, "cancelled", gateway)
+    if give_back and terms.deposit_paid > 0:
+        for paid in appointment.payments:  # each part back where it came from
+            if paid.status == "paid" and paid.amount > paid.amount_refunded:
+                fulfilment.refund(paid, paid.amount - paid.amount_refunded, "cancelled", gateway)
         refunded = terms.deposit_paid
     notifications.booking_cancelled(appointment, refunded)
     offers.after_freed(appointment.therapist_id, appointment.starts_at, appointment.ends_at, now)

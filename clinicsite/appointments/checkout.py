@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from clinicsite.extensions import db
+from clinicsite.giftcards import deposits as gift_card_deposits
 from clinicsite.models import Appointment, ClinicSettings, Payment
 from clinicsite.payments.gateway import CheckoutRequest, PaymentGateway
 from clinicsite.scheduling.holds import SlotTaken, claim
@@ -43,10 +44,11 @@ def checkout_url(
     if clinic is not None and now is not None:
         if appointment.hold_expires_at - now < timedelta(minutes=MIN_CHECKOUT_MINUTES):
             extend_hold(appointment, clinic, now)
+    due = appointment.deposit - gift_card_deposits.paid_by_card(appointment)  # the rest
     session = gateway.create_checkout(
         CheckoutRequest(
             reference=str(appointment.id),
-            amount=appointment.deposit,
+            amount=due,
             currency=appointment.currency,
             description=f"Deposit: {appointment.service.name}, "
             f"{appointment.option.duration_minutes} min",
@@ -68,7 +70,7 @@ def checkout_url(
             provider=gateway.name,
             checkout_session_id=session.id,
             checkout_url=session.url,
-            amount=appointment.deposit,
+            amount=due,
             currency=appointment.currency,
         )
     )

@@ -29,6 +29,7 @@ class Deposit:
     refunded: int  # given back, over every payment row
     currency: str
     over: bool = False  # the booking is cancelled, lapsed or missed: what is paid is kept
+    by_gift_card: int = 0  # of `paid`, what a gift card paid (refunds go back to the card)
 
     @property
     def kept(self) -> int:
@@ -49,7 +50,16 @@ class Deposit:
             PAID: f"{paid}, paid and kept" if self.over else f"{paid}, paid",
             PART_REFUNDED: f"{paid}, paid; {self.money(self.refunded)} of it refunded",
             REFUNDED: f"{paid}, paid and refunded in full",
-        }[self.state]
+        }[self.state] + self._gift_card_words
+
+    @property
+    def _gift_card_words(self) -> str:
+        """ " (by gift card)", " ($20 by gift card)": a card's part (refunds go back to it)."""
+        if not self.by_gift_card:
+            return ""
+        if self.by_gift_card == self.paid:
+            return " (by gift card)"
+        return f" ({self.money(self.by_gift_card)} by gift card)"
 
     @property
     def price_note(self) -> str:
@@ -81,4 +91,5 @@ def deposit_of(appointment: Appointment) -> Deposit:
     else:
         state = UNPAID
     over = appointment.status in ("cancelled", "expired", "no_show")
-    return Deposit(state, appointment.deposit, paid, refunded, appointment.currency, over)
+    by_card = sum(p.amount for p in taken if getattr(p, "provider", None) == "gift_card")
+    return Deposit(state, appointment.deposit, paid, refunded, appointment.currency, over, by_card)

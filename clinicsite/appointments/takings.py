@@ -76,8 +76,11 @@ class Takings:
 
     @property
     def net(self) -> int:
-        """What the day brought in: deposits less refunds, the studio payments, the tips."""
-        return self.deposits - self.refunds + self.studio + self.tips
+        """What the day brought in: deposits less refunds, the studio payments, the tips.
+        A gift card spent is no money in (it came in when the card was sold)."""
+        spent = self.by_method.get("gift_card")
+        on_cards = spent.amount + spent.tip if spent else 0
+        return self.deposits - self.refunds + self.studio + self.tips - on_cards
 
     def snapshot(self) -> dict:
         """The totals as plain values, kept with a close-out."""
@@ -117,12 +120,19 @@ def takings(first: date, last: date, tz: ZoneInfo, currency: str) -> Takings:
     result = Takings(first, last, currency)
     result.deposits = db.session.scalar(
         sa.select(sa.func.coalesce(sa.func.sum(Payment.amount), 0)).where(
-            Payment.status.in_(TAKEN), Payment.paid_at >= start, Payment.paid_at < end
+            Payment.status.in_(TAKEN),
+            Payment.paid_at >= start,
+            Payment.paid_at < end,
+            Payment.provider != "gift_card",  # paid from a card: no money in that day
         )
     )
     result.refunds = db.session.scalar(
-        sa.select(sa.func.coalesce(sa.func.sum(Refund.amount), 0)).where(
-            Refund.created_at >= start, Refund.created_at < end
+        sa.select(sa.func.coalesce(sa.func.sum(Refund.amount), 0))
+        .join(Payment, Refund.payment_id == Payment.id)
+        .where(
+            Refund.created_at >= start,
+            Refund.created_at < end,
+            Payment.provider != "gift_card",  # back on the card: no money out
         )
     )
     result.by_method = {m: MethodTotal(m) for m in STUDIO_METHODS}

@@ -90,6 +90,8 @@ class DetailsForm(FlaskForm):
     notes = TextAreaField(
         "Anything else (optional)", filters=[strip], validators=[Optional(), Length(max=1000)]
     )
+    # Issue 14: paid from a gift card (booking/gift_card.py, templates/booking/_gift_card.html).
+    gift_card_code = StringField("Gift card code", filters=[strip], validators=[Length(max=64)])
     consent = BooleanField(
         "I accept the cancellation policy.",
         validators=[DataRequired("Please accept the cancellation policy to book.")],

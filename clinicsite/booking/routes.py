@@ -21,7 +21,7 @@ from clinicsite import clock
 from clinicsite.appointments import holding, limits
 from clinicsite.appointments.checkout import checkout_url
 from clinicsite.appointments.errors import LimitReached, PaymentError, SlotTaken
-from clinicsite.booking import bp, selection
+from clinicsite.booking import bp, gift_card, selection
 from clinicsite.booking import coupons as coupon_step
 from clinicsite.booking.forms import DetailsForm
 from clinicsite.clinic import get_clinic
@@ -88,6 +88,8 @@ def details():
             return _after_hold(repeat)
         if not offered:
             return _not_free(form, sel, clinic, now)
+        if gift_card.refused(form, sel, clinic, now):
+            return _details_page(form, sel, offered, clinic, now, None, 422)
         for slot in offered:  # "any therapist": the next one if the first was just taken
             try:
                 appointment = holding.hold(
@@ -112,7 +114,7 @@ def details():
             except CouponRefused as refused:
                 coupon_step.refuse(form, refused)
                 return _details_page(form, sel, offered, clinic, now, None, 422)
-            return _after_hold(appointment)
+            return gift_card.after_hold(appointment, form, clinic, now) or _after_hold(appointment)
         return _not_free(form, sel, clinic, now)
     # Tell a client already at a limit before they fill in the form, not after.
     refused = None

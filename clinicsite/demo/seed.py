@@ -33,6 +33,7 @@ from clinicsite.models import (
     Therapist,
     WorkingHours,
 )
+from clinicsite.money import minor_unit_exponent
 
 DEMO_STAFF_PASSWORD = "clinic-demo-2026"
 DEMO_ADMIN_EMAIL = "owner@example.com"
@@ -102,8 +103,22 @@ def load_demo(content: DemoContent | None = None) -> dict[str, int]:
 def _settings(clinic: dict[str, Any], count: Count) -> None:
     exists = db.session.get(ClinicSettings, 1) is not None
     if not exists:
-        db.session.add(ClinicSettings(id=1, **{k: clinic[k] for k in SETTINGS_FIELDS}))
+        settings = ClinicSettings(id=1, **{k: clinic[k] for k in SETTINGS_FIELDS})
+        _gift_cards(settings, clinic.get("gift_cards", {}))
+        db.session.add(settings)
     count("settings", not exists)
+
+
+def _gift_cards(settings: ClinicSettings, gift_cards: dict[str, Any]) -> None:
+    """The clinic's optional [gift_cards] table: set amounts and a custom range in whole
+    units, and how many months a card lasts (0: never)."""
+    if not gift_cards:
+        return
+    unit = 10 ** minor_unit_exponent(settings.currency or "USD")
+    settings.gift_card_amounts = ", ".join(str(int(a)) for a in gift_cards.get("amounts", []))
+    settings.gift_card_min = int(gift_cards.get("min", 0)) * unit
+    settings.gift_card_max = int(gift_cards.get("max", 0)) * unit
+    settings.gift_card_expiry_months = int(gift_cards.get("expiry_months", 0))
 
 
 def _services(content: DemoContent, count: Count) -> dict[str, Service]:

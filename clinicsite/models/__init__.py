@@ -27,6 +27,7 @@ from clinicsite.models.clients import Client
 from clinicsite.models.clinic import ClinicSettings, Location
 from clinicsite.models.content import ContentVersion
 from clinicsite.models.coupons import Coupon, CouponUse, coupon_service
+from clinicsite.models.giftcards import GiftCard, GiftCardEntry, GiftCardOrder
 from clinicsite.models.inquiry import Inquiry
 from clinicsite.models.mail import OutboxEmail
 from clinicsite.models.newsletter import LeadMagnet, Subscriber
@@ -63,6 +64,9 @@ __all__ = [
     "post_service",
     "post_tag",
     "ExtraHours",
+    "GiftCard",
+    "GiftCardEntry",
+    "GiftCardOrder",
     "OutboxEmail",
     "Payment",
     "ProcessedEvent",

@@ -69,6 +69,13 @@ class ClinicSettings(db.Model):
     # (appointments/client_series.py), of at most `max_series_visits` visits.
     clients_book_series: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     max_series_visits: Mapped[int] = mapped_column(default=12, server_default="12")
+    # Gift cards (clinicsite/giftcards): the amounts offered online, the range of a custom
+    # amount (minor units; 0 = no custom amount), and how long a card lasts (0 = it never
+    # expires, the default: California, like many states, generally forbids expiry).
+    gift_card_amounts: Mapped[str] = mapped_column(sa.String(100), default="", server_default="")
+    gift_card_min: Mapped[int] = mapped_column(default=2500, server_default="2500")
+    gift_card_max: Mapped[int] = mapped_column(default=50000, server_default="50000")
+    gift_card_expiry_months: Mapped[int] = mapped_column(default=0, server_default="0")
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     _render_about = renders_markdown("about", "about_html")

@@ -29,9 +29,11 @@ class FakeGateway:
 
     def create_checkout(self, request: CheckoutRequest) -> CheckoutSession:
         session_id = _stable_id("fake_cs", request.idempotency_key)
+        # A gift card order has its own test page (giftshop); a deposit, booking's.
+        page = "giftshop.fake_checkout" if "gift_card_order" in request.metadata else None
         return CheckoutSession(
             id=session_id,
-            url=url_for("booking.fake_checkout", session_id=session_id),
+            url=url_for(page or "booking.fake_checkout", session_id=session_id),
         )
 
     def expire_checkout(self, session_id: str) -> None:

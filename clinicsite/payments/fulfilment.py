@@ -17,6 +17,7 @@ from sqlalchemy.orm import selectinload
 from clinicsite import audit, clock, notifications
 from clinicsite.audit import STRIPE, Actor
 from clinicsite.extensions import db
+from clinicsite.giftcards import deposits as gift_card_deposits
 from clinicsite.models import Appointment, Payment, Refund
 from clinicsite.payments.gateway import CheckoutState, PaymentGateway
 from clinicsite.scheduling.holds import SlotTaken, claim, lock_therapists
@@ -100,6 +101,7 @@ def _confirm_or_refund(
     except SlotTaken:
         appointment.status = "expired"
         _give_back(payment, "time taken after the hold expired", gateway, now)
+        gift_card_deposits.give_back(appointment, "time taken after the hold expired", now)
         notifications.late_payment_refunded(appointment)
         audit.record(appointment, "late payment refunded", STRIPE, before)
         return "refunded: time taken"
@@ -132,6 +134,7 @@ def _refund_wrong_amount(
     _give_back(payment, "wrong amount", gateway, now, note=f"{note}: refunded, not confirmed")
     if appointment.status == "held":
         appointment.status = "expired"
+        gift_card_deposits.give_back(appointment, "wrong amount paid", now)
     if payment.currency == asked[1]:  # the email shows amounts in the appointment's currency
         notifications.refund_sent(appointment, payment.amount)
     audit.record(appointment, "payment of a wrong amount refunded", STRIPE, before, note=note)
@@ -156,6 +159,7 @@ def _settle_expired(payment: Payment) -> str:
     if appointment.status == "held" and not another:
         before = audit.snapshot(appointment)
         appointment.status = "expired"
+        gift_card_deposits.give_back(appointment, "checkout expired", clock.now())
         audit.record(appointment, "checkout expired", STRIPE, before)
         offers.after_freed(
             appointment.therapist_id, appointment.starts_at, appointment.ends_at, clock.now()
@@ -169,7 +173,10 @@ def refund(payment: Payment, amount: int, reason: str, gateway: PaymentGateway) 
     # the provider's own session id, never on our row ids (a reset database reuses those).
     reference = payment.checkout_session_id or payment.appointment.token
     key = f"refund-{reference}-{payment.amount_refunded}-{amount}"
-    result = gateway.refund(payment.payment_intent_id or "", amount, idempotency_key=key)
+    if payment.provider == gift_card_deposits.PROVIDER:  # back on the card, never to Stripe
+        result = gift_card_deposits.refund_to_card(payment, amount, reason, clock.now())
+    else:
+        result = gateway.refund(payment.payment_intent_id or "", amount, idempotency_key=key)
     row = Refund(payment=payment, provider_refund_id=result.id, amount=amount, reason=reason)
     db.session.add(row)
     payment.amount_refunded += amount

@@ -14,11 +14,13 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 import sqlalchemy as sa
 
 from clinicsite.extensions import db
+from clinicsite.giftcards import orders as giftcard_orders
 from clinicsite.models import ProcessedEvent
 from clinicsite.payments import fulfilment
 from clinicsite.payments.gateway import PaymentError, PaymentGateway, WebhookEvent
@@ -50,14 +52,19 @@ def handle_event(event: WebhookEvent, gateway: PaymentGateway, now: datetime) ->
         return EventResult({"received": True, "duplicate": True})
     session_id = event.data.get("id")
     payment = None
-    if isinstance(session_id, str) and PROVIDER_ID.fullmatch(session_id):
+    payment_id_ok = isinstance(session_id, str) and PROVIDER_ID.fullmatch(session_id)
+    if payment_id_ok:
         payment = fulfilment.payment_for_session(session_id)
-    if payment is None:
+    if payment is not None:
+        settle = partial(fulfilment.settle_checkout, payment)
+    else:  # a checkout for something other than a deposit (issue 14)
+        settle = giftcard_orders.settler_for(session_id) if payment_id_ok else None
+    if settle is None:
         db.session.commit()
         return EventResult({"received": True, "outcome": "unknown checkout session"})
     try:
         state = gateway.retrieve_checkout(session_id)
-        outcome = fulfilment.settle_checkout(payment, state, gateway, now)
+        outcome = settle(state, gateway, now)
     except PaymentError as exc:
         # Nothing of this attempt is kept, the event id included: Stripe sends it again.
         db.session.rollback()

@@ -17,6 +17,7 @@ from clinicsite.staff import (  # noqa: E402,F401
     coupons,  # noqa: E402,F401
     editorial,
     feeds,
+    giftcards,  # noqa: E402,F401
     nav,
     payments,  # noqa: E402,F401
     reminders,  # noqa: E402,F401

@@ -27,6 +27,7 @@ SECTIONS = [
     ("staff.reminders", "Reminders"),
     ("staff.takings_day", "Takings"),
     ("staff.coupons", "Coupons"),
+    ("staff.gift_cards", "Gift cards"),
 ]
 
 

@@ -38,6 +38,7 @@ from clinicsite.models import (
     Client,
     Comment,
     Coupon,
+    GiftCard,
     Inquiry,
     Location,
     Post,
@@ -96,6 +97,7 @@ STAFF_PARAMETERS = {
     "series_id": Series,
     "addon_id": AddOn,
     "coupon_id": Coupon,
+    "card_id": GiftCard,
 }
 
 NOW = MONDAY_8AM  # Monday 2026-12-07 08:00 in Los Angeles: the walk's stopped clock
@@ -166,6 +168,20 @@ def build_site(app: Flask) -> dict[str, str]:
 
         record_balance(paid, 2000, 500, "card_terminal", SYSTEM, NOW)
         void_payment(record_balance(paid, 100, 0, "cash", SYSTEM, NOW), SYSTEM, NOW, "A typo")
+        # A gift card, part spent (its staff page and ledger, its printable page), and a
+        # gift card order waiting for the test payment page.
+        from clinicsite.giftcards import ledger, orders
+
+        card = ledger.issue(10_000, "USD", SYSTEM, NOW, NOW.date(), note="walk")
+        ledger.redeem(card, 2_500, SYSTEM, NOW, NOW.date())
+        order = orders.start_order(
+            orders.OrderRequest(5_000, "Bea Buyer", "bea@example.com"),
+            clinic,
+            gateway,
+            success_url=lambda t: f"http://x/{t}",
+            cancel_url="http://x/no",
+            now=NOW,
+        )
         token = {
             a: db.session.get(Appointment, a).token for a in (confirmed, held, free, cancelled)
         }
@@ -186,6 +202,9 @@ def build_site(app: Flask) -> dict[str, str]:
             # A client's standing appointment: a visit's page, and the dates of a choice.
             "manage-series": f"/booking/{sol}",
             "repeat-dates": f"/booking/{token[free]}/repeat?every_weeks=2&count=3",
+            "gift-card": f"/gift-cards/{card.token}",
+            "gift-card-order": f"/gift-cards/order/{order.token}",
+            "gift-card-checkout": urlsplit(order.checkout_url).path,
         }
 
 

@@ -20,6 +20,7 @@ from wtforms import (
 from wtforms.validators import (
     Email,
     Length,
+    NumberRange,
     Optional,
     Regexp,
     ValidationError,
@@ -41,6 +42,7 @@ from clinicsite.staff.catalogue.fields import (
     ZIP,
     CatalogueForm,
     LinkedServicesForm,
+    WholeNumberField,
     check_phone,
     choice_of,
     coordinate,
@@ -336,6 +338,24 @@ class SettingsForm(CatalogueForm):
     )
     max_series_visits = whole(
         "Visits in a client's standing appointment, at most", 2, 26, default=12
+    )
+    # Gift cards (issue 14, clinicsite/giftcards).
+    gift_card_amounts = StringField(
+        "Gift card amounts sold online",
+        filters=[text],
+        validators=[
+            Optional(),
+            Regexp(
+                r"^\d{1,6}(\s*,\s*\d{1,6})*$",
+                message="Please list whole amounts separated by commas, like 50, 100, 150.",
+            ),
+        ],
+    )
+    gift_card_expiry_months = WholeNumberField(
+        "Gift cards expire after (months)",
+        default=0,
+        filters=[lambda months: 0 if months is None else months],  # empty: never
+        validators=[NumberRange(0, 120, "Please enter a number from 0 to 120 months.")],
     )
 
     def validate_phone(self, field):

@@ -58,6 +58,7 @@ class BalanceForm(FlaskForm):
         validate_choice=True,
     )
     note = StringField("Note", filters=[one_line], validators=[Length(max=500)])
+    gift_card_code = StringField("Gift card code", filters=[one_line], validators=[Length(max=64)])
 
     def set_exponent(self, exponent: int) -> BalanceForm:
         self.amount.exponent = self.tip.exponent = exponent

@@ -12,6 +12,7 @@ from clinicsite import clock
 from clinicsite.appointments import balance, takings
 from clinicsite.appointments.errors import NotAllowed
 from clinicsite.clinic import get_clinic
+from clinicsite.extensions import db
 from clinicsite.models import STUDIO_METHODS, Appointment, StudioPayment
 from clinicsite.money import minor_unit_exponent
 from clinicsite.staff import bp
@@ -54,8 +55,10 @@ def studio_payment_record(appointment_id):
             current_actor(),
             clock.now(),
             note=form.note.data or "",
+            gift_card_code=form.gift_card_code.data or "",
         )
     except NotAllowed as refused:
+        db.session.rollback()
         flash(str(refused), "error")
         return back_to(appt.id)
     flash(
