@@ -15,10 +15,12 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from clinicsite import audit, clock, notifications
+from clinicsite.appointments.deposit import deposit_of
 from clinicsite.audit import STRIPE, Actor
 from clinicsite.extensions import db
 from clinicsite.giftcards import deposits as gift_card_deposits
 from clinicsite.models import Appointment, Payment, Refund
+from clinicsite.money import format_money
 from clinicsite.payments.gateway import CheckoutState, PaymentGateway
 from clinicsite.scheduling.holds import SlotTaken, claim, lock_therapists
 from clinicsite.waitlist import offers
@@ -81,7 +83,8 @@ def _settle_paid(
     if appointment.status in ("held", "expired"):
         outcome = _confirm_or_refund(payment, gateway, now, before)
         if outcome == "confirmed" and was != "pending":  # we had given up on this money
-            flag(payment, f"paid after we recorded the checkout {was}: confirmed", now)
+            also = f"; {payment.attention}" if payment.attention else ""
+            flag(payment, f"paid after we recorded the checkout {was}: confirmed{also}", now)
         return outcome
     _give_back(payment, "appointment already cancelled", gateway, now)
     notifications.refund_sent(appointment, payment.amount)
@@ -106,6 +109,14 @@ def _confirm_or_refund(
         audit.record(appointment, "late payment refunded", STRIPE, before)
         return "refunded: time taken"
     appointment.confirmed_at, appointment.hold_expires_at = now, None
+    short = appointment.deposit - deposit_of(appointment).kept
+    if short > 0:  # a gift card's part went back to the card when the hold lapsed
+        flag(
+            payment,
+            f"confirmed with {format_money(short, appointment.currency)} of the "
+            "deposit unpaid: the gift card's part went back to the card when the hold lapsed",
+            now,
+        )
     notifications.booking_confirmed(appointment)
     audit.record(appointment, "deposit paid, confirmed", STRIPE, before)
     return "confirmed"

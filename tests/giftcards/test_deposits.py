@@ -186,3 +186,45 @@ def test_cancelling_a_held_booking_late_still_returns_the_cards_part(app, client
     post_form(client, f"/booking/{token}/cancel")
     assert the_appointment(app)["status"] == "cancelled"
     assert balance(app, card_id) == 2_000
+
+
+def test_a_payment_after_the_cards_part_went_back_confirms_and_tells_staff_what_is_unpaid(
+    app, client, stub
+):
+    """The card's part went back when the hold lapsed, then Stripe's part arrived: the client
+    paid, so the booking stands, and the staff's list says $20 of the deposit is unpaid."""
+    from clinicsite.giftcards import deposits as gift_card_deposits
+    from clinicsite.models import Payment
+
+    card_id, code = issue(app, 2_000)
+    _, response = hold_slot(client, app, gift_card_code=code)
+    session_id = session_id_from(response.headers["Location"])
+    with app.app_context():
+        from clinicsite import clock as app_clock
+
+        held = db.session.scalar(sa.select(Appointment))
+        gift_card_deposits.give_back(held, "hold lapsed", app_clock.now())
+        held.status = "expired"
+        db.session.commit()
+    assert balance(app, card_id) == 2_000
+    reply, _ = pay_session(client, stub, session_id)
+    assert reply.json["outcome"] == "confirmed"
+    assert the_appointment(app)["status"] == "confirmed"
+    with app.app_context():
+        paid = db.session.scalar(sa.select(Payment).filter_by(checkout_session_id=session_id))
+        assert "$20 of the deposit unpaid" in paid.attention
+
+
+def test_the_appointments_csv_counts_both_parts_of_a_split_deposit(app, client, stub, login_as):
+    import csv
+    import io
+
+    _, code = issue(app, 2_000)
+    _, response = hold_slot(client, app, gift_card_code=code)
+    pay_session(client, stub, session_id_from(response.headers["Location"]))
+    login_as("admin")
+    today = clock_now().date()
+    export = client.get(f"/staff/appointments.csv?from={today}&to={today + timedelta(days=30)}")
+    header, *rows = list(csv.reader(io.StringIO(export.text)))
+    [paid] = [dict(zip(header, r, strict=True)) for r in rows if r and r[3] == "confirmed"]
+    assert (paid["deposit"], paid["deposit paid"], paid["refunded"]) == ("35.0", "35.0", "0.0")

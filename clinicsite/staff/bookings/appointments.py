@@ -13,6 +13,7 @@ from flask_login import current_user
 
 from clinicsite import audit, clock
 from clinicsite.appointments import cancellation, outcomes, rescheduling
+from clinicsite.appointments.deposit import deposit_of
 from clinicsite.appointments.errors import NotAllowed, PaymentError, SlotTaken
 from clinicsite.clinic import get_clinic
 from clinicsite.extensions import db
@@ -240,8 +241,9 @@ def appointments_csv():
 
 
 def csv_row(a: Appointment, tz) -> tuple:
-    """One appointment as the CSV_COLUMNS: times in the clinic's zone, money in dollars."""
-    paid = a.paid_payment
+    """One appointment as the CSV_COLUMNS: times in the clinic's zone, money in dollars; the
+    deposit paid and refunded over every part (a gift card's and a card's)."""
+    paid = deposit_of(a)
     return (
         a.id,
         a.starts_at.astimezone(tz).strftime("%Y-%m-%d %H:%M %Z"),
@@ -256,8 +258,8 @@ def csv_row(a: Appointment, tz) -> tuple:
         a.client_phone,
         a.price / 100,
         a.deposit / 100,
-        (paid.amount / 100) if paid else 0,
-        (paid.amount_refunded / 100) if paid else 0,
+        paid.paid / 100,
+        paid.refunded / 100,
         a.source,
         a.created_at.strftime("%Y-%m-%d %H:%M"),
     )
