@@ -65,6 +65,7 @@ STAFF_JOBS = (
     "waitlist",
     "reminders",
     "payments",
+    "cardfees",
 )
 
 

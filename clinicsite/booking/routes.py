@@ -21,7 +21,7 @@ from clinicsite import clock
 from clinicsite.appointments import holding, limits
 from clinicsite.appointments.checkout import checkout_url
 from clinicsite.appointments.errors import LimitReached, PaymentError, SlotTaken
-from clinicsite.booking import bp, selection
+from clinicsite.booking import bp, cards, selection
 from clinicsite.booking.forms import DetailsForm
 from clinicsite.clinic import get_clinic
 from clinicsite.extensions import db, limiter
@@ -78,7 +78,7 @@ def details():
     if request.method == "GET" and not offered:
         return _not_free(form, sel, clinic, now, status=200)
     device = _device_id()
-    if form.validate_on_submit():
+    if form.validate_on_submit() and cards.agreed(form, clinic):
         repeat = _already_submitted(form.request_key.data)
         if repeat is not None:
             return _after_hold(repeat)
@@ -104,6 +104,7 @@ def details():
                 continue
             except LimitReached as refused:
                 return _details_page(form, sel, offered, clinic, now, str(refused), 429)
+            cards.after_hold(appointment, clinic)
             return _after_hold(appointment)
         return _not_free(form, sel, clinic, now)
     # Tell a client already at a limit before they fill in the form, not after.
@@ -208,7 +209,8 @@ def _not_free(form, sel, clinic, now, status=409):
 
 def _after_hold(appointment: Appointment):
     if appointment.status != "held":
-        return redirect(url_for("booking.manage", token=appointment.token), code=303)
+        setup = cards.to_card_setup(appointment)  # cards on file, no deposit (issue 14)
+        return setup or redirect(url_for("booking.manage", token=appointment.token), code=303)
     return to_checkout(appointment)
 
 
@@ -267,6 +269,7 @@ def fake_checkout(session_id: str):
                 payment, f"fake_pi_{payment.id}", payment.amount, payment.currency, gateway, now
             )
             db.session.commit()
+            cards.after_fake_payment(payment, gateway, now)
             return redirect(url_for("booking.manage", token=appointment.token, paid=1), code=303)
         return redirect(
             url_for("booking.manage", token=appointment.token, checkout="cancelled"), code=303

@@ -27,9 +27,7 @@ class FeeConsent(db.Model):
     the amounts in them, when, and how (booking online, or a link sent by staff)."""
 
     __tablename__ = "fee_consent"
-    __table_args__ = (
-        sa.CheckConstraint("no_show_fee >= 0 AND late_cancel_fee >= 0", name="fees"),
-    )
+    __table_args__ = (sa.CheckConstraint("no_show_fee >= 0 AND late_cancel_fee >= 0", name="fees"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     appointment_id: Mapped[int] = mapped_column(sa.ForeignKey("appointment.id"), unique=True)

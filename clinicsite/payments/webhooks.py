@@ -18,6 +18,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from clinicsite.appointments import card_on_file
 from clinicsite.extensions import db
 from clinicsite.models import ProcessedEvent
 from clinicsite.payments import fulfilment
@@ -52,12 +53,15 @@ def handle_event(event: WebhookEvent, gateway: PaymentGateway, now: datetime) ->
     payment = None
     if isinstance(session_id, str) and PROVIDER_ID.fullmatch(session_id):
         payment = fulfilment.payment_for_session(session_id)
+        if payment is None and (setup := card_on_file.setup_for_session(session_id)):
+            return _settle_card_setup(event, setup, gateway, now)  # cards on file (issue 14)
     if payment is None:
         db.session.commit()
         return EventResult({"received": True, "outcome": "unknown checkout session"})
     try:
         state = gateway.retrieve_checkout(session_id)
         outcome = fulfilment.settle_checkout(payment, state, gateway, now)
+        outcome += card_on_file.after_deposit(payment, state, gateway, now)
     except PaymentError as exc:
         # Nothing of this attempt is kept, the event id included: Stripe sends it again.
         db.session.rollback()
@@ -81,3 +85,18 @@ def _first_time(event: WebhookEvent) -> bool:
         db.session.rollback()
         return False
     return True
+
+
+def _settle_card_setup(event: WebhookEvent, setup, gateway: PaymentGateway, now: datetime):
+    """A setup-mode checkout (cards on file): read it back, keep the card it saved, commit."""
+    try:
+        state = gateway.retrieve_checkout(setup.checkout_session_id)
+        outcome = card_on_file.settle_setup(setup, state, gateway, now)
+    except PaymentError as exc:
+        db.session.rollback()
+        log.warning("Stripe event %s (card setup) not settled: %s", event.id, exc)
+        body = {"error": "the payment provider could not be reached; send it again"}
+        return EventResult(body, 503)
+    db.session.commit()
+    log.info("Stripe event %s (%s): %s", event.id, event.type, outcome)
+    return EventResult({"received": True, "outcome": outcome})
