@@ -328,3 +328,59 @@ def test_editors_cannot_charge_and_therapists_cannot_refund(client, app, stub, f
     assert client.post(f"/staff/appointments/{appt_id}/fees").status_code == 403
     assert client.post("/staff/fee-charges/1/refund").status_code == 403
     assert client.post("/staff/fee-charges/99999999999999999999/refund").status_code == 403
+
+
+# -- phone bookings: the link that saves a card (setup mode) ------------------------------------
+
+
+def test_a_phone_booking_gets_a_link_that_saves_the_card(client, app, stub, fees_on, login_as):
+    from tests.support.payment_helpers import make_visit
+
+    visit = datetime.fromtimestamp(stub.clock(), UTC).replace(minute=0, second=0) + timedelta(
+        days=3
+    )
+    appt_id = make_visit(app, visit)  # confirmed, deposit waived, as booked by phone
+    login_as("admin")
+    html = page_html(client, f"/staff/appointments/{appt_id}")
+    response = client.post(
+        f"/staff/appointments/{appt_id}/card-link",
+        data={"csrf_token": form_token(html)},
+        follow_redirects=True,
+    )
+    assert "the link to save a card" in response.get_data(as_text=True)
+    [mail] = [m for m in outbox(app) if m["subject"].startswith("Keep a card on file")]
+    assert "no-show fee of $50" in mail["text"]
+    link = re.search(r"https?://\S+/book/card/\S+", mail["text"]).group(0)
+    path = "/" + link.split("/", 3)[3]
+
+    page = page_html(client, path)
+    assert "$50" in page and "$25" in page
+    unticked = client.post(path, data={"csrf_token": form_token(page)})
+    assert unticked.status_code == 422 and stub.sessions == {}
+    agreed = client.post(path, data={"csrf_token": form_token(page), "fees_agreed": "yes"})
+    assert agreed.status_code == 303
+    [session_id] = stub.sessions
+    assert stub.sessions[session_id]["mode"] == "setup"
+    assert agreed.headers["Location"] == stub.sessions[session_id]["url"]
+    assert row(app, _token(app, appt_id))["method"] is None  # not yet
+
+    done = stub.complete_session(session_id, card="pm_card_visa")
+    first = webhook(client, "checkout.session.completed", done)
+    assert first.get_json()["outcome"] == "card saved"
+    assert webhook(client, "checkout.session.completed", done).get_json()["outcome"] == (
+        "card already saved"
+    )
+    saved = row(app, _token(app, appt_id))
+    assert saved["card"] == ("visa", "4242", 2034) and saved["customer"] in stub.customers
+    with app.app_context():
+        assert db.session.scalar(sa.select(FeeConsent.via)) == "link"
+
+
+def test_an_unknown_card_link_is_not_found(client):
+    assert client.get("/book/card/nope").status_code == 404
+    assert client.get("/book/card/" + "x" * 300).status_code == 404
+
+
+def _token(app, appt_id):
+    with app.app_context():
+        return db.session.get(Appointment, appt_id).token
