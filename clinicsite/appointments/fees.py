@@ -67,6 +67,17 @@ def charges_of(appointment: Appointment) -> list[FeeCharge]:
     )
 
 
+def charges_of_client(client) -> list[FeeCharge]:
+    """Every fee charged (or tried) to a client, newest first."""
+    return list(
+        db.session.scalars(
+            sa.select(FeeCharge)
+            .where(FeeCharge.client_id == client.id)
+            .order_by(FeeCharge.created_at.desc(), FeeCharge.id.desc())
+        )
+    )
+
+
 def kind_for(appointment: Appointment, clinic: ClinicSettings) -> str | None:
     """The fee the appointment's outcome allows: a no-show, or a cancellation inside the
     cancellation window."""
@@ -221,7 +232,8 @@ def result_words(row: FeeCharge) -> tuple[str, str]:
         return "success", f"Charged the {words} of {money} to {row.card}. Receipt emailed."
     if row.status == "declined":
         return "error", (
-            f"The {words} of {money} was not charged: the card was declined ({row.error}). "
+            f"The {words} of {money} was not charged: the card was declined "
+            f"({row.error.rstrip('.')}). "
             "Ask the client for another way to pay."
         )
     if row.status == "requires_action":

@@ -233,6 +233,12 @@ def test_staff_charge_the_no_show_fee_once_and_the_client_gets_a_receipt(
     # A fresh button after success offers nothing more to charge.
     html, again = charge_button(client, appt_id)
     assert "Charge the no-show fee" not in html and "already been charged" in html
+    # The client's page shows the card and the fee too.
+    with app.app_context():
+        client_id = db.session.get(Appointment, appt_id).client_id
+    page = page_html(client, f"/staff/clients/{client_id}")
+    assert "Visa ending 4242, expires 12/2034" in page
+    assert "No-show fee</td><td>$50</td><td>succeeded" in page
 
 
 @pytest.mark.parametrize(

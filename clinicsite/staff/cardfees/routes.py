@@ -124,6 +124,7 @@ def offer_to_templates(state) -> None:
 
     state.app.jinja_env.globals.update(
         fee_view=fee_view,
+        client_fee_charges=fees.charges_of_client,
         fee_kind_words=fees.KIND_WORDS,
         card_words=card_on_file.card_words,
         fee_result_words=fees.result_words,
