@@ -331,9 +331,13 @@ def test_editors_cannot_charge_and_therapists_cannot_refund(client, app, stub, f
     token, *_ = booked_with_card(client, app, stub)
     appt_id = mark_no_show(app, token)
     login_as("editor")
-    assert client.post(f"/staff/appointments/{appt_id}/fees").status_code == 403
-    assert client.post("/staff/fee-charges/1/refund").status_code == 403
-    assert client.post("/staff/fee-charges/99999999999999999999/refund").status_code == 403
+    csrf = {"csrf_token": form_token(page_html(client, "/staff/newsletter"))}
+    assert client.post(f"/staff/appointments/{appt_id}/fees", data=csrf).status_code == 403
+    assert client.post("/staff/fee-charges/1/refund", data=csrf).status_code == 403
+    client.post("/staff/logout", data=csrf)
+    login_as("therapist")
+    csrf = {"csrf_token": form_token(page_html(client, "/staff/"))}
+    assert client.post("/staff/fee-charges/1/refund", data=csrf).status_code == 403
 
 
 # -- phone bookings: the link that saves a card (setup mode) ------------------------------------
