@@ -69,6 +69,7 @@ STAFF_JOBS = (
     "payments",
     "coupons",
     "giftcards",
+    "cardfees",
 )
 
 

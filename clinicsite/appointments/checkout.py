@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from clinicsite.appointments.card_on_file import wants_card
 from clinicsite.extensions import db
 from clinicsite.giftcards import deposits as gift_card_deposits
 from clinicsite.models import Appointment, ClinicSettings, Payment
@@ -62,6 +63,7 @@ def checkout_url(
             idempotency_key=(
                 f"checkout-{appointment.token}-{int(appointment.hold_expires_at.timestamp())}"
             ),
+            save_card=wants_card(appointment),  # the client agreed to the fees (issue 14)
         )
     )
     db.session.add(

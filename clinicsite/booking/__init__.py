@@ -2,4 +2,12 @@ from flask import Blueprint
 
 bp = Blueprint("booking", __name__)
 
-from clinicsite.booking import api, manage, repeat, routes, waitlist, webhook  # noqa: E402,F401
+from clinicsite.booking import (  # noqa: E402,F401
+    api,
+    cards,  # noqa: E402,F401  cards on file (issue 14)
+    manage,
+    repeat,
+    routes,
+    waitlist,
+    webhook,
+)

@@ -21,7 +21,7 @@ from clinicsite import clock
 from clinicsite.appointments import holding, limits
 from clinicsite.appointments.checkout import checkout_url
 from clinicsite.appointments.errors import LimitReached, PaymentError, SlotTaken
-from clinicsite.booking import bp, gift_card, selection
+from clinicsite.booking import bp, cards, gift_card, selection
 from clinicsite.booking import coupons as coupon_step
 from clinicsite.booking.forms import DetailsForm
 from clinicsite.clinic import get_clinic
@@ -82,7 +82,7 @@ def details():
     device = _device_id()
     valid = not coupon_step.applying() and form.validate_on_submit()
     priced = coupon_step.read(form, sel, clinic, now)  # a bad code: an error on its field
-    if valid and not form.coupon.errors:
+    if valid and not form.coupon.errors and cards.agreed(form, clinic):
         repeat = _already_submitted(form.request_key.data)
         if repeat is not None:
             return _after_hold(repeat)
@@ -114,6 +114,7 @@ def details():
             except CouponRefused as refused:
                 coupon_step.refuse(form, refused)
                 return _details_page(form, sel, offered, clinic, now, None, 422)
+            cards.after_hold(appointment, clinic)
             return gift_card.after_hold(appointment, form, clinic, now) or _after_hold(appointment)
         return _not_free(form, sel, clinic, now)
     # Tell a client already at a limit before they fill in the form, not after.
@@ -218,7 +219,8 @@ def _not_free(form, sel, clinic, now, status=409):
 
 def _after_hold(appointment: Appointment):
     if appointment.status != "held":
-        return redirect(url_for("booking.manage", token=appointment.token), code=303)
+        setup = cards.to_card_setup(appointment)  # cards on file, no deposit (issue 14)
+        return setup or redirect(url_for("booking.manage", token=appointment.token), code=303)
     return to_checkout(appointment)
 
 
@@ -277,6 +279,7 @@ def fake_checkout(session_id: str):
                 payment, f"fake_pi_{payment.id}", payment.amount, payment.currency, gateway, now
             )
             db.session.commit()
+            cards.after_fake_payment(payment, gateway, now)
             return redirect(url_for("booking.manage", token=appointment.token, paid=1), code=303)
         return redirect(
             url_for("booking.manage", token=appointment.token, checkout="cancelled"), code=303

@@ -22,6 +22,7 @@ from clinicsite.models.booking import (
     Refund,
     appointment_details,
 )
+from clinicsite.models.cardfees import FEE_KINDS, CardSetup, FeeCharge, FeeConsent, FeeRefund
 from clinicsite.models.catalogue import Service, ServiceOption
 from clinicsite.models.clients import Client
 from clinicsite.models.clinic import ClinicSettings, Location
@@ -102,4 +103,9 @@ __all__ = [
     "Coupon",
     "CouponUse",
     "coupon_service",
+    "FEE_KINDS",
+    "CardSetup",
+    "FeeCharge",
+    "FeeConsent",
+    "FeeRefund",
 ]

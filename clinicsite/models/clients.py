@@ -31,6 +31,15 @@ class Client(db.Model):
     notes: Mapped[str] = mapped_column(sa.Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Card on file (issue 14, appointments/card_on_file.py): written only by a signed
+    # webhook after the checkout was read back from Stripe. Never the card number.
+    stripe_customer_id: Mapped[str | None] = mapped_column(sa.String(255))
+    card_payment_method_id: Mapped[str | None] = mapped_column(sa.String(255))
+    card_brand: Mapped[str] = mapped_column(sa.String(20), default="", server_default="")
+    card_last4: Mapped[str] = mapped_column(sa.String(4), default="", server_default="")
+    card_exp_month: Mapped[int | None]
+    card_exp_year: Mapped[int | None]
+    card_saved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     appointments: Mapped[list[Appointment]] = relationship(
         back_populates="client", order_by="Appointment.starts_at"

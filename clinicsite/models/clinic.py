@@ -28,6 +28,7 @@ class ClinicSettings(db.Model):
         sa.CheckConstraint("cancellation_window_hours >= 0", name="cancellation_window"),
         # Stripe Checkout sessions expire 30 minutes to 24 hours after creation.
         sa.CheckConstraint("hold_minutes >= 30 AND hold_minutes <= 1440", name="hold_minutes"),
+        sa.CheckConstraint("no_show_fee >= 0 AND late_cancel_fee >= 0", name="fees"),
         sa.CheckConstraint(
             "max_holds_per_client >= 0 AND max_bookings_per_client_day >= 0 "
             "AND max_free_per_client >= 0",
@@ -76,6 +77,12 @@ class ClinicSettings(db.Model):
     gift_card_min: Mapped[int] = mapped_column(default=2500, server_default="2500")
     gift_card_max: Mapped[int] = mapped_column(default=50000, server_default="50000")
     gift_card_expiry_months: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Cards on file and the policy's fees (issue 14, appointments/fees.py): when on, online
+    # booking saves the client's card after they agree to these fees, fixed amounts in
+    # minor units (0: no such fee), never more than the visit's price less its deposit.
+    cards_on_file: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    no_show_fee: Mapped[int] = mapped_column(default=0, server_default="0")
+    late_cancel_fee: Mapped[int] = mapped_column(default=0, server_default="0")
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     _render_about = renders_markdown("about", "about_html")

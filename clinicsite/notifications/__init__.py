@@ -18,6 +18,7 @@ from clinicsite.notifications.booking import (
     refund_sent,
     reminder,
 )
+from clinicsite.notifications.cardfees import card_link, fee_receipt
 from clinicsite.notifications.links import Links, site_links
 from clinicsite.notifications.newsletter import (
     newsletter_confirm,
@@ -55,4 +56,6 @@ __all__ = [
     "waitlist_joined",
     "waitlist_offer",
     "balance_receipt",
+    "card_link",
+    "fee_receipt",
 ]

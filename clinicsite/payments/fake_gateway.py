@@ -9,12 +9,16 @@ import hashlib
 from flask import url_for
 
 from clinicsite.payments.gateway import (
+    ChargeResult,
     CheckoutRequest,
     CheckoutSession,
     CheckoutState,
     InvalidWebhook,
+    OffSessionCharge,
     PaymentError,
     RefundResult,
+    SavedCard,
+    SetupRequest,
     WebhookEvent,
 )
 
@@ -47,3 +51,26 @@ class FakeGateway:
 
     def parse_webhook(self, payload: bytes, signature_header: str) -> WebhookEvent:
         raise InvalidWebhook("the fake gateway sends no webhooks")
+
+    # -- cards on file: a test card, 4242, saved by the fake pages, and every charge succeeds
+
+    def create_setup_checkout(self, request: SetupRequest) -> CheckoutSession:
+        session_id = _stable_id("fake_cs", request.idempotency_key)
+        return CheckoutSession(
+            id=session_id, url=url_for("booking.fake_card_setup", session_id=session_id)
+        )
+
+    def saved_card(self, state: CheckoutState) -> SavedCard | None:
+        if state.status != "complete":
+            return None
+        return SavedCard(
+            customer_id=_stable_id("fake_cus", state.session_id),
+            payment_method_id=_stable_id("fake_pm", state.session_id),
+            brand="visa",
+            last4="4242",
+            exp_month=12,
+            exp_year=2034,
+        )
+
+    def charge_off_session(self, request: OffSessionCharge) -> ChargeResult:
+        return ChargeResult("succeeded", _stable_id("fake_pi", request.idempotency_key))

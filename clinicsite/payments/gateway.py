@@ -29,6 +29,62 @@ class CheckoutRequest:
     # What the checkout is for, when not an appointment's deposit ({"gift_card_order": "12"}):
     # replaces {"appointment_id": reference} as the session's and the payment's metadata.
     metadata: dict[str, str] = field(default_factory=dict)
+    # Keep the card for later fees (issue 14): the checkout creates a Customer and saves the
+    # card to it (payment_intent_data.setup_future_usage = "off_session").
+    save_card: bool = False
+
+
+@dataclass(frozen=True)
+class SetupRequest:
+    """A checkout that only saves a card (Stripe's mode "setup"), for a client who agreed to
+    the clinic's fees when there is no deposit to pay."""
+
+    reference: str  # our card setup's token: client_reference_id
+    currency: str
+    customer_email: str
+    customer_name: str
+    success_url: str
+    cancel_url: str
+    expires_at: datetime  # aware
+    idempotency_key: str  # the Customer's key is derived from it
+    customer_id: str | None = None  # the client's Stripe customer, when they have one
+    metadata: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SavedCard:
+    """A card kept with the provider for later charges: never its number."""
+
+    customer_id: str
+    payment_method_id: str
+    brand: str
+    last4: str
+    exp_month: int | None
+    exp_year: int | None
+
+
+@dataclass(frozen=True)
+class OffSessionCharge:
+    """Charge a saved card while the client is not there (a fee)."""
+
+    customer_id: str
+    payment_method_id: str
+    amount: int  # minor units, computed on the server
+    currency: str
+    description: str
+    idempotency_key: str
+    metadata: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ChargeResult:
+    """What the provider answered: "succeeded", "declined" (the bank said no),
+    "requires_action" (the bank wants the client to authenticate) or "processing"."""
+
+    status: str
+    payment_intent_id: str | None
+    message: str = ""
+    code: str = ""
 
 
 @dataclass(frozen=True)
@@ -55,6 +111,11 @@ class CheckoutState:
     amount: int | None  # minor units actually charged (amount_total)
     currency: str | None  # ISO 4217, upper case
     payment_intent_id: str | None
+    # Read back for cards on file (issue 14); the defaults keep older callers working.
+    mode: str = "payment"  # or "setup"
+    customer_id: str | None = None
+    setup_intent_id: str | None = None
+    metadata: dict[str, str] = field(default_factory=dict)
 
     @property
     def paid(self) -> bool:
@@ -89,4 +150,22 @@ class PaymentGateway(Protocol):
 
     def parse_webhook(self, payload: bytes, signature_header: str) -> WebhookEvent:
         """Verify the signature on the raw body and parse it. Raises InvalidWebhook."""
+        ...
+
+    # -- cards on file (issue 14) --
+
+    def create_setup_checkout(self, request: SetupRequest) -> CheckoutSession:
+        """A hosted checkout that saves a card to the client's Customer (made first when
+        they have none). Raises PaymentError."""
+        ...
+
+    def saved_card(self, state: CheckoutState) -> SavedCard | None:
+        """The card a completed checkout saved for later (read back from its setup or
+        payment intent and payment method), or None when it saved none. Raises
+        PaymentError."""
+        ...
+
+    def charge_off_session(self, request: OffSessionCharge) -> ChargeResult:
+        """Charge a saved card off-session. A decline or a request to authenticate is a
+        result, not an error; PaymentError is for the provider failing."""
         ...

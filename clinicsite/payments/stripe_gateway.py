@@ -7,6 +7,11 @@ Everything goes through one `stripe.StripeClient` owned by the gateway (never th
 - `client.v1.checkout.sessions.expire(session_id)`
 - `client.v1.checkout.sessions.retrieve(session_id)` (what a webhook's session really is)
 - `client.v1.refunds.create(params, {"idempotency_key": ...})`
+- cards on file (issue 14): `client.v1.customers.create`, a `mode="setup"` session,
+  `client.v1.setup_intents.retrieve`, `client.v1.payment_intents.retrieve`,
+  `client.v1.payment_methods.retrieve` and `client.v1.payment_intents.create` with
+  `off_session=True, confirm=True` (a decline or a request to authenticate comes back as a
+  ChargeResult, not an error)
 - `client.construct_event(payload, signature_header, webhook_secret)` for webhooks
 
 Every `stripe.StripeError` (connection errors included) comes out as `PaymentError` with
@@ -25,12 +30,16 @@ from typing import Any, NoReturn
 import stripe
 
 from clinicsite.payments.gateway import (
+    ChargeResult,
     CheckoutRequest,
     CheckoutSession,
     CheckoutState,
     InvalidWebhook,
+    OffSessionCharge,
     PaymentError,
     RefundResult,
+    SavedCard,
+    SetupRequest,
     WebhookEvent,
 )
 
@@ -110,6 +119,11 @@ class StripeGateway:
             "cancel_url": request.cancel_url,
             "expires_at": int(request.expires_at.timestamp()),
         }
+        if request.save_card:
+            # Checkout makes the Customer itself once the client pays (no Customer for a
+            # hold given up) and keeps the card on it for charges without the client.
+            params["customer_creation"] = "always"
+            params["payment_intent_data"]["setup_future_usage"] = "off_session"
         try:
             session = self._client.v1.checkout.sessions.create(
                 params, {"idempotency_key": request.idempotency_key}
@@ -145,6 +159,7 @@ class StripeGateway:
         if intent is not None and not isinstance(intent, str):  # expanded
             intent = intent.id
         currency = getattr(session, "currency", None)
+        metadata = getattr(session, "metadata", None)
         return CheckoutState(
             session_id=session.id,
             status=getattr(session, "status", None) or "open",
@@ -152,7 +167,124 @@ class StripeGateway:
             amount=getattr(session, "amount_total", None),
             currency=currency.upper() if isinstance(currency, str) else None,
             payment_intent_id=intent,
+            mode=getattr(session, "mode", None) or "payment",
+            customer_id=_id_of(getattr(session, "customer", None)),
+            setup_intent_id=_id_of(getattr(session, "setup_intent", None)),
+            metadata={str(k): str(v) for k, v in (_plain(metadata) or {}).items()},
         )
+
+    # -- cards on file ------------------------------------------------------------------------
+
+    def create_setup_checkout(self, request: SetupRequest) -> CheckoutSession:
+        if request.expires_at.tzinfo is None or request.expires_at.utcoffset() is None:
+            raise ValueError("SetupRequest.expires_at must be timezone-aware")
+        metadata = dict(request.metadata) or {"card_setup": request.reference}
+        customer_id = request.customer_id
+        try:
+            if not customer_id:
+                # Setup mode saves the card to the session's Customer: made first, once
+                # (its own key, derived from the session's).
+                customer = self._client.v1.customers.create(
+                    {
+                        "email": request.customer_email,
+                        "name": request.customer_name,
+                        "metadata": dict(metadata),
+                    },
+                    {"idempotency_key": f"{request.idempotency_key}-customer"},
+                )
+                customer_id = customer.id
+            session = self._client.v1.checkout.sessions.create(
+                {
+                    "mode": "setup",
+                    "currency": request.currency.lower(),
+                    "customer": customer_id,
+                    "client_reference_id": request.reference,
+                    "metadata": metadata,
+                    "setup_intent_data": {"metadata": dict(metadata)},
+                    "success_url": request.success_url,
+                    "cancel_url": request.cancel_url,
+                    "expires_at": int(request.expires_at.timestamp()),
+                },
+                {"idempotency_key": request.idempotency_key},
+            )
+        except stripe.StripeError as exc:
+            self._fail(f"could not create a Stripe card setup for {request.reference}", exc)
+        url = getattr(session, "url", None)
+        if not session.id or not url:
+            raise PaymentError(f"Stripe returned checkout session {session.id!r} without a URL")
+        return CheckoutSession(id=session.id, url=url)
+
+    def saved_card(self, state: CheckoutState) -> SavedCard | None:
+        if state.status != "complete":
+            return None
+        try:
+            if state.mode == "setup":
+                if not state.setup_intent_id:
+                    return None
+                intent = self._client.v1.setup_intents.retrieve(state.setup_intent_id)
+                if getattr(intent, "status", None) != "succeeded":
+                    return None
+            else:
+                if not state.payment_intent_id:
+                    return None
+                intent = self._client.v1.payment_intents.retrieve(state.payment_intent_id)
+                if getattr(intent, "status", None) != "succeeded":
+                    return None
+                if getattr(intent, "setup_future_usage", None) != "off_session":
+                    return None  # paid, but the card was not saved for later
+            method_id = _id_of(getattr(intent, "payment_method", None))
+            customer_id = _id_of(getattr(intent, "customer", None)) or state.customer_id
+            if not method_id or not customer_id:
+                return None
+            method = self._client.v1.payment_methods.retrieve(method_id)
+        except stripe.StripeError as exc:
+            self._fail(f"could not read the card saved by {state.session_id}", exc)
+        card = getattr(method, "card", None)
+        if card is None:
+            return None
+        return SavedCard(
+            customer_id=customer_id,
+            payment_method_id=method.id,
+            brand=str(getattr(card, "brand", "") or "")[:20],
+            last4=str(getattr(card, "last4", "") or "")[:4],
+            exp_month=getattr(card, "exp_month", None),
+            exp_year=getattr(card, "exp_year", None),
+        )
+
+    def charge_off_session(self, request: OffSessionCharge) -> ChargeResult:
+        params: dict[str, Any] = {
+            "amount": request.amount,
+            "currency": request.currency.lower(),
+            "customer": request.customer_id,
+            "payment_method": request.payment_method_id,
+            "off_session": True,
+            "confirm": True,
+            "description": request.description,
+            "metadata": dict(request.metadata),
+        }
+        try:
+            intent = self._client.v1.payment_intents.create(
+                params, {"idempotency_key": request.idempotency_key}
+            )
+        except stripe.CardError as exc:
+            error = exc.error
+            intent_id = _id_of(getattr(error, "payment_intent", None)) if error else None
+            code = exc.code or ""
+            message = exc.user_message or "The card was declined."
+            if code == "authentication_required":
+                return ChargeResult("requires_action", intent_id, message, code)
+            decline = getattr(error, "decline_code", None) if error else None
+            return ChargeResult("declined", intent_id, message, decline or code)
+        except stripe.StripeError as exc:
+            self._fail(f"could not charge {request.amount} to a saved card", exc)
+        status = getattr(intent, "status", None)
+        if status == "succeeded":
+            return ChargeResult("succeeded", intent.id)
+        if status in ("requires_action", "requires_payment_method", "requires_confirmation"):
+            return ChargeResult(
+                "requires_action", intent.id, "The bank asks the client to confirm.", status
+            )
+        return ChargeResult("processing", intent.id, f"The payment is {status}.", status or "")
 
     # -- refunds ------------------------------------------------------------------------------
 
@@ -245,6 +377,15 @@ def _depth(text: str) -> int:
         elif token in ("]", "}"):
             depth -= 1
     return deepest
+
+
+def _id_of(value: Any) -> str | None:
+    """An id whether Stripe gave the object's id or the object itself (expanded)."""
+    if value is None or isinstance(value, str):
+        return value or None
+    if isinstance(value, Mapping):
+        return value.get("id")
+    return getattr(value, "id", None)
 
 
 def _plain(value: Any) -> Any:

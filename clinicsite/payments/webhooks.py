@@ -19,6 +19,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from clinicsite.appointments import card_on_file
 from clinicsite.extensions import db
 from clinicsite.giftcards import orders as giftcard_orders
 from clinicsite.models import ProcessedEvent
@@ -55,8 +56,10 @@ def handle_event(event: WebhookEvent, gateway: PaymentGateway, now: datetime) ->
     payment_id_ok = isinstance(session_id, str) and PROVIDER_ID.fullmatch(session_id)
     if payment_id_ok:
         payment = fulfilment.payment_for_session(session_id)
+        if payment is None and (setup := card_on_file.setup_for_session(session_id)):
+            return _settle_card_setup(event, setup, gateway, now)  # cards on file (issue 14)
     if payment is not None:
-        settle = partial(fulfilment.settle_checkout, payment)
+        settle = partial(_settle_deposit, payment)
     else:  # a checkout for something other than a deposit (issue 14)
         settle = giftcard_orders.settler_for(session_id) if payment_id_ok else None
     if settle is None:
@@ -77,6 +80,12 @@ def handle_event(event: WebhookEvent, gateway: PaymentGateway, now: datetime) ->
     return EventResult({"received": True, "outcome": outcome})
 
 
+def _settle_deposit(payment, state, gateway: PaymentGateway, now: datetime) -> str:
+    """A deposit's checkout: settle the money, then keep the card it saved (if any)."""
+    outcome = fulfilment.settle_checkout(payment, state, gateway, now)
+    return outcome + card_on_file.after_deposit(payment, state, gateway, now)
+
+
 def _first_time(event: WebhookEvent) -> bool:
     """Record the event by its own id (never by session: another event for the same session
     must still be looked at). Recording it first makes a duplicate, or a retry racing the
@@ -88,3 +97,18 @@ def _first_time(event: WebhookEvent) -> bool:
         db.session.rollback()
         return False
     return True
+
+
+def _settle_card_setup(event: WebhookEvent, setup, gateway: PaymentGateway, now: datetime):
+    """A setup-mode checkout (cards on file): read it back, keep the card it saved, commit."""
+    try:
+        state = gateway.retrieve_checkout(setup.checkout_session_id)
+        outcome = card_on_file.settle_setup(setup, state, gateway, now)
+    except PaymentError as exc:
+        db.session.rollback()
+        log.warning("Stripe event %s (card setup) not settled: %s", event.id, exc)
+        body = {"error": "the payment provider could not be reached; send it again"}
+        return EventResult(body, 503)
+    db.session.commit()
+    log.info("Stripe event %s (%s): %s", event.id, event.type, outcome)
+    return EventResult({"received": True, "outcome": outcome})

@@ -12,6 +12,7 @@ bp = Blueprint("staff", __name__)
 
 from clinicsite.staff import (  # noqa: E402,F401
     bookings,
+    cardfees,  # noqa: E402,F401  cards on file and fees (issue 14)
     catalogue,
     clients,
     coupons,  # noqa: E402,F401

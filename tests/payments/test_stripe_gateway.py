@@ -463,7 +463,7 @@ def test_stub_retrieve_and_unknown_path(stub):
     with pytest.raises(stripe.InvalidRequestError):
         client.v1.checkout.sessions.retrieve("cs_test_missing")
     with pytest.raises(stripe.InvalidRequestError, match="Unrecognized"):
-        client.raw_request("post", "/v1/customers")
+        client.raw_request("post", "/v1/subscriptions")
     client._requestor._client.close()
 
 

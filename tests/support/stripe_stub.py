@@ -20,6 +20,28 @@ What it speaks (form-encoded requests as the SDK sends them, JSON answers shaped
     GET  /v1/payment_intents/{id}            retrieve the payment of a completed session
     POST /v1/refunds                         refund (part of) a completed session's payment
 
+and, for cards on file (issue 14):
+
+    POST /v1/checkout/sessions               also mode=setup (currency required; customer
+                                             optional), and in payment mode
+                                             customer_creation and
+                                             payment_intent_data[setup_future_usage]
+    POST /v1/customers, GET /v1/customers/{id}
+    GET  /v1/setup_intents/{id}              the intent a completed setup session made
+    GET  /v1/payment_methods/{id}            type "card": brand, last4, exp_month, exp_year
+    POST /v1/payment_intents                 charge a saved card: amount, currency,
+                                             customer, payment_method (attached to that
+                                             customer), confirm=true, off_session=true
+
+The card a session saves is chosen by the test when the session is completed
+(`complete_session(id, card=...)`, default `default_card`), among Stripe's own test payment
+methods: TEST_CARDS. Charging it off-session then succeeds ("pm_card_visa"), is declined
+(402 card_error, code card_declined, decline_code generic_decline) or asks for
+authentication (402 card_error, code authentication_required), the last two with the
+payment intent in the error's `payment_intent` (status requires_payment_method), as Stripe
+answers. Like Stripe, a request that ended in such a card error is remembered under its
+Idempotency-Key too: the same key replays the same 402 and charges nothing.
+
 It checks what a real Stripe would refuse and that matters here: mode must be "payment",
 unit_amount a positive integer, quantity a positive integer, currency three letters,
 success_url present, expires_at 30 minutes to 24 hours from now, refunds only of a known,
@@ -72,6 +94,19 @@ WEBHOOK_SECRET = "whsec_test_clinicsite0stub0signing0secret"
 CHECKOUT_URL = "https://checkout.stripe.test/c/pay/{id}"
 MIN_EXPIRY = 30 * 60  # Stripe: expires_at is 30 minutes ...
 MAX_EXPIRY = 24 * 60 * 60  # ... to 24 hours after creation
+
+
+# Stripe's test payment methods (https://docs.stripe.com/testing): what charging each
+# off-session does, and the card it stands for.
+TEST_CARDS: dict[str, dict[str, Any]] = {
+    "pm_card_visa": {"behaviour": "succeeds", "brand": "visa", "last4": "4242"},
+    "pm_card_chargeDeclined": {"behaviour": "declined", "brand": "visa", "last4": "0002"},
+    "pm_card_authenticationRequired": {
+        "behaviour": "authentication_required",
+        "brand": "visa",
+        "last4": "3184",
+    },
+}
 
 
 def _new_id(prefix: str) -> str:
@@ -236,6 +271,11 @@ class StripeStub:
         self.sessions: dict[str, dict[str, Any]] = {}
         self.payment_intents: dict[str, dict[str, Any]] = {}
         self.refunds: dict[str, dict[str, Any]] = {}
+        self.customers: dict[str, dict[str, Any]] = {}
+        self.setup_intents: dict[str, dict[str, Any]] = {}
+        self.payment_methods: dict[str, dict[str, Any]] = {}
+        self.default_card = "pm_card_visa"  # what complete_session saves unless told
+        self._behaviour: dict[str, str] = {}  # payment method id -> TEST_CARDS behaviour
         self.fail_next = 0
         self.fail_status = 500
         self.checkout_url = CHECKOUT_URL
@@ -286,13 +326,50 @@ class StripeStub:
         """The requests received for one method and path, in order."""
         return [r for r in self.requests if r.method == method and r.path == path]
 
-    def complete_session(self, session_id: str, payment_intent_id: str | None = None) -> dict:
-        """Mark an open session paid, as when the client pays on the hosted page: status
-        "complete", payment_status "paid", a new succeeded payment intent (id given or
-        "pi_test_..."), customer_details filled in. Returns a copy of the session, ready to be
-        the data.object of a "checkout.session.completed" event."""
+    def complete_session(
+        self, session_id: str, payment_intent_id: str | None = None, card: str | None = None
+    ) -> dict:
+        """Complete an open session as when the client pays (or, in setup mode, saves a
+        card) on the hosted page: status "complete", customer_details filled in. Payment
+        mode: payment_status "paid" and a new succeeded payment intent (id given or
+        "pi_test_..."). Setup mode: payment_status "no_payment_required" and a succeeded
+        setup intent. When the session saves a card (setup mode, or setup_future_usage),
+        `card` (a TEST_CARDS name, default `default_card`) becomes a new payment method
+        attached to the session's customer (made now under customer_creation=always).
+        Returns a copy of the session, ready to be the data.object of a
+        "checkout.session.completed" event."""
         with self._lock:
             session = self._open_session(session_id)
+            extra = self._session_extra[session_id]
+            now = int(self.clock())
+            saves = session["mode"] == "setup" or extra.get("setup_future_usage")
+            method_id = None
+            if saves:
+                if session["customer"] is None:
+                    customer = self._new_customer(session["customer_email"], None, {})
+                    session["customer"] = customer["id"]
+                method_id = self._new_card(card or self.default_card, session["customer"])
+            if session["mode"] == "setup":
+                seti_id = _new_id("seti_test_")
+                self.setup_intents[seti_id] = {
+                    "id": seti_id,
+                    "object": "setup_intent",
+                    "created": now,
+                    "customer": session["customer"],
+                    "livemode": False,
+                    "metadata": dict(extra.get("setup_intent_metadata", {})),
+                    "payment_method": method_id,
+                    "status": "succeeded",
+                    "usage": "off_session",
+                }
+                session.update(
+                    status="complete",
+                    payment_status="no_payment_required",
+                    setup_intent=seti_id,
+                    url=None,
+                    customer_details={"email": session["customer_email"], "name": None},
+                )
+                return self._public(session)
             pi_id = payment_intent_id or _new_id("pi_test_")
             self.payment_intents[pi_id] = {
                 "id": pi_id,
@@ -300,9 +377,12 @@ class StripeStub:
                 "amount": session["amount_total"],
                 "amount_received": session["amount_total"],
                 "currency": session["currency"],
-                "created": int(self.clock()),
+                "created": now,
+                "customer": session["customer"],
                 "livemode": False,
-                "metadata": dict(self._session_extra[session_id]["payment_intent_metadata"]),
+                "metadata": dict(extra["payment_intent_metadata"]),
+                "payment_method": method_id or _new_id("pm_test_"),
+                "setup_future_usage": extra.get("setup_future_usage"),
                 "status": "succeeded",
             }
             self._refunded[pi_id] = 0
@@ -314,6 +394,44 @@ class StripeStub:
                 customer_details={"email": session["customer_email"], "name": None},
             )
             return self._public(session)
+
+    def _new_customer(self, email: Any, name: Any, metadata: dict[str, str]) -> dict[str, Any]:
+        customer_id = _new_id("cus_test_")
+        self.customers[customer_id] = {
+            "id": customer_id,
+            "object": "customer",
+            "created": int(self.clock()),
+            "email": email,
+            "livemode": False,
+            "metadata": metadata,
+            "name": name,
+        }
+        return self.customers[customer_id]
+
+    def _new_card(self, card: str, customer_id: str) -> str:
+        test_card = TEST_CARDS.get(card)
+        if test_card is None:
+            raise KeyError(f"no test card {card!r} in the stub (see TEST_CARDS)")
+        method_id = _new_id("pm_test_")
+        self.payment_methods[method_id] = {
+            "id": method_id,
+            "object": "payment_method",
+            "type": "card",
+            "card": {
+                "brand": test_card["brand"],
+                "last4": test_card["last4"],
+                "exp_month": 12,
+                "exp_year": 2034,
+                "funding": "credit",
+                "country": "US",
+            },
+            "created": int(self.clock()),
+            "customer": customer_id,
+            "livemode": False,
+            "metadata": {},
+        }
+        self._behaviour[method_id] = test_card["behaviour"]
+        return method_id
 
     def expire_session(self, session_id: str) -> dict:
         """Expire an open session as Stripe does at expires_at (no API call). Returns a copy,
@@ -394,6 +512,8 @@ class StripeStub:
         try:
             status, body = self._route(req)
         except StubError as err:
+            if key and err.status == 402:  # Stripe keeps a card error's answer too
+                self._idempotent[key] = (req.method, req.path, req.params, err.status, err.body)
             return err.status, err.body, {}
         if key and 200 <= status < 300:
             self._idempotent[key] = (req.method, req.path, req.params, status, body)
@@ -416,6 +536,26 @@ class StripeStub:
                 )
         if m == "POST" and p == "/v1/refunds":
             return 200, self._create_refund(req.params)
+        if m == "POST" and p == "/v1/customers":
+            params = req.params
+            email = params.get("email")
+            if email is not None and "@" not in email:
+                raise StubError(400, f"Invalid email address: {email}", param="email")
+            metadata = _metadata(params.get("metadata"), "metadata")
+            return 200, self._public(self._new_customer(email, params.get("name"), metadata))
+        if match := re.fullmatch(r"/v1/customers/([^/]+)", p):
+            if m == "GET":
+                return 200, self._public(self._find(self.customers, match[1], "customer"))
+        if match := re.fullmatch(r"/v1/setup_intents/([^/]+)", p):
+            if m == "GET":
+                return 200, self._public(self._find(self.setup_intents, match[1], "setup_intent"))
+        if match := re.fullmatch(r"/v1/payment_methods/([^/]+)", p):
+            if m == "GET":
+                return 200, self._public(
+                    self._find(self.payment_methods, match[1], "payment_method")
+                )
+        if m == "POST" and p == "/v1/payment_intents":
+            return 200, self._create_payment_intent(req.params)
         raise StubError(404, f"Unrecognized request URL ({m}: {p}).")
 
     @staticmethod
@@ -429,13 +569,46 @@ class StripeStub:
 
     def _create_session(self, params: dict[str, Any]) -> dict[str, Any]:
         mode = params.get("mode")
-        if mode != "payment":
+        if mode not in ("payment", "setup"):
             raise StubError(
-                400, f"Invalid mode: {mode!r} (the stub supports only 'payment').", param="mode"
+                400,
+                f"Invalid mode: {mode!r} (the stub supports 'payment' and 'setup').",
+                param="mode",
             )
         success_url = params.get("success_url")
         if not success_url or not re.match(r"https?://", success_url):
             raise StubError(400, "success_url must be an absolute URL.", param="success_url")
+        customer = params.get("customer")
+        if customer is not None and customer not in self.customers:
+            raise StubError(
+                400, f"No such customer: '{customer}'", code="resource_missing", param="customer"
+            )
+        if customer is not None and params.get("customer_email") is not None:
+            raise StubError(
+                400,
+                "You may only specify one of these parameters: customer, customer_email.",
+                param="customer_email",
+            )
+        if mode == "setup":
+            return self._create_setup_session(params, success_url, customer)
+        creation = params.get("customer_creation")
+        if creation is not None and creation not in ("always", "if_required"):
+            raise StubError(
+                400, f"Invalid customer_creation: {creation!r}", param="customer_creation"
+            )
+        if creation is not None and customer is not None:
+            raise StubError(
+                400,
+                "customer_creation can only be used when customer is not set.",
+                param="customer_creation",
+            )
+        usage = (params.get("payment_intent_data") or {}).get("setup_future_usage")
+        if usage is not None and usage not in ("on_session", "off_session"):
+            raise StubError(
+                400,
+                f"Invalid setup_future_usage: {usage!r}",
+                param="payment_intent_data[setup_future_usage]",
+            )
         line_items = params.get("line_items")
         if not isinstance(line_items, list) or not line_items:
             raise StubError(400, "Missing required param: line_items.", param="line_items")
@@ -496,7 +669,8 @@ class StripeStub:
             "client_reference_id": params.get("client_reference_id"),
             "created": now,
             "currency": currency,
-            "customer": None,
+            "customer": customer,
+            "customer_creation": creation,
             "customer_details": None,
             "customer_email": email,
             "expires_at": expires_at,
@@ -513,8 +687,149 @@ class StripeStub:
         self._session_extra[session_id] = {
             "line_items": line_items,
             "payment_intent_metadata": pi_metadata,
+            "setup_future_usage": usage,
         }
         return self._public(session)
+
+    def _expiry(self, params: dict[str, Any]) -> int:
+        now = int(self.clock())
+        if "expires_at" not in params:
+            return now + MAX_EXPIRY
+        expires_at = _int(params["expires_at"], "expires_at")
+        if not now + MIN_EXPIRY <= expires_at <= now + MAX_EXPIRY:
+            raise StubError(
+                400,
+                "The `expires_at` timestamp must be between 30 minutes and 24 hours from "
+                f"Checkout Session creation (got {expires_at}, now {now}).",
+                param="expires_at",
+            )
+        return expires_at
+
+    def _create_setup_session(
+        self, params: dict[str, Any], success_url: str, customer: str | None
+    ) -> dict[str, Any]:
+        if "line_items" in params:
+            raise StubError(
+                400, "You cannot pass `line_items` in `setup` mode.", param="line_items"
+            )
+        if "payment_intent_data" in params or "customer_creation" in params:
+            raise StubError(
+                400,
+                "You cannot pass `payment_intent_data` in `setup` mode.",
+                param="payment_intent_data",
+            )
+        currency = str(params.get("currency", ""))
+        if not re.fullmatch(r"[a-z]{3}", currency):
+            raise StubError(
+                400,
+                "Missing required param: currency (setup mode with dynamic payment methods).",
+                param="currency",
+            )
+        expires_at = self._expiry(params)
+        metadata = _metadata(params.get("metadata"), "metadata")
+        si_data = params.get("setup_intent_data") or {}
+        si_metadata = _metadata(si_data.get("metadata"), "setup_intent_data[metadata]")
+        email = params.get("customer_email")
+        if email is None and customer is not None:
+            email = self.customers[customer]["email"]
+        session_id = _new_id("cs_test_")
+        session = {
+            "id": session_id,
+            "object": "checkout.session",
+            "amount_subtotal": None,
+            "amount_total": None,
+            "cancel_url": params.get("cancel_url"),
+            "client_reference_id": params.get("client_reference_id"),
+            "created": int(self.clock()),
+            "currency": currency,
+            "customer": customer,
+            "customer_details": None,
+            "customer_email": email,
+            "expires_at": expires_at,
+            "livemode": False,
+            "metadata": metadata,
+            "mode": "setup",
+            "payment_intent": None,
+            "payment_status": "no_payment_required",
+            "setup_intent": None,
+            "status": "open",
+            "success_url": success_url,
+            "url": self.checkout_url.format(id=session_id),
+        }
+        self.sessions[session_id] = session
+        self._session_extra[session_id] = {
+            "line_items": [],
+            "payment_intent_metadata": {},
+            "setup_intent_metadata": si_metadata,
+        }
+        return self._public(session)
+
+    def _create_payment_intent(self, params: dict[str, Any]) -> dict[str, Any]:
+        amount = _positive_int(params.get("amount"), "amount")
+        currency = str(params.get("currency", ""))
+        if not re.fullmatch(r"[a-z]{3}", currency):
+            raise StubError(400, f"Invalid currency: {currency!r}", param="currency")
+        customer = params.get("customer")
+        if customer not in self.customers:
+            raise StubError(
+                400, f"No such customer: '{customer}'", code="resource_missing", param="customer"
+            )
+        method_id = params.get("payment_method")
+        method = self.payment_methods.get(method_id or "")
+        if method is None:
+            raise StubError(
+                400,
+                f"No such PaymentMethod: '{method_id}'",
+                code="resource_missing",
+                param="payment_method",
+            )
+        if method["customer"] != customer:
+            raise StubError(
+                400,
+                f"The provided PaymentMethod {method_id} does not belong to customer {customer}.",
+                param="payment_method",
+            )
+        if params.get("confirm") != "true" or params.get("off_session") != "true":
+            raise StubError(
+                400,
+                "The stub charges saved cards only with confirm=true and off_session=true.",
+                param="off_session",
+            )
+        pi_id = _new_id("pi_test_")
+        intent = {
+            "id": pi_id,
+            "object": "payment_intent",
+            "amount": amount,
+            "amount_received": 0,
+            "currency": currency,
+            "created": int(self.clock()),
+            "customer": customer,
+            "description": params.get("description"),
+            "last_payment_error": None,
+            "livemode": False,
+            "metadata": _metadata(params.get("metadata"), "metadata"),
+            "payment_method": method_id,
+            "status": "succeeded",
+        }
+        behaviour = self._behaviour.get(method_id, "succeeds")
+        self.payment_intents[pi_id] = intent
+        if behaviour == "succeeds":
+            intent["amount_received"] = amount
+            self._refunded[pi_id] = 0
+            return self._public(intent)
+        if behaviour == "declined":
+            code, message = "card_declined", "Your card was declined."
+        else:
+            code = "authentication_required"
+            message = "Your card was declined. This transaction requires authentication."
+        intent["status"] = "requires_payment_method"
+        intent["last_payment_error"] = {"type": "card_error", "code": code, "message": message}
+        error = StubError(402, message, type="card_error", code=code)
+        if behaviour == "declined":
+            error.body["error"]["decline_code"] = "generic_decline"
+        error.body["error"]["payment_intent"] = self._public(intent)
+        error.body["error"]["payment_method"] = self._public(method)
+        raise error
 
     def _expire(self, session_id: str) -> dict[str, Any]:
         session = self._find(self.sessions, session_id, "checkout.session")

@@ -23,6 +23,7 @@ from wtforms.validators import (
     NumberRange,
     Optional,
     Regexp,
+    StopValidation,
     ValidationError,
 )
 
@@ -274,6 +275,27 @@ class TherapistForm(LinkedServicesForm):
             )
 
 
+class FeeAmountField(StringField):
+    """An amount typed in dollars ("50" or "50.00"), kept in cents; empty is 0."""
+
+    def _value(self):
+        if isinstance(self.data, int):
+            return f"{self.data // 100}.{self.data % 100:02d}" if self.data else "0"
+        return self.raw_data[0] if self.raw_data else ""
+
+    def process_formdata(self, valuelist):
+        text = (valuelist[0] if valuelist else "").strip()
+        try:
+            self.data = parse_amount(text) if text else 0
+        except ValueError as error:
+            self.data = None
+            raise ValueError(str(error)) from None
+
+    def pre_validate(self, form):
+        if self.process_errors:
+            raise StopValidation()
+
+
 class SettingsForm(CatalogueForm):
     name = name_field("Clinic name")
     tagline = text_field("Tagline", 200)
@@ -357,6 +379,10 @@ class SettingsForm(CatalogueForm):
         filters=[lambda months: 0 if months is None else months],  # empty: never
         validators=[NumberRange(0, 120, "Please enter a number from 0 to 120 months.")],
     )
+    # Cards on file and the policy's fees (issue 14): fixed amounts, typed in dollars.
+    cards_on_file = BooleanField("Keep clients' cards on file for the fees below")
+    no_show_fee = FeeAmountField("No-show fee")
+    late_cancel_fee = FeeAmountField("Late-cancellation fee")
 
     def validate_phone(self, field):
         check_phone(field)
