@@ -89,7 +89,7 @@ def wants_card(appointment: Appointment) -> bool:
 def new_setup(appointment: Appointment, now: datetime) -> CardSetup:
     """A card setup to send by link (phone bookings); the caller commits."""
     setup = CardSetup(
-        token=secrets.token_urlsafe(24), appointment_id=appointment.id, mode="setup", created_at=now
+        token=secrets.token_urlsafe(24), appointment=appointment, mode="setup", created_at=now
     )
     db.session.add(setup)
     return setup
@@ -136,11 +136,11 @@ def setup_checkout_url(
 
 
 def needs_setup_checkout(appointment: Appointment) -> bool:
-    """A confirmed booking without a deposit whose client agreed to the fees: the card is
-    saved by a checkout of its own."""
+    """A confirmed booking whose client agreed to the fees but paid no deposit by card (none
+    was asked, or a gift card paid it): the card is saved by a checkout of its own."""
     return (
         appointment.status == "confirmed"
-        and appointment.deposit == 0
+        and not any(p.checkout_session_id for p in appointment.payments)
         and consent_of(appointment) is not None
         and not _saved_for(appointment)
     )

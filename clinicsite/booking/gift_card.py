@@ -8,6 +8,7 @@ from datetime import datetime
 
 from flask import flash, redirect, url_for
 
+from clinicsite.booking import cards
 from clinicsite.giftcards import deposits
 from clinicsite.giftcards.ledger import CardRefused
 from clinicsite.models import Appointment
@@ -39,6 +40,9 @@ def after_hold(appointment: Appointment, form, clinic, now: datetime):
         return None
     if confirmed:
         flash("Your deposit is paid by gift card: your booking is confirmed.", "success")
-        return redirect(url_for("booking.manage", token=appointment.token), code=303)
+        # A clinic keeping cards on file still saves the card, on a page of its own.
+        return cards.to_card_setup(appointment) or redirect(
+            url_for("booking.manage", token=appointment.token), code=303
+        )
     flash("Your gift card paid part of the deposit; please pay the rest by card.", "success")
     return None

@@ -394,3 +394,24 @@ def test_an_unknown_card_link_is_not_found(client):
 def _token(app, appt_id):
     with app.app_context():
         return db.session.get(Appointment, appt_id).token
+
+
+def test_a_deposit_paid_by_gift_card_still_saves_the_card_on_a_setup_page(
+    client, app, stub, fees_on
+):
+    """No card checkout took the deposit, so the clinic keeping cards on file sends the client
+    on to a setup-mode checkout, as for a booking with no deposit."""
+    from clinicsite import clock as app_clock
+    from clinicsite.audit import SYSTEM
+    from clinicsite.giftcards import ledger
+    from tests.support.booking_helpers import hold_slot
+
+    with app.app_context():
+        now = app_clock.now()
+        code = ledger.issue(10_000, "USD", SYSTEM, now, now.date(), 0).code
+        db.session.commit()
+    _, response = hold_slot(client, app, gift_card_code=code, fees_agreed="yes")
+    assert response.status_code == 303
+    [setup] = [s for s in stub.sessions.values() if s["mode"] == "setup"]
+    assert response.headers["Location"] == setup["url"]
+    assert not [s for s in stub.sessions.values() if s["mode"] == "payment"]
