@@ -13,7 +13,7 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "clinicsite"
 FLASK_MODULES = ("flask", "flask_login", "flask_wtf")
-BLUEPRINTS = ("public", "blog", "booking", "staff", "newsletter", "my")
+BLUEPRINTS = ("public", "blog", "booking", "staff", "newsletter", "my", "shop")
 
 # Domain code: what the site does, whoever asks (a view, a command, a test).
 DOMAIN = (
@@ -46,6 +46,7 @@ DOMAIN = (
     "sms.twilio_gateway",
     "phones",
     "sms.outbox",
+    "packages",
 )
 # Domain modules that still call up into Flask, and what for.
 DOMAIN_USING_FLASK = {

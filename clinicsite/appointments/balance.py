@@ -22,7 +22,12 @@ from clinicsite.extensions import db
 from clinicsite.models import STUDIO_METHODS, Appointment, StudioPayment
 from clinicsite.money import format_amount
 
-METHOD_WORDS = {"card_terminal": "Card (terminal)", "cash": "Cash", "other": "Other"}
+METHOD_WORDS = {
+    "card_terminal": "Card (terminal)",
+    "cash": "Cash",
+    "other": "Other",
+    "package": "Package session",  # drawn from a package the client bought (packages/)
+}
 # A visit whose price may be paid at the studio: booked and not called off.
 PAYABLE = ("confirmed", "completed")
 

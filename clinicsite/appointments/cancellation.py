@@ -10,6 +10,7 @@ from clinicsite.appointments.errors import NotAllowed
 from clinicsite.audit import CLIENT, Actor
 from clinicsite.extensions import db
 from clinicsite.models import Appointment, ClinicSettings
+from clinicsite.packages import sessions as package_sessions
 from clinicsite.payments import fulfilment
 from clinicsite.payments.gateway import PaymentError, PaymentGateway
 from clinicsite.scheduling.holds import lock_therapists
@@ -57,6 +58,7 @@ def cancel(
                     pass  # paid meanwhile: record_payment will refund it
     appointment.status, appointment.cancelled_at = "cancelled", now
     give_back = terms.refundable if refund_deposit is None else refund_deposit
+    package_sessions.after_cancel(appointment, give_back, actor, now)  # paid with a package
     paid = appointment.paid_payment
     refunded = 0
     if give_back and paid is not None and terms.deposit_paid > 0:

@@ -62,6 +62,10 @@ class HoldRequest:
     client_keys: ClientKeys | None = None
     afterwards: bool = False
     add_ons: tuple[AddOn, ...] = ()
+    # Pays for the visit another way than a deposit (a package session drawn, packages/):
+    # called with the new appointment inside the hold's transaction; whatever it raises
+    # rolls the hold back and reaches the caller. Pass deposit=0 with it.
+    paid_by: Callable[[Appointment], object] | None = None
 
     @property
     def deposit_due(self) -> int:
@@ -87,6 +91,12 @@ def hold(request: HoldRequest, clinic: ClinicSettings, now: datetime) -> Appoint
     appointment = new_appointment(request, clinic, now)
     _claim(appointment, now, _limits_guard(request, appointment, clinic, now))
     join_client(appointment, request.client, clinic)
+    if request.paid_by is not None:
+        try:
+            request.paid_by(appointment)
+        except Exception:
+            db.session.rollback()
+            raise
     _record(appointment, request)
     db.session.commit()
     return appointment

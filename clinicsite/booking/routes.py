@@ -21,7 +21,7 @@ from clinicsite import clock
 from clinicsite.appointments import holding, limits
 from clinicsite.appointments.checkout import checkout_url
 from clinicsite.appointments.errors import LimitReached, PaymentError, SlotTaken
-from clinicsite.booking import bp, selection
+from clinicsite.booking import bp, packages, selection
 from clinicsite.booking.forms import DetailsForm
 from clinicsite.clinic import get_clinic
 from clinicsite.extensions import db, limiter
@@ -86,7 +86,7 @@ def details():
             return _not_free(form, sel, clinic, now)
         for slot in offered:  # "any therapist": the next one if the first was just taken
             try:
-                appointment = holding.hold(
+                appointment = packages.hold(  # holding.hold, or paid by a package session
                     holding.HoldRequest(
                         sel.option,
                         slot.therapist,
@@ -102,6 +102,8 @@ def details():
                 )
             except SlotTaken:
                 continue
+            except packages.PackageUnavailable as refused:
+                return _details_page(form, sel, offered, clinic, now, str(refused), 409)
             except LimitReached as refused:
                 return _details_page(form, sel, offered, clinic, now, str(refused), 429)
             return _after_hold(appointment)
@@ -121,6 +123,7 @@ def _details_page(form, sel, offered, clinic, now, refused: str | None, status: 
         offered=offered,
         refused=refused,
         inside_window=_inside_window(sel, clinic, now),
+        package=packages.offer(sel.option, now),
     ), status
 
 

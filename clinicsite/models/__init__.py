@@ -29,6 +29,7 @@ from clinicsite.models.content import ContentVersion
 from clinicsite.models.inquiry import Inquiry
 from clinicsite.models.mail import OutboxEmail
 from clinicsite.models.newsletter import LeadMagnet, Subscriber
+from clinicsite.models.packages import Package, PackagePurchase, PackageUse
 from clinicsite.models.payments import STUDIO_METHODS, DayClose, StudioPayment
 from clinicsite.models.reminders import ReminderRule, ReminderSent, SmsOptOut
 from clinicsite.models.series import Series
@@ -94,4 +95,7 @@ __all__ = [
     "STUDIO_METHODS",
     "DayClose",
     "StudioPayment",
+    "Package",
+    "PackagePurchase",
+    "PackageUse",
 ]

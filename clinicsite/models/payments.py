@@ -18,7 +18,7 @@ from clinicsite.models.types import UTCDateTime, utcnow
 
 # How the client paid at the studio, as the staff form offers them. The check constraint
 # also admits what gift cards and packages record (issue 14), ahead of their forms.
-STUDIO_METHODS = ("card_terminal", "cash", "other")
+STUDIO_METHODS = ("card_terminal", "cash", "other", "package")
 METHODS_ALLOWED = ("card_terminal", "cash", "other", "gift_card", "package")
 
 
