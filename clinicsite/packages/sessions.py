@@ -162,6 +162,34 @@ def after_void(payment: StudioPayment, actor: Actor, now: datetime) -> None:
         give_back(use, actor, now, "desk payment voided")
 
 
+def desk_amount(appointment: Appointment, owed: int) -> int:
+    """What a session drawn at the desk pays of the visit: its value, at most what is owed."""
+    from clinicsite.appointments.errors import NotAllowed
+
+    amount = min(session_value(appointment), owed)
+    if amount <= 0:
+        raise NotAllowed("Nothing is owed for this visit: no package session is needed.")
+    return amount
+
+
+def draw_at_desk(
+    appointment: Appointment, payment: StudioPayment, actor: Actor, now: datetime
+) -> PackageUse:
+    """Staff record a visit paid with a session of the client's package (the one ending
+    soonest that covers it). Raises NotAllowed, saying why, when the client has none."""
+    from clinicsite.appointments.errors import NotAllowed
+
+    fitting = usable_for_client(appointment.client_id, appointment.option_id, now)
+    if not fitting:
+        raise NotAllowed(
+            "This client has no package with a session left for this service and length."
+        )
+    try:
+        return draw(fitting[0].id, appointment, actor, now, studio_payment=payment)
+    except PackageUnavailable as refused:
+        raise NotAllowed(str(refused)) from None
+
+
 # -- what a client has ------------------------------------------------------------------------
 
 
