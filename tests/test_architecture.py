@@ -66,6 +66,7 @@ STAFF_JOBS = (
     "waitlist",
     "reminders",
     "payments",
+    "packages",
 )
 
 

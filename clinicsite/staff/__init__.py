@@ -17,6 +17,7 @@ from clinicsite.staff import (  # noqa: E402,F401
     editorial,
     feeds,
     nav,
+    packages,  # noqa: E402,F401
     payments,  # noqa: E402,F401
     reminders,  # noqa: E402,F401
     routes,

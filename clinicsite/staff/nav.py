@@ -26,6 +26,7 @@ SECTIONS = [
     ("staff.waitlist", "Waitlist"),
     ("staff.reminders", "Reminders"),
     ("staff.takings_day", "Takings"),
+    ("staff.packages", "Packages"),
 ]
 
 
