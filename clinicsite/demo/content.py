@@ -46,6 +46,8 @@ class DemoContent:
     clients: list[dict[str, Any]] = field(default_factory=list)
     # clients on the waitlist (waitlist.toml, optional: the tests' clinic has none)
     waitlist: list[dict[str, Any]] = field(default_factory=list)
+    # packages of sessions on sale (packages.toml, optional; demo/packages.py)
+    packages: list[dict[str, Any]] = field(default_factory=list)
 
 
 def _toml(name: str, directory: Path) -> dict[str, Any]:
@@ -108,6 +110,7 @@ def _check(content: DemoContent) -> None:
     known("post", (c["post"] for c in content.comments), {p["slug"] for p in content.posts})
     _check_visits(content, studios)
     known("service", (e["service"] for e in content.waitlist), services)
+    known("service", (p["service"] for p in content.packages), services)
     known("studio", (e["studio"] for e in content.waitlist), studios)
     therapists = {t["slug"] for t in content.therapists} | {"any"}
     known("therapist", (e["therapist"] for e in content.waitlist), therapists)
@@ -154,6 +157,7 @@ def read_content(directory: Path = CONTENT_DIR) -> DemoContent:
         if (directory / "clients.toml").exists()
         else [],
         waitlist=_optional_toml("waitlist.toml", directory).get("entry", []),
+        packages=_optional_toml("packages.toml", directory).get("package", []),
     )
     _check(content)
     return content
