@@ -104,9 +104,7 @@ def test_taking_a_package_off_sale_keeps_what_was_bought(client, app, login_as):
     package_id = make_package(app)
     pid = active_purchase(app, package_id)
     page = page_html(client, "/staff/packages/")
-    client.post(
-        f"/staff/packages/{package_id}/deactivate", data={"csrf_token": csrf_from(page)}
-    )
+    client.post(f"/staff/packages/{package_id}/deactivate", data={"csrf_token": csrf_from(page)})
     assert client.get("/packages/five-60/buy").status_code == 404
     assert purchase(app, pid)["status"] == "active"
 
