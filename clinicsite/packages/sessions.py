@@ -13,12 +13,12 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from clinicsite import audit
 from clinicsite.audit import Actor
 from clinicsite.clients.normalise import email_key
 from clinicsite.extensions import db
 from clinicsite.models import (
     Appointment,
-    AuditEvent,
     Client,
     Package,
     PackagePurchase,
@@ -47,17 +47,13 @@ def record(purchase: PackagePurchase, action: str, actor: Actor, note: str = "")
     """Audit a change to a purchase (who, when, what), committed with it."""
     if purchase.id is None:
         db.session.flush()
-    db.session.add(
-        AuditEvent(
-            subject_type="package_purchase",
-            subject_id=purchase.id,
-            action=action,
-            actor_id=actor.staff_id,
-            actor_label=actor.label,
-            before={},
-            after={"status": purchase.status, "sessions_used": purchase.sessions_used},
-            note=note[:500],
-        )
+    audit.record_change(
+        "package_purchase",
+        purchase.id,
+        action,
+        actor,
+        after={"status": purchase.status, "sessions_used": purchase.sessions_used},
+        note=note[:500],
     )
 
 
@@ -273,3 +269,14 @@ def refund(
     note = f"{unused} unused session(s); {format_money(amount, purchase.currency)} refunded"
     record(purchase, "refunded", actor, note=note if amount else f"{unused} unused, no money")
     return amount
+
+
+def anonymise_buyer(client_id: int, name: str) -> None:
+    """The client's personal data is erased: so is the buyer's on their packages (the
+    sessions and amounts stay). The caller commits."""
+    db.session.execute(
+        sa.update(PackagePurchase)
+        .where(PackagePurchase.client_id == client_id)
+        .values(buyer_name=name, buyer_email="")
+        .execution_options(synchronize_session=False)
+    )

@@ -178,3 +178,34 @@ def test_the_desk_records_a_visit_paid_with_a_session_and_voiding_returns_it(app
 
         void_payment(db.session.get(StudioPayment, payment_id), actor, MONDAY_8AM, "mistake")
     assert purchase(app, pid)["left"] == 5
+
+
+def test_the_appointment_and_client_pages_show_the_package_use(client, app, login_as):
+    login_as("admin")
+    pid = active_purchase(app, make_package(app))
+    appt_id = book_with_package(app, pid)
+    page = text_of(page_html(client, f"/staff/appointments/{appt_id}"))
+    assert "Paid with a package session" in page
+    assert "Five 60-minute sessions of Ana Client: one session used when booking online" in page
+    with app.app_context():
+        from clinicsite.models import PackagePurchase
+
+        client_id = db.session.get(PackagePurchase, pid).client_id
+    page = text_of(page_html(client, f"/staff/clients/{client_id}"))
+    assert "Five 60-minute sessions: 4 of 5 sessions left" in page
+    assert "Session used for" in page
+
+
+def test_anonymising_the_client_blanks_the_buyer_and_keeps_the_sessions(app):
+    from clinicsite.audit import SYSTEM
+    from clinicsite.clients.data_requests import anonymise
+    from clinicsite.models import Client, PackagePurchase
+
+    pid = active_purchase(app, make_package(app), used=1)
+    with app.app_context():
+        row = db.session.get(PackagePurchase, pid)
+        anonymise(db.session.get(Client, row.client_id), SYSTEM, MONDAY_8AM)
+    with app.app_context():
+        row = db.session.get(PackagePurchase, pid)
+        assert row.buyer_email == "" and "ana" not in row.buyer_name.lower()
+        assert row.sessions_left == 4

@@ -10,10 +10,10 @@ from sqlalchemy.orm import selectinload
 from wtforms import SelectChoice
 
 from clinicsite import clock
-from clinicsite.audit import Actor
+from clinicsite.audit import Actor, record_change
 from clinicsite.clinic import get_clinic
 from clinicsite.extensions import db
-from clinicsite.models import AuditEvent, Package, PackagePurchase, Service, ServiceOption
+from clinicsite.models import Package, PackagePurchase, Service, ServiceOption
 from clinicsite.money import minor_unit_exponent, to_decimal_string
 from clinicsite.packages import sessions
 from clinicsite.payments import get_gateway
@@ -56,20 +56,9 @@ def package_form(package: Package | None = None) -> PackageForm:
     return form
 
 
-def audit(subject: Package | PackagePurchase, action: str, actor: Actor, note: str = "") -> None:
+def audit(package: Package, action: str, actor: Actor, note: str = "") -> None:
     db.session.flush()
-    db.session.add(
-        AuditEvent(
-            subject_type="package" if isinstance(subject, Package) else "package_purchase",
-            subject_id=subject.id,
-            action=action,
-            actor_id=actor.staff_id,
-            actor_label=actor.label,
-            before={},
-            after={},
-            note=note[:500],
-        )
-    )
+    record_change("package", package.id, action, actor, note=note[:500])
 
 
 def save(form: PackageForm, package: Package) -> bool:
@@ -186,3 +175,27 @@ def package_refund(purchase_id: int):
             "success",
         )
     return redirect(url_for("staff.packages"), code=303)
+
+
+def packages_of_client(client_id: int) -> list[PackagePurchase]:
+    """A client's paid packages, newest first (the client page shows them)."""
+    return list(
+        db.session.scalars(
+            sa.select(PackagePurchase)
+            .where(
+                PackagePurchase.client_id == client_id,
+                PackagePurchase.activated_at.is_not(None),
+            )
+            .options(selectinload(PackagePurchase.package))
+            .order_by(PackagePurchase.created_at.desc(), PackagePurchase.id.desc())
+        )
+    )
+
+
+@bp.record_once
+def offer_to_templates(state) -> None:
+    """The client and appointment pages' package sections read these themselves, so those
+    views stay as they are."""
+    state.app.jinja_env.globals.update(
+        packages_of_client=packages_of_client, packages_now=lambda: clock.now()
+    )
