@@ -58,7 +58,8 @@ def cancel(
                     pass  # paid meanwhile: record_payment will refund it
     appointment.status, appointment.cancelled_at = "cancelled", now
     give_back = terms.refundable if refund_deposit is None else refund_deposit
-    package_sessions.after_cancel(appointment, give_back, actor, now)  # paid with a package
+    in_time = give_back or clinic.package_late_cancel_returns  # paid with a package: back?
+    package_sessions.after_cancel(appointment, in_time, actor, now)
     paid = appointment.paid_payment
     refunded = 0
     if give_back and paid is not None and terms.deposit_paid > 0:

@@ -188,3 +188,15 @@ def test_a_refund_never_exceeds_what_is_left_of_the_payment(total, used, amount,
     due = sessions.refund_due(row)
     assert 0 <= due <= amount - refunded_before
     assert due <= amount * (total - used) // total
+
+
+def test_the_clinic_may_give_the_session_back_on_a_late_cancellation(clinic):
+    from clinicsite.models import ClinicSettings
+
+    with clinic.app_context():
+        db.session.get(ClinicSettings, 1).package_late_cancel_returns = True
+        db.session.commit()
+    pid = active_purchase(clinic, make_package(clinic))
+    appt_id = book_with_package(clinic, pid)
+    cancel(clinic, appt_id, VISIT - timedelta(hours=2))
+    assert purchase(clinic, pid)["left"] == 5

@@ -209,3 +209,14 @@ def test_anonymising_the_client_blanks_the_buyer_and_keeps_the_sessions(app):
         row = db.session.get(PackagePurchase, pid)
         assert row.buyer_email == "" and "ana" not in row.buyer_name.lower()
         assert row.sessions_left == 4
+
+
+def test_the_refund_policy_setting_is_a_choice_and_garbage_is_refused(client, app, login_as):
+    login_as("admin")
+    from tests.support.booking_helpers import extract_hidden_fields
+
+    page = page_html(client, "/staff/settings")
+    assert "A late cancellation gives the package session back" in page
+    fields = extract_hidden_fields(page)
+    response = client.post("/staff/settings", data={**fields, "package_refund": "everything"})
+    assert response.status_code == 422

@@ -337,6 +337,16 @@ class SettingsForm(CatalogueForm):
     max_series_visits = whole(
         "Visits in a client's standing appointment, at most", 2, 26, default=12
     )
+    # Packages of sessions (clinicsite/packages)
+    package_late_cancel_returns = BooleanField("A late cancellation gives the package session back")
+    package_refund = SelectField(
+        "Refunding a package's unused sessions pays back",
+        choices=[
+            SelectChoice("pro_rata", "Their share of what was paid"),
+            SelectChoice("none", "Nothing (the package is only closed)"),
+        ],
+        validate_choice=True,
+    )
 
     def validate_phone(self, field):
         check_phone(field)
