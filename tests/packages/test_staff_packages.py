@@ -172,6 +172,14 @@ def test_the_desk_records_a_visit_paid_with_a_session_and_voiding_returns_it(app
     from tests.support.payment_helpers import owed
 
     assert owed(app, appt_id) == 0
+    with app.app_context():  # paid when the package was bought: not the day's money again
+        from clinicsite.appointments import takings
+
+        tz = takings.clinic_zone()
+        day = takings.takings(
+            takings.local_day(MONDAY_8AM, tz), takings.local_day(MONDAY_8AM, tz), tz, "USD"
+        )
+        assert day.by_method["package"].count == 1 and day.studio == 0
     with app.test_request_context():
         from clinicsite.appointments.balance import void_payment
         from clinicsite.models import StudioPayment
