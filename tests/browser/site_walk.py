@@ -39,6 +39,7 @@ from clinicsite.models import (
     Comment,
     Inquiry,
     Location,
+    Package,
     Post,
     Region,
     Series,
@@ -94,6 +95,7 @@ STAFF_PARAMETERS = {
     "client_id": Client,
     "series_id": Series,
     "addon_id": AddOn,
+    "package_id": Package,
 }
 
 NOW = MONDAY_8AM  # Monday 2026-12-07 08:00 in Los Angeles: the walk's stopped clock
