@@ -94,6 +94,7 @@ def test_the_signed_webhook_activates_it_once_and_emails_a_sign_in_link(
     [message] = deliver(app, tmp_path)
     assert message["To"] == "ana@example.com"
     assert "5 sessions of Neuromuscular Therapy" in message["Subject"]
+    assert "Use them by: Saturday, June 5, 2027" in plain(message)  # 180 days on, with the year
     path = LINK.search(plain(message)).group(1)
     assert path in html(message)
     assert sign_in(client, path).status_code == 303
