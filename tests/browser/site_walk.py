@@ -168,7 +168,15 @@ def build_site(app: Flask) -> dict[str, str]:
         token = {
             a: db.session.get(Appointment, a).token for a in (confirmed, held, free, cancelled)
         }
+        # A package on sale and Rita's, bought: the shop's and the staff's packages pages.
+        from tests.support.package_helpers import active_purchase, make_package
+
+        purchase_id = active_purchase(app, make_package(app), "rita@example.com", NOW)
+        from clinicsite.models import PackagePurchase
+
+        bought = db.session.get(PackagePurchase, purchase_id).token
         return {
+            "package-bought": f"/packages/bought/{bought}",
             "manage-confirmed": f"/booking/{token[confirmed]}",
             "cancel": f"/booking/{token[confirmed]}/cancel",
             "reschedule": f"/booking/{token[confirmed]}/reschedule",
