@@ -76,6 +76,7 @@ def register_blueprints(app: Flask) -> None:
     from clinicsite.my import bp as my_bp
     from clinicsite.newsletter import bp as newsletter_bp
     from clinicsite.public import bp as public_bp
+    from clinicsite.shop import bp as shop_bp
     from clinicsite.staff import bp as staff_bp
     from clinicsite.staff.feeds import feeds_bp
 
@@ -88,6 +89,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(feeds_bp)
     app.register_blueprint(media_bp)
     app.register_blueprint(my_bp)
+    app.register_blueprint(shop_bp)
     from clinicsite.sms.webhook import bp as sms_bp
 
     app.register_blueprint(sms_bp)

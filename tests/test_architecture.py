@@ -13,7 +13,7 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "clinicsite"
 FLASK_MODULES = ("flask", "flask_login", "flask_wtf")
-BLUEPRINTS = ("public", "blog", "booking", "staff", "newsletter", "my", "giftshop")
+BLUEPRINTS = ("public", "blog", "booking", "staff", "newsletter", "my", "giftshop", "shop")
 
 # Domain code: what the site does, whoever asks (a view, a command, a test).
 DOMAIN = (
@@ -48,6 +48,7 @@ DOMAIN = (
     "sms.outbox",
     "coupons",
     "giftcards",
+    "packages",
 )
 # Domain modules that still call up into Flask, and what for.
 DOMAIN_USING_FLASK = {
@@ -70,6 +71,7 @@ STAFF_JOBS = (
     "coupons",
     "giftcards",
     "cardfees",
+    "packages",
 )
 
 

@@ -22,12 +22,14 @@ from clinicsite.extensions import db
 from clinicsite.giftcards import studio as gift_card_studio
 from clinicsite.models import STUDIO_METHODS, Appointment, StudioPayment
 from clinicsite.money import format_amount
+from clinicsite.packages import sessions as package_sessions
 
 METHOD_WORDS = {
     "card_terminal": "Card (terminal)",
     "cash": "Cash",
     "other": "Other",
     "gift_card": "Gift card",
+    "package": "Package session",  # drawn from a package the client bought (packages/)
 }
 # A visit whose price may be paid at the studio: booked and not called off.
 PAYABLE = ("confirmed", "completed")
@@ -123,11 +125,13 @@ def record_balance(
         raise NotAllowed("Please choose how the client paid.")
     if amount < 0 or tip < 0:
         raise NotAllowed("Amounts can't be negative.")
-    if amount + tip == 0:
+    if amount + tip == 0 and method != "package":  # a session's worth is worked out below
         raise NotAllowed("Please enter the amount paid, a tip, or both.")
     refuse_if_closed(now)
     _lock(appointment)
     balance = balance_of(appointment)
+    if method == "package":  # a session of the client's package pays (packages/)
+        amount = package_sessions.desk_amount(appointment, balance.owed)
     if amount > balance.owed:
         raise NotAllowed(
             f"That is more than the {balance.money(balance.owed)} still owed; "
@@ -151,6 +155,12 @@ def record_balance(
     db.session.flush()
     if drawn is not None:
         drawn.studio_payment_id = payment.id
+    if method == "package":
+        try:
+            package_sessions.draw_at_desk(appointment, payment, actor, now)
+        except NotAllowed:
+            db.session.rollback()
+            raise
     # The action is short (a column of 60); the amounts and the note go with it as its note.
     money = balance.money
     words = money(amount) + (f" and a {money(tip)} tip" if tip else "")
@@ -174,6 +184,8 @@ def void_payment(payment: StudioPayment, actor: Actor, now: datetime, reason: st
     payment.void_reason = reason
     if payment.method == "gift_card":
         gift_card_studio.put_back(payment, actor, now, reason)
+    if payment.method == "package":  # the session goes back to the client's package
+        package_sessions.after_void(payment, actor, now)
     amount = format_amount(payment.amount, payment.currency)
     tip = f" and {format_amount(payment.tip, payment.currency)} tip" if payment.tip else ""
     audit.record(

@@ -11,6 +11,7 @@ from clinicsite.audit import CLIENT, Actor
 from clinicsite.extensions import db
 from clinicsite.giftcards import deposits as gift_card_deposits
 from clinicsite.models import Appointment, ClinicSettings
+from clinicsite.packages import sessions as package_sessions
 from clinicsite.payments import fulfilment
 from clinicsite.payments.gateway import PaymentError, PaymentGateway
 from clinicsite.scheduling.holds import lock_therapists
@@ -61,6 +62,8 @@ def cancel(
         gift_card_deposits.give_back(appointment, "hold cancelled", now)
     appointment.status, appointment.cancelled_at = "cancelled", now
     give_back = terms.refundable if refund_deposit is None else refund_deposit
+    in_time = give_back or clinic.package_late_cancel_returns  # paid with a package: back?
+    package_sessions.after_cancel(appointment, in_time, actor, now)
     refunded = 0
     if give_back and terms.deposit_paid > 0:
         for paid in appointment.payments:  # each part back where it came from

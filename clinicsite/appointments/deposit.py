@@ -19,6 +19,10 @@ UNPAID = "unpaid"  # asked, never paid, and the booking is over (expired or canc
 PAID = "paid"
 PART_REFUNDED = "part-refunded"
 REFUNDED = "refunded"
+# Paid with a session of a package the client bought (packages/); drawn online, not at the
+# desk (a desk draw is a studio payment). Returned: cancelled in time, the session went back.
+PACKAGE = "package"
+PACKAGE_RETURNED = "package-returned"
 
 
 @dataclass(frozen=True)
@@ -50,6 +54,8 @@ class Deposit:
             PAID: f"{paid}, paid and kept" if self.over else f"{paid}, paid",
             PART_REFUNDED: f"{paid}, paid; {self.money(self.refunded)} of it refunded",
             REFUNDED: f"{paid}, paid and refunded in full",
+            PACKAGE: "Paid with a package session",
+            PACKAGE_RETURNED: "Paid with a package session, since returned to the package",
         }[self.state] + self._gift_card_words
 
     @property
@@ -74,6 +80,8 @@ class Deposit:
             PART_REFUNDED: f"(deposit of {self.money(self.paid)} paid, "
             f"{self.money(self.refunded)} of it refunded)",
             REFUNDED: f"(deposit of {self.money(self.paid)} refunded in full)",
+            PACKAGE: "(paid with a package session)",
+            PACKAGE_RETURNED: "(paid with a package session, returned to your package)",
         }[self.state]
 
 
@@ -92,4 +100,9 @@ def deposit_of(appointment: Appointment) -> Deposit:
         state = UNPAID
     over = appointment.status in ("cancelled", "expired", "no_show")
     by_card = sum(p.amount for p in taken if getattr(p, "provider", None) == "gift_card")
+    online = [u for u in getattr(appointment, "package_uses", ()) if u.studio_payment_id is None]
+    if online and not paid:  # the session's value stands where a deposit would
+        live = sum(u.value for u in online if u.returned_at is None)
+        state = PACKAGE if live else PACKAGE_RETURNED
+        return Deposit(state, 0, live, 0, appointment.currency, over)
     return Deposit(state, appointment.deposit, paid, refunded, appointment.currency, over, by_card)

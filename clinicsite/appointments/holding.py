@@ -65,6 +65,10 @@ class HoldRequest:
     # Runs in the hold's transaction once the time is claimed and the client joined, and
     # may raise to refuse (all rolled back): a coupon takes its use there (coupons/uses.py).
     under_lock: Callable[[Appointment, datetime], None] | None = None
+    # Pays for the visit another way than a deposit (a package session drawn, packages/):
+    # called with the new appointment inside the hold's transaction; whatever it raises
+    # rolls the hold back and reaches the caller. Pass deposit=0 with it.
+    paid_by: Callable[[Appointment], object] | None = None
 
     @property
     def deposit_due(self) -> int:
@@ -90,12 +94,14 @@ def hold(request: HoldRequest, clinic: ClinicSettings, now: datetime) -> Appoint
     appointment = new_appointment(request, clinic, now)
     _claim(appointment, now, _limits_guard(request, appointment, clinic, now))
     join_client(appointment, request.client, clinic)
-    if request.under_lock is not None:
-        try:
+    try:  # either hook may refuse by raising: the whole hold is rolled back
+        if request.under_lock is not None:
             request.under_lock(appointment, now)
-        except Exception:
-            db.session.rollback()
-            raise
+        if request.paid_by is not None:
+            request.paid_by(appointment)
+    except Exception:
+        db.session.rollback()
+        raise
     _record(appointment, request)
     db.session.commit()
     return appointment

@@ -47,6 +47,10 @@ def local_day(moment: datetime, tz: ZoneInfo) -> date:
     return moment.astimezone(tz).date()
 
 
+# Studio "payments" that draw on something paid before (a package bought online).
+PREPAID = ("package",)
+
+
 @dataclass
 class MethodTotal:
     method: str
@@ -68,7 +72,9 @@ class Takings:
 
     @property
     def studio(self) -> int:
-        return sum(t.amount for t in self.by_method.values())
+        """Money taken at the studio: a package session was paid for when the package was
+        bought, so it is listed by method but not counted again here."""
+        return sum(t.amount for m, t in self.by_method.items() if m not in PREPAID)
 
     @property
     def tips(self) -> int:

@@ -21,7 +21,7 @@ from clinicsite import clock
 from clinicsite.appointments import holding, limits
 from clinicsite.appointments.checkout import checkout_url
 from clinicsite.appointments.errors import LimitReached, PaymentError, SlotTaken
-from clinicsite.booking import bp, cards, gift_card, selection
+from clinicsite.booking import bp, cards, gift_card, packages, selection
 from clinicsite.booking import coupons as coupon_step
 from clinicsite.booking.forms import DetailsForm
 from clinicsite.clinic import get_clinic
@@ -92,7 +92,7 @@ def details():
             return _details_page(form, sel, offered, clinic, now, None, 422)
         for slot in offered:  # "any therapist": the next one if the first was just taken
             try:
-                appointment = holding.hold(
+                appointment = packages.hold(  # holding.hold, or paid by a package session
                     holding.HoldRequest(
                         sel.option,
                         slot.therapist,
@@ -109,6 +109,8 @@ def details():
                 )
             except SlotTaken:
                 continue
+            except packages.PackageUnavailable as refused:
+                return _details_page(form, sel, offered, clinic, now, str(refused), 409)
             except LimitReached as refused:
                 return _details_page(form, sel, offered, clinic, now, str(refused), 429)
             except CouponRefused as refused:
@@ -132,6 +134,7 @@ def _details_page(form, sel, offered, clinic, now, refused: str | None, status: 
         offered=offered,
         refused=refused,
         inside_window=_inside_window(sel, clinic, now),
+        package=packages.offer(sel.option, now),
     ), status
 
 

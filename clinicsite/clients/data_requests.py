@@ -18,6 +18,7 @@ from clinicsite.clients.details import ClientError
 from clinicsite.clients.records import client_appointments
 from clinicsite.extensions import db
 from clinicsite.models import Appointment, AuditEvent, Client, OutboxEmail
+from clinicsite.packages import sessions as package_sessions
 from clinicsite.text import spreadsheet_safe
 
 ANONYMISED_NAME = "Anonymised client"
@@ -164,6 +165,7 @@ def anonymise(client: Client, actor: Actor, now: datetime) -> int:
     addresses |= {client.email_key} if client.email_key else set()
     for a in appointments:
         _blank_appointment(a)
+    package_sessions.anonymise_buyer(client.id, ANONYMISED_NAME)
     _scrub_history(client, appointments)
     if addresses:
         db.session.execute(

@@ -48,6 +48,8 @@ class DemoContent:
     waitlist: list[dict[str, Any]] = field(default_factory=list)
     # coupons (coupons.toml, optional; demo/coupons.py)
     coupons: list[dict[str, Any]] = field(default_factory=list)
+    # packages of sessions on sale (packages.toml, optional; demo/packages.py)
+    packages: list[dict[str, Any]] = field(default_factory=list)
 
 
 def _toml(name: str, directory: Path) -> dict[str, Any]:
@@ -110,6 +112,7 @@ def _check(content: DemoContent) -> None:
     known("post", (c["post"] for c in content.comments), {p["slug"] for p in content.posts})
     _check_visits(content, studios)
     known("service", (e["service"] for e in content.waitlist), services)
+    known("service", (p["service"] for p in content.packages), services)
     known("studio", (e["studio"] for e in content.waitlist), studios)
     therapists = {t["slug"] for t in content.therapists} | {"any"}
     known("therapist", (e["therapist"] for e in content.waitlist), therapists)
@@ -157,6 +160,7 @@ def read_content(directory: Path = CONTENT_DIR) -> DemoContent:
         else [],
         waitlist=_optional_toml("waitlist.toml", directory).get("entry", []),
         coupons=_optional_toml("coupons.toml", directory).get("coupon", []),
+        packages=_optional_toml("packages.toml", directory).get("package", []),
     )
     _check(content)
     return content

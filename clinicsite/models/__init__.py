@@ -32,6 +32,7 @@ from clinicsite.models.giftcards import GiftCard, GiftCardEntry, GiftCardOrder
 from clinicsite.models.inquiry import Inquiry
 from clinicsite.models.mail import OutboxEmail
 from clinicsite.models.newsletter import LeadMagnet, Subscriber
+from clinicsite.models.packages import Package, PackagePurchase, PackageUse
 from clinicsite.models.payments import STUDIO_METHODS, DayClose, StudioPayment
 from clinicsite.models.reminders import ReminderRule, ReminderSent, SmsOptOut
 from clinicsite.models.series import Series
@@ -108,4 +109,7 @@ __all__ = [
     "FeeCharge",
     "FeeConsent",
     "FeeRefund",
+    "Package",
+    "PackagePurchase",
+    "PackageUse",
 ]

@@ -83,6 +83,15 @@ class ClinicSettings(db.Model):
     cards_on_file: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     no_show_fee: Mapped[int] = mapped_column(default=0, server_default="0")
     late_cancel_fee: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Packages of sessions (clinicsite/packages): a late cancellation keeps the session used
+    # unless `package_late_cancel_returns`; a no-show always keeps it. Refunding a package's
+    # unused sessions pays back their share ("pro_rata") or nothing ("none") by default.
+    package_late_cancel_returns: Mapped[bool] = mapped_column(
+        default=False, server_default=sa.false()
+    )
+    package_refund: Mapped[str] = mapped_column(
+        sa.String(20), default="pro_rata", server_default="pro_rata"
+    )
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     _render_about = renders_markdown("about", "about_html")

@@ -16,10 +16,9 @@ from clinicsite.models.booking import Appointment
 from clinicsite.models.staff import StaffUser
 from clinicsite.models.types import UTCDateTime, utcnow
 
-# How the client paid at the studio, as the staff form offers them. The check constraint
-# also admits what gift cards and packages record (issue 14), ahead of their forms.
-STUDIO_METHODS = ("card_terminal", "cash", "other", "gift_card")
-METHODS_ALLOWED = ("card_terminal", "cash", "other", "gift_card", "package")
+# How the client paid at the studio, as the staff form offers them and the check constraint
+# below admits them: a gift card's code or a package's session draws from it (issue 14).
+STUDIO_METHODS = ("card_terminal", "cash", "other", "gift_card", "package")
 
 
 class StudioPayment(db.Model):

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from clinicsite.clients.normalise import email_key
 from clinicsite.extensions import db
 from clinicsite.models import Appointment, Client, appointment_details, therapist_service
+from clinicsite.packages import sessions as package_sessions
 
 # An expired hold was never a booking: the client did not finish it.
 NOT_SHOWN = ("expired",)
@@ -47,7 +48,8 @@ def appointments_for(email: str) -> list[Appointment]:
 
 
 def has_bookings(email: str) -> bool:
-    return bool(appointments_for(email))
+    """Whether this email may ask for a sign-in link: it has booked, or bought a package."""
+    return bool(appointments_for(email)) or package_sessions.is_buyer(email)
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from clinicsite.extensions import db, limiter
 from clinicsite.my import bookings, bp, links
 from clinicsite.my.forms import SignInForm
 from clinicsite.notifications import site_links
+from clinicsite.packages import sessions as package_sessions
 
 PRIVATE_PAGE = {
     "Cache-Control": "private, no-store",
@@ -111,7 +112,10 @@ def index():
     now = clock.now()
     mine = bookings.bookings_of(email, now)
     again = bookings.book_again(mine.upcoming + mine.past)
-    page = render_template("my/index.html", email=email, mine=mine, again=again, now=now)
+    packages = package_sessions.purchases_of(email)
+    page = render_template(
+        "my/index.html", email=email, mine=mine, again=again, now=now, packages=packages
+    )
     return page, 200, PRIVATE_PAGE
 
 

@@ -63,8 +63,7 @@ def handle_event(event: WebhookEvent, gateway: PaymentGateway, now: datetime) ->
     else:  # a checkout for something other than a deposit (issue 14)
         settle = giftcard_orders.settler_for(session_id) if payment_id_ok else None
     if settle is None:
-        db.session.commit()
-        return EventResult({"received": True, "outcome": "unknown checkout session"})
+        return _other_checkout(event, session_id, gateway, now)
     try:
         state = gateway.retrieve_checkout(session_id)
         outcome = settle(state, gateway, now)
@@ -84,6 +83,26 @@ def _settle_deposit(payment, state, gateway: PaymentGateway, now: datetime) -> s
     """A deposit's checkout: settle the money, then keep the card it saved (if any)."""
     outcome = fulfilment.settle_checkout(payment, state, gateway, now)
     return outcome + card_on_file.after_deposit(payment, state, gateway, now)
+
+
+def _other_checkout(
+    event: WebhookEvent, session_id: Any, gateway: PaymentGateway, now: datetime
+) -> EventResult:
+    """A checkout that is no deposit's: a package's (packages/buying.py), or unknown."""
+    from clinicsite.notifications import site_links
+    from clinicsite.packages import buying
+
+    outcome = None
+    try:
+        if isinstance(session_id, str) and PROVIDER_ID.fullmatch(session_id):
+            outcome = buying.settle_session(session_id, gateway, now, site_links())
+    except PaymentError as exc:
+        db.session.rollback()  # the event id too: Stripe sends it again
+        log.warning("Stripe event %s not settled: %s", event.id, exc)
+        body = {"error": "the payment provider could not be reached; send it again"}
+        return EventResult(body, 503)
+    db.session.commit()
+    return EventResult({"received": True, "outcome": outcome or "unknown checkout session"})
 
 
 def _first_time(event: WebhookEvent) -> bool:

@@ -20,6 +20,7 @@ from clinicsite.staff import (  # noqa: E402,F401
     feeds,
     giftcards,  # noqa: E402,F401
     nav,
+    packages,  # noqa: E402,F401
     payments,  # noqa: E402,F401
     reminders,  # noqa: E402,F401
     routes,

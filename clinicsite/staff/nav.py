@@ -28,6 +28,7 @@ SECTIONS = [
     ("staff.takings_day", "Takings"),
     ("staff.coupons", "Coupons"),
     ("staff.gift_cards", "Gift cards"),
+    ("staff.packages", "Packages"),
 ]
 
 

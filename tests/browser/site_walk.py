@@ -41,6 +41,7 @@ from clinicsite.models import (
     GiftCard,
     Inquiry,
     Location,
+    Package,
     Post,
     Region,
     Series,
@@ -98,6 +99,7 @@ STAFF_PARAMETERS = {
     "addon_id": AddOn,
     "coupon_id": Coupon,
     "card_id": GiftCard,
+    "package_id": Package,
 }
 
 NOW = MONDAY_8AM  # Monday 2026-12-07 08:00 in Los Angeles: the walk's stopped clock
@@ -185,7 +187,15 @@ def build_site(app: Flask) -> dict[str, str]:
         token = {
             a: db.session.get(Appointment, a).token for a in (confirmed, held, free, cancelled)
         }
+        # A package on sale and Rita's, bought: the shop's and the staff's packages pages.
+        from tests.support.package_helpers import active_purchase, make_package
+
+        purchase_id = active_purchase(app, make_package(app), "rita@example.com", NOW)
+        from clinicsite.models import PackagePurchase
+
+        bought = db.session.get(PackagePurchase, purchase_id).token
         return {
+            "package-bought": f"/packages/bought/{bought}",
             "manage-confirmed": f"/booking/{token[confirmed]}",
             "cancel": f"/booking/{token[confirmed]}/cancel",
             "reschedule": f"/booking/{token[confirmed]}/reschedule",

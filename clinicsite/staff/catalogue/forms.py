@@ -383,6 +383,16 @@ class SettingsForm(CatalogueForm):
     cards_on_file = BooleanField("Keep clients' cards on file for the fees below")
     no_show_fee = FeeAmountField("No-show fee")
     late_cancel_fee = FeeAmountField("Late-cancellation fee")
+    # Packages of sessions (clinicsite/packages)
+    package_late_cancel_returns = BooleanField("A late cancellation gives the package session back")
+    package_refund = SelectField(
+        "Refunding a package's unused sessions pays back",
+        choices=[
+            SelectChoice("pro_rata", "Their share of what was paid"),
+            SelectChoice("none", "Nothing (the package is only closed)"),
+        ],
+        validate_choice=True,
+    )
 
     def validate_phone(self, field):
         check_phone(field)
