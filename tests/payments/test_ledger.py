@@ -126,10 +126,13 @@ def test_a_recorded_amount_stripe_did_not_take_is_reported(client, app, stub):
 
 def test_days_keeps_only_recent_payments(client, app, stub, clock):
     _, _, old = confirmed_booking(client, app, stub)
-    confirmed_booking(client, app, stub)
-    with app.app_context():  # the first was paid ten days ago
-        payment = db.session.scalar(sa.select(Payment).filter_by(payment_intent_id=intent_of(old)))
-        payment.created_at = clock() - timedelta(days=10)
+    _, _, new = confirmed_booking(client, app, stub)
+    with app.app_context():  # the first was paid ten days ago, the second now
+        for paid, days in ((old, 10), (new, 0)):
+            payment = db.session.scalar(
+                sa.select(Payment).filter_by(payment_intent_id=intent_of(paid))
+            )
+            payment.created_at = clock() - timedelta(days=days)
         db.session.commit()
     del stub.payment_intents[intent_of(old)]  # a mismatch, but outside the window
 
