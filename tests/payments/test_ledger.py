@@ -113,9 +113,7 @@ def test_a_payment_stripe_does_not_hold_is_reported(client, app, stub):
 def test_a_recorded_amount_stripe_did_not_take_is_reported(client, app, stub):
     _, _, paid = confirmed_booking(client, app, stub)
     with app.app_context():
-        payment = db.session.scalar(
-            sa.select(Payment).filter_by(payment_intent_id=intent_of(paid))
-        )
+        payment = db.session.scalar(sa.select(Payment).filter_by(payment_intent_id=intent_of(paid)))
         payment.amount = DEPOSIT + 100
         db.session.commit()
 
@@ -147,4 +145,3 @@ def test_garbage_days_is_a_usage_error(app, days):
     result = reconcile(app, "--days", days)
     assert result.exit_code == 2
     assert "Invalid value for '--days'" in result.output
-
