@@ -134,3 +134,6 @@ def register_commands(app: Flask) -> None:
     from clinicsite.cli import giftcards_cli
 
     app.cli.add_command(giftcards_cli)
+    from clinicsite.cli import payments_cli
+
+    app.cli.add_command(payments_cli)

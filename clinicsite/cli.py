@@ -157,3 +157,46 @@ def giftcards_send_due() -> None:
     sent = send_due(clinic, now)
     expired = expire_due(clinic, now)
     click.echo(f"queued {sent} gift card emails, expired {expired} cards")
+
+
+payments_cli = AppGroup("payments", help="Payments taken through the provider.")
+
+
+@payments_cli.command("reconcile")
+@click.option(
+    "--days",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Only the payments made in the last N days (default: all).",
+)
+def payments_reconcile(days: int | None) -> None:
+    """Check the ledger (deposits, gift card orders, packages, fees and their refunds)
+    against what the payment provider holds, payment by payment. Prints the totals and
+    every mismatch; exits 1 when something does not add up. Only reads: safe from cron."""
+    from datetime import timedelta
+
+    from clinicsite import clock
+    from clinicsite.money import format_money
+    from clinicsite.payments import get_gateway
+    from clinicsite.payments.ledger import reconcile
+
+    since = clock.now() - timedelta(days=days) if days else None
+    result = reconcile(get_gateway(), since)
+
+    def money(amount: int, currency: str) -> str:
+        return format_money(amount, currency) if amount else f"0 {currency}"
+
+    period = f"the last {days} days" if days else "all time"
+    click.echo(f"{len(result.lines)} payments through the provider ({period})")
+    for side, sums in (("recorded", result.ours), ("provider", result.provider)):
+        for currency, total in sums.items():
+            click.echo(
+                f"{side}: taken {money(total.taken, currency)}, refunded "
+                f"{money(total.refunded, currency)}, held {money(total.held, currency)}"
+            )
+    for line in result.mismatches:
+        click.echo(f"MISMATCH {line}")
+    if not result.ok:
+        click.echo(f"{len(result.mismatches)} mismatch(es)")
+        raise SystemExit(1)
+    click.echo("the ledger agrees with the provider")

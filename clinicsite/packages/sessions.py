@@ -259,6 +259,8 @@ def refund(
     purchase = lock(purchase_id)
     if purchase is None or purchase.status not in ("active", "expired"):
         raise PackageUnavailable("Only a paid, unrefunded package can be refunded.")
+    if purchase.activated_at is None:  # its checkout lapsed unpaid: nothing was taken
+        raise PackageUnavailable("Only a paid, unrefunded package can be refunded.")
     amount = refund_due(purchase, mode)
     if amount > 0:
         key = f"package-refund-{purchase.token}-{purchase.amount_refunded}-{amount}"

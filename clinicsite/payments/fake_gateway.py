@@ -16,6 +16,7 @@ from clinicsite.payments.gateway import (
     InvalidWebhook,
     OffSessionCharge,
     PaymentError,
+    PaymentState,
     RefundResult,
     SavedCard,
     SetupRequest,
@@ -48,6 +49,9 @@ class FakeGateway:
 
     def refund(self, payment_intent_id: str, amount: int, idempotency_key: str) -> RefundResult:
         return RefundResult(_stable_id("fake_re", idempotency_key), amount, "succeeded")
+
+    def retrieve_payment(self, payment_intent_id: str) -> PaymentState:
+        raise PaymentError("the fake gateway keeps no payments: nothing to check against")
 
     def parse_webhook(self, payload: bytes, signature_header: str) -> WebhookEvent:
         raise InvalidWebhook("the fake gateway sends no webhooks")

@@ -123,6 +123,18 @@ class CheckoutState:
 
 
 @dataclass(frozen=True)
+class PaymentState:
+    """A payment intent as the provider holds it now: what it took and what it gave back
+    (for the ledger's check against the provider)."""
+
+    payment_intent_id: str
+    status: str  # "succeeded", "requires_payment_method", "processing", ...
+    amount_received: int  # minor units
+    amount_refunded: int  # minor units, refunds of the payment's charge so far
+    currency: str | None  # ISO 4217, upper case
+
+
+@dataclass(frozen=True)
 class WebhookEvent:
     id: str
     type: str
@@ -146,6 +158,11 @@ class PaymentGateway(Protocol):
 
     def refund(self, payment_intent_id: str, amount: int, idempotency_key: str) -> RefundResult:
         """Refund `amount` of a captured payment. Raises PaymentError."""
+        ...
+
+    def retrieve_payment(self, payment_intent_id: str) -> PaymentState:
+        """A payment intent as the provider has it now: amount received and refunded.
+        Raises PaymentError (also for an intent the provider does not know)."""
         ...
 
     def parse_webhook(self, payload: bytes, signature_header: str) -> WebhookEvent:

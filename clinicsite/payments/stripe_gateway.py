@@ -12,6 +12,8 @@ Everything goes through one `stripe.StripeClient` owned by the gateway (never th
   `client.v1.payment_methods.retrieve` and `client.v1.payment_intents.create` with
   `off_session=True, confirm=True` (a decline or a request to authenticate comes back as a
   ChargeResult, not an error)
+- the ledger's check: `client.v1.payment_intents.retrieve(id, {"expand": ["latest_charge"]})`
+  (amount_received, and the charge's amount_refunded)
 - `client.construct_event(payload, signature_header, webhook_secret)` for webhooks
 
 Every `stripe.StripeError` (connection errors included) comes out as `PaymentError` with
@@ -37,6 +39,7 @@ from clinicsite.payments.gateway import (
     InvalidWebhook,
     OffSessionCharge,
     PaymentError,
+    PaymentState,
     RefundResult,
     SavedCard,
     SetupRequest,
@@ -297,6 +300,24 @@ class StripeGateway:
         except stripe.StripeError as exc:
             self._fail(f"could not refund {amount} of {payment_intent_id}", exc)
         return RefundResult(id=refund.id, amount=refund.amount, status=refund.status)
+
+    def retrieve_payment(self, payment_intent_id: str) -> PaymentState:
+        try:
+            intent = self._client.v1.payment_intents.retrieve(
+                payment_intent_id, {"expand": ["latest_charge"]}
+            )
+        except stripe.StripeError as exc:
+            self._fail(f"could not read Stripe payment intent {payment_intent_id}", exc)
+        charge = getattr(intent, "latest_charge", None)
+        refunded = getattr(charge, "amount_refunded", 0) if charge is not None else 0
+        currency = getattr(intent, "currency", None)
+        return PaymentState(
+            payment_intent_id=intent.id,
+            status=getattr(intent, "status", None) or "",
+            amount_received=int(getattr(intent, "amount_received", 0) or 0),
+            amount_refunded=int(refunded or 0) if not isinstance(charge, str) else 0,
+            currency=currency.upper() if isinstance(currency, str) else None,
+        )
 
     # -- webhooks -----------------------------------------------------------------------------
 

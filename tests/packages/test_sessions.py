@@ -167,6 +167,19 @@ def test_a_refunded_package_is_refunded_once_and_gives_no_more_sessions(clinic):
         book_with_package(clinic, pid)
 
 
+def test_a_package_whose_checkout_lapsed_unpaid_has_nothing_to_refund(clinic):
+    pid = active_purchase(clinic, make_package(clinic))
+    with clinic.app_context():  # as a lapsed checkout leaves it: expired, never paid
+        row = db.session.get(PackagePurchase, pid)
+        row.status, row.activated_at, row.payment_intent_id = "expired", None, None
+        db.session.commit()
+    gateway = RecordingGateway()
+    with clinic.app_context(), pytest.raises(PackageUnavailable, match="Only a paid"):
+        sessions.refund(pid, sessions.PRO_RATA, gateway, SYSTEM, MONDAY_8AM)
+    assert gateway.refunds == []
+    assert purchase(clinic, pid)["status"] == "expired"
+
+
 def test_the_no_money_policy_closes_the_package_without_a_refund(clinic):
     pid = active_purchase(clinic, make_package(clinic), used=1)
     gateway = RecordingGateway()

@@ -17,7 +17,11 @@ What it speaks (form-encoded requests as the SDK sends them, JSON answers shaped
     POST /v1/checkout/sessions               create (mode=payment, price_data line items)
     GET  /v1/checkout/sessions/{id}          retrieve
     POST /v1/checkout/sessions/{id}/expire   expire an open session (400 otherwise)
-    GET  /v1/payment_intents/{id}            retrieve the payment of a completed session
+    GET  /v1/payment_intents/{id}            retrieve the payment of a completed session (or
+                                             a charge of a saved card); latest_charge is its
+                                             charge's id, or with expand[]=latest_charge the
+                                             charge: amount, amount_captured, amount_refunded,
+                                             refunded (what the ledger checks against)
     POST /v1/refunds                         refund (part of) a completed session's payment
 
 and, for cards on file (issue 14):
@@ -531,9 +535,8 @@ class StripeStub:
                 return 200, self._expire(match[1])
         if match := re.fullmatch(r"/v1/payment_intents/([^/]+)", p):
             if m == "GET":
-                return 200, self._public(
-                    self._find(self.payment_intents, match[1], "payment_intent")
-                )
+                intent = self._find(self.payment_intents, match[1], "payment_intent")
+                return 200, self._intent_view(intent, req.params.get("expand"))
         if m == "POST" and p == "/v1/refunds":
             return 200, self._create_refund(req.params)
         if m == "POST" and p == "/v1/customers":
@@ -566,6 +569,38 @@ class StripeStub:
         return obj
 
     # -- endpoints --
+
+    def _intent_view(self, intent: dict[str, Any], expand: Any) -> dict[str, Any]:
+        """A payment intent as GET shows it: latest_charge the id of the charge that took
+        the money (None when nothing was taken), or the charge itself when expanded."""
+        wanted = expand if isinstance(expand, list) else ([expand] if expand else [])
+        for field in wanted:
+            if field != "latest_charge":
+                raise StubError(400, f"This property cannot be expanded ({field}).", param="expand")
+        view = self._public(intent)
+        received = intent.get("amount_received") or 0
+        if not received:
+            view["latest_charge"] = None
+            return view
+        charge_id = "ch_" + intent["id"].removeprefix("pi_")
+        if "latest_charge" not in wanted:
+            view["latest_charge"] = charge_id
+            return view
+        refunded = self._refunded.get(intent["id"], 0)
+        view["latest_charge"] = {
+            "id": charge_id,
+            "object": "charge",
+            "amount": intent["amount"],
+            "amount_captured": received,
+            "amount_refunded": refunded,
+            "captured": True,
+            "currency": intent["currency"],
+            "paid": True,
+            "payment_intent": intent["id"],
+            "refunded": refunded >= received,
+            "status": "succeeded",
+        }
+        return view
 
     def _create_session(self, params: dict[str, Any]) -> dict[str, Any]:
         mode = params.get("mode")
