@@ -60,7 +60,7 @@ def book_online(
     fill_details(page, name, email)
     if shots:
         shoot(page, f"{shots}-2-details")
-    page.locator("form.form button[type=submit]").click()
+    page.locator("form.form button[type=submit]:not([name=apply_coupon])").click()
     return label
 
 
