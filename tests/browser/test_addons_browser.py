@@ -12,6 +12,7 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
+from playwright.sync_api import expect
 from werkzeug.serving import make_server
 
 from clinicsite.extensions import db
@@ -81,7 +82,7 @@ def test_client_books_a_visit_with_an_add_on_and_pays_on_stripe(browser, shop, s
     page.locator(".day-list a").first.click()
     page.locator(".time-list a").first.click()
 
-    assert page.locator("h1").inner_text() == "Your details"
+    expect(page.locator("h1")).to_have_text("Your details")
     assert "$165" in page.locator(".booking-summary").inner_text()
     page.get_by_label("Full name").fill("Noor Haddad")
     page.get_by_label("Email").fill("noor@example.com")
@@ -102,7 +103,7 @@ def test_client_books_a_visit_with_an_add_on_and_pays_on_stripe(browser, shop, s
             break
         time.sleep(0.1)
         page.reload()
-    assert page.locator("h1").inner_text() == "You are booked"
+    expect(page.locator("h1")).to_have_text("You are booked")
     assert "Hot stones" in page.locator("aside").inner_text()
     shoot(page, "addons-3-confirmed")
     assert page.evaluate("document.documentElement.scrollWidth") <= 360

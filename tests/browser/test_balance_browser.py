@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import shoot
 from tests.support.mail_helpers import deliver, plain
@@ -43,7 +44,7 @@ def test_front_desk_records_the_balance_with_a_tip(
     page.get_by_label("Method").select_option(label="Cash")
     page.get_by_role("button", name="Record payment").click()
 
-    assert page.get_by_text("(receipt emailed)").is_visible()
+    expect(page.get_by_text("(receipt emailed)")).to_be_visible()
     text = summary.inner_text()
     assert f"Paid at the studio\n{money(rest)}" in text
     assert f"{money(rest)} + $15 tip, cash" in text

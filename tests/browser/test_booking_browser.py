@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 import sqlalchemy as sa
+from playwright.sync_api import expect
 
 from clinicsite.extensions import db
 from clinicsite.models import Appointment, OutboxEmail
@@ -33,9 +34,9 @@ def test_client_books_and_pays_a_deposit(live_server, page, clinic):
     chosen_time = first_time.inner_text().strip()
     first_time.click()
 
-    assert page.locator("h1").inner_text() == "Your details"
+    expect(page.locator("h1")).to_have_text("Your details")
     page.get_by_role("button", name="Hold this time").click()  # empty: errors, nothing lost
-    assert page.get_by_text("Please give your name.").is_visible()
+    expect(page.get_by_text("Please give your name.")).to_be_visible()
     page.get_by_label("Full name").fill("Noor Haddad")
     page.get_by_label("Email").fill("noor@example.com")
     page.get_by_label("Mobile phone").fill("310 555 0177")
@@ -49,7 +50,7 @@ def test_client_books_and_pays_a_deposit(live_server, page, clinic):
     shoot(page, "book-6-test-payment")
     page.get_by_role("button", name="(test)").click()
 
-    assert page.locator("h1").inner_text() == "You are booked"
+    expect(page.locator("h1")).to_have_text("You are booked")
     assert chosen_time.split(" ")[0] in page.locator(".lead").inner_text()
     shoot(page, "book-7-confirmed")
     assert page.evaluate("document.documentElement.scrollWidth") <= 360

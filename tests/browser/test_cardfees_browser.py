@@ -13,6 +13,7 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
+from playwright.sync_api import expect
 from werkzeug.serving import make_server
 
 from clinicsite.extensions import db
@@ -98,7 +99,7 @@ def book_online(browser, url, standin, name, email, card, width=1280, shots=None
             break
         time.sleep(0.1)
         page.reload()
-    assert page.locator("h1").inner_text() == "You are booked"
+    expect(page.locator("h1")).to_have_text("You are booked")
     assert errors == []
     context.close()
 

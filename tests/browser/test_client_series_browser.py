@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 import sqlalchemy as sa
+from playwright.sync_api import expect
 
 from clinicsite.extensions import db
 from clinicsite.models import Appointment, ClinicSettings
@@ -26,8 +27,8 @@ def test_a_client_makes_their_booking_weekly_and_sees_the_visits(
 
     page.goto(f"{live_server}/booking/{token}")
     page.get_by_role("link", name="Make this a standing appointment").click()
-    assert page.locator("h1").inner_text() == "Make this a standing appointment"
-    assert page.get_by_text("deposit you paid covers the series").is_visible()
+    expect(page.locator("h1")).to_have_text("Make this a standing appointment")
+    expect(page.get_by_text("deposit you paid covers the series")).to_be_visible()
     page.get_by_label("Repeat every").select_option(label="week")
     page.get_by_label("Visits in total, this one included").select_option(label="5 visits")
     page.get_by_role("button", name="Show the dates").click()
@@ -43,14 +44,14 @@ def test_a_client_makes_their_booking_weekly_and_sees_the_visits(
     page.get_by_role("button", name="Book these 5 visits").click()
 
     assert page.url.endswith(f"/booking/{token}")
-    assert page.get_by_text("Your standing appointment is booked: all 5 visits.").is_visible()
-    assert page.get_by_text("This is visit 1 of 5, every week.").is_visible()
+    expect(page.get_by_text("Your standing appointment is booked: all 5 visits.")).to_be_visible()
+    expect(page.get_by_text("This is visit 1 of 5, every week.")).to_be_visible()
     assert page.locator(".series-visits time").all_inner_texts() == dates
     shoot(page, "client-series-2-visits")
 
     page.get_by_role("link", name="Wednesday, March 17, 2027 at 10:00 AM PDT").click()
-    assert page.get_by_text("This is visit 4 of 5, every week.").is_visible()
-    assert page.get_by_role("link", name="Cancel").is_visible()
+    expect(page.get_by_text("This is visit 4 of 5, every week.")).to_be_visible()
+    expect(page.get_by_role("link", name="Cancel")).to_be_visible()
     with clinic.app_context():
         starts = db.session.scalars(sa.select(Appointment.starts_at).order_by(Appointment.id))
         assert [local(s).replace(tzinfo=None) for s in starts] == WEDNESDAYS[:5]

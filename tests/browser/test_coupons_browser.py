@@ -11,6 +11,7 @@ from collections.abc import Iterator
 
 import pytest
 import sqlalchemy as sa
+from playwright.sync_api import expect
 from werkzeug.serving import make_server
 
 from clinicsite.extensions import db
@@ -63,7 +64,7 @@ def test_client_books_with_a_coupon_and_pays_the_discounted_deposit(browser, sho
     page.locator(".day-list a").first.click()
     page.locator(".time-list a").first.click()
 
-    assert page.locator("h1").inner_text() == "Your details"
+    expect(page.locator("h1")).to_have_text("Your details")
     page.get_by_label("Full name").fill("Noor Haddad")
     page.get_by_label("Email").fill("noor@example.com")
     page.get_by_label("Mobile phone").fill("310 555 0177")
@@ -93,7 +94,7 @@ def test_client_books_with_a_coupon_and_pays_the_discounted_deposit(browser, sho
             break
         time.sleep(0.1)
         page.reload()
-    assert page.locator("h1").inner_text() == "You are booked"
+    expect(page.locator("h1")).to_have_text("You are booked")
     assert "$140, coupon SPRING −$126: $14" in page.locator("aside").inner_text()
     shoot(page, "coupons-3-confirmed")
     assert page.evaluate("document.documentElement.scrollWidth") <= 360

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 
 import pytest
 import sqlalchemy as sa
+from playwright.sync_api import expect
 from werkzeug.serving import make_server
 
 from clinicsite.extensions import db
@@ -55,7 +56,7 @@ def test_buy_a_gift_card_then_pay_a_deposit_with_it(browser, shop, standin, tmp_
 
     page.goto(url + "/")
     page.get_by_role("link", name="Gift cards").click()
-    assert page.locator("h1").inner_text() == "Gift cards"
+    expect(page.locator("h1")).to_have_text("Gift cards")
     page.get_by_label("$100").check()
     page.get_by_label("Your name").fill("Bea Lund")
     page.get_by_label("Your email").fill("bea@example.com")
@@ -105,7 +106,7 @@ def test_buy_a_gift_card_then_pay_a_deposit_with_it(browser, shop, standin, tmp_
     page.get_by_role("button", name="Hold this time").click()
 
     page.wait_for_url(f"{url}/booking/**")  # no checkout: straight to the booking
-    assert page.locator("h1").inner_text() == "You are booked"
+    expect(page.locator("h1")).to_have_text("You are booked")
     assert "by gift card" in page.locator("main").inner_text()
     shoot(page, "giftcards-5-booked")
     with app.app_context():

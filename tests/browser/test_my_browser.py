@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import shoot
 from tests.support.booking_helpers import MONDAY_8AM, FrozenClock
@@ -47,14 +48,14 @@ def test_a_returning_client_signs_in_by_link_and_books_again(
     shoot(page, "my-2-link")
     page.get_by_role("button", name="Sign in").click()
 
-    assert page.locator("h1").inner_text() == "My bookings"
+    expect(page.locator("h1")).to_have_text("My bookings")
     past = page.locator(".my-booking")
     assert "Tuesday, October 20, 2026 at 9:00 AM PDT" in past.inner_text()
     shoot(page, "my-3-bookings")
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     past.get_by_role("link", name="Book again").click()
 
-    assert page.locator("h1").inner_text() == "Book Trigger Point Therapy"
+    expect(page.locator("h1")).to_have_text("Book Trigger Point Therapy")
     summary = page.locator(".booking-summary").inner_text()
     for chosen in ("45 min", "Saltgrass Hermosa Beach Studio", "Lena Marchetti"):
         assert chosen in summary

@@ -10,6 +10,7 @@ import threading
 from collections.abc import Iterator
 
 import pytest
+from playwright.sync_api import expect
 from werkzeug.serving import make_server
 
 from tests.browser.conftest import shoot
@@ -90,7 +91,7 @@ def test_buy_a_package_then_book_a_session_with_it(stripe_site, page, tmp_path):
     shoot(page, "packages-4-details-360")
     page.get_by_role("button", name="Book this time").click()
 
-    assert page.locator("h1").inner_text() == "You are booked"
+    expect(page.locator("h1")).to_have_text("You are booked")
     assert "Paid with a package session" in page.locator("main").inner_text()
     assert page.url.startswith(url + "/booking/")  # no checkout on the way
     shoot(page, "packages-5-booked-360")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 import sqlalchemy as sa
+from playwright.sync_api import expect
 
 from clinicsite.extensions import db
 from clinicsite.models import Appointment
@@ -26,7 +27,7 @@ def test_front_desk_books_six_weekly_visits_across_the_change_of_the_clocks(
 
     page.locator(".staff-nav").get_by_role("link", name="Book a client").click()
     page.get_by_role("link", name="Book a standing appointment").click()
-    assert page.locator("h1").inner_text() == "Book a standing appointment"
+    expect(page.locator("h1")).to_have_text("Book a standing appointment")
     page.get_by_label("Service and length").select_option(label="Neuromuscular Therapy, 60 min")
     page.get_by_label("Therapist").select_option(label="Dana Okafor")
     page.get_by_label("Studio").select_option(label="Saltgrass Hermosa Beach Studio")
@@ -39,8 +40,8 @@ def test_front_desk_books_six_weekly_visits_across_the_change_of_the_clocks(
     shoot(page, "staff-series-1-form")
     page.get_by_role("button", name="Book the visits").click()
 
-    assert page.locator("h1").inner_text() == "Standing appointment: Wanda Weekly"
-    assert page.get_by_text("Booked all 6 visits.").is_visible()
+    expect(page.locator("h1")).to_have_text("Standing appointment: Wanda Weekly")
+    expect(page.get_by_text("Booked all 6 visits.")).to_be_visible()
     visits = page.locator(".series-visits > li").all_inner_texts()
     assert visits == [
         "Wednesday, February 24, 2027 at 10:00 AM PST",
@@ -53,8 +54,8 @@ def test_front_desk_books_six_weekly_visits_across_the_change_of_the_clocks(
     shoot(page, "staff-series-2-visits")
 
     page.get_by_role("link", name="Wednesday, March 17, 2027 at 10:00 AM PDT").click()
-    assert page.get_by_text("Visit 4 of 6.").is_visible()
-    assert page.get_by_role("button", name="Move this and later visits").is_visible()
+    expect(page.get_by_text("Visit 4 of 6.")).to_be_visible()
+    expect(page.get_by_role("button", name="Move this and later visits")).to_be_visible()
     with clinic.app_context():
         starts = db.session.scalars(sa.select(Appointment.starts_at).order_by(Appointment.id))
         assert [local(s).replace(tzinfo=None) for s in starts] == WEDNESDAYS

@@ -7,6 +7,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from playwright.sync_api import expect
 
 from clinicsite.extensions import db
 from clinicsite.models import Comment, Inquiry, Post
@@ -63,14 +64,14 @@ def test_contact_form_from_mistake_to_thank_you(live_server, page, clinic):
     page.get_by_label("Message").fill("Is the side-lying position possible at 30 weeks?")
     page.get_by_role("button", name="Send message").click()
     # The mistake is explained and nothing typed is lost.
-    assert page.get_by_text("That email address does not look right").is_visible()
+    expect(page.get_by_text("That email address does not look right")).to_be_visible()
     assert page.get_by_label("Your name").input_value() == "Rosa Lind"
     assert page.get_by_label("Message").input_value().startswith("Is the side-lying")
     assert page.get_by_label("What is it about?").input_value() == "prenatal-massage"
     shoot(page, "contact-error-360" if page.viewport_size["width"] == 360 else "contact-error")
     page.get_by_label("Email").fill("rosa@example.com")
     page.get_by_role("button", name="Send message").click()
-    assert page.get_by_text("your message has reached us").is_visible()
+    expect(page.get_by_text("your message has reached us")).to_be_visible()
     assert re.search(r"/contact$", page.url)
     with clinic.app_context():
         [inquiry] = db.session.scalars(db.select(Inquiry)).all()
@@ -150,7 +151,7 @@ def test_the_phone_menu_opens_and_is_used_by_keyboard(live_server, page):
     menu = page.locator(".nav-menu > summary")
     areas = page.get_by_role("navigation", name="Main").get_by_role("link", name="Areas")
     assert menu.is_visible() and areas.count() == 0  # closed: out of sight and of the tree
-    assert page.get_by_role("link", name="Book", exact=True).is_visible()
+    expect(page.get_by_role("link", name="Book", exact=True)).to_be_visible()
     menu.focus()
     assert page.evaluate("document.activeElement.textContent.trim()") == "Menu"
     page.keyboard.press("Enter")
@@ -161,7 +162,7 @@ def test_the_phone_menu_opens_and_is_used_by_keyboard(live_server, page):
     assert page.evaluate("document.activeElement.textContent") == "Areas"
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/areas/$"))
-    assert page.locator("h1").inner_text() == "Areas we serve"
+    expect(page.locator("h1")).to_have_text("Areas we serve")
     # The menu still names the current page.
     page.locator(".nav-menu > summary").click()
     assert areas.get_attribute("aria-current") == "page"

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
+from playwright.sync_api import expect
 
 from clinicsite import clock
 from clinicsite.clinic import get_clinic
@@ -53,7 +54,7 @@ def test_front_desk_books_a_phone_client_and_cancels(live_server, page, clinic):
     page.get_by_role("button", name="Book", exact=True).click()
 
     assert "Walter Phone" in page.locator("h1").inner_text()
-    assert page.get_by_text("Booked and confirmed").is_visible()
+    expect(page.get_by_text("Booked and confirmed")).to_be_visible()
     shoot(page, "staff-3-appointment")
 
     page.locator(".staff-nav").get_by_role("link", name="Calendar", exact=True).click()
@@ -61,7 +62,7 @@ def test_front_desk_books_a_phone_client_and_cancels(live_server, page, clinic):
     if not day_link.count():
         page.get_by_role("link", name="Next week →").click()
     day_link.click()
-    assert page.get_by_text("Walter Phone").first.is_visible()
+    expect(page.get_by_text("Walter Phone").first).to_be_visible()
     shoot(page, "staff-4-day")
     page.get_by_text("Walter Phone").first.click()
 
@@ -69,7 +70,7 @@ def test_front_desk_books_a_phone_client_and_cancels(live_server, page, clinic):
     page.get_by_role("button", name="Cancel appointment").click()
     assert page.locator(".status").inner_text() == "Cancelled"
     assert page.get_by_text("cancelled</strong>", exact=False).count() == 0  # escaped text only
-    assert page.locator(".history").get_by_text("Client rang to cancel").is_visible()
+    expect(page.locator(".history").get_by_text("Client rang to cancel")).to_be_visible()
     shoot(page, "staff-5-cancelled")
     with clinic.app_context():
         appt = db.session.scalar(sa.select(Appointment))

@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 
 import pytest
 import sqlalchemy as sa
+from playwright.sync_api import expect
 
 from clinicsite.appointments.cancellation import cancel
 from clinicsite.clinic import get_clinic
@@ -47,14 +48,14 @@ def day_url(live_server: str, clinic) -> str:
 
 def join_waitlist(page, url: str, name: str, email: str) -> None:
     page.goto(url)
-    assert page.get_by_text("No free times on that day").is_visible()
+    expect(page.get_by_text("No free times on that day")).to_be_visible()
     page.get_by_role("link", name="Join the waitlist").click()
-    assert page.locator("h1").inner_text() == "Join the waitlist"
+    expect(page.locator("h1")).to_have_text("Join the waitlist")
     assert page.get_by_label("First day").input_value() == WEDNESDAY.isoformat()
     page.get_by_label("Full name").fill(name)
     page.get_by_label("Email").fill(email)
     page.get_by_role("button", name="Join the waitlist").click()
-    assert page.locator("h1").inner_text() == "You are on the waitlist"
+    expect(page.locator("h1")).to_have_text("You are on the waitlist")
 
 
 def test_full_day_waitlist_first_claim_wins_second_is_told(
@@ -82,11 +83,11 @@ def test_full_day_waitlist_first_claim_wins_second_is_told(
     page.get_by_role("button", name="Claim this time").click()
     assert "no card is charged" in page.locator(".status").inner_text()
     page.get_by_role("button", name="(test)").click()
-    assert page.locator("h1").inner_text() == "You are booked"
+    expect(page.locator("h1")).to_have_text("You are booked")
 
     other.goto(ben_link)
-    assert other.locator("h1").inner_text() == "This time has gone"
-    assert other.get_by_text("Someone else took this time").is_visible()
+    expect(other.locator("h1")).to_have_text("This time has gone")
+    expect(other.get_by_text("Someone else took this time")).to_be_visible()
     shoot(other, "waitlist-3-gone")
     other.context.close()
 

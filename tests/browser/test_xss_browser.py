@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from clinicsite.extensions import db
 from clinicsite.models import Comment
@@ -58,7 +59,7 @@ def test_no_dialog_fires_on_pages_full_of_hostile_input(live_server, page, clini
         == 0
     )
     # The payloads are on the page, as text.
-    assert page.get_by_text("<script>alert(1)</script>").first.is_visible()
+    expect(page.get_by_text("<script>alert(1)</script>").first).to_be_visible()
 
 
 def test_the_dialog_check_would_notice_a_dialog(live_server, page, clinic):
