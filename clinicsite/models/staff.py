@@ -46,7 +46,10 @@ class StaffUser(UserMixin, db.Model):
         self.session_version = (self.session_version or 0) + 1
 
     def check_password(self, password: str) -> bool:
-        return self.has_password and check_password_hash(self.password_hash, password)
+        if not self.has_password:  # as long as a real check: the time tells nothing
+            check_password_hash(_unmatchable_hash(), password)
+            return False
+        return check_password_hash(self.password_hash, password)
 
     @property
     def has_password(self) -> bool:
