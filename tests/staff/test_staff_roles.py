@@ -40,6 +40,7 @@ ADMIN_ONLY = (
     "staff.accounts",
     "staff.account",
     "staff.account_invite",
+    "staff.payments_reconcile",
 )
 APP = create_app(TestingConfig({}))
 

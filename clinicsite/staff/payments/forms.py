@@ -51,3 +51,18 @@ class DayForm(FlaskForm):
     """The close and reopen buttons carry only the day (and the CSRF token)."""
 
     date = StringField("Day")
+
+
+RECONCILE_PERIODS = (
+    SelectChoice("7", "The last 7 days"),
+    SelectChoice("30", "The last 30 days"),
+    SelectChoice("90", "The last 90 days"),
+    SelectChoice("365", "The last year"),
+    SelectChoice("all", "Everything"),
+)
+
+
+class ReconcileForm(FlaskForm):
+    period = SelectField(
+        "Payments made in", choices=RECONCILE_PERIODS, default="30", validate_choice=True
+    )
