@@ -25,6 +25,7 @@ from clinicsite.staff import (  # noqa: E402,F401
     packages,  # noqa: E402,F401
     payments,  # noqa: E402,F401
     reminders,  # noqa: E402,F401
+    reports,
     routes,
     schedules,
     waitlist,

@@ -82,6 +82,7 @@ STAFF_SKIPPED = {
     "staff.subscribers_csv": "a CSV download, not a page",
     "staff.lead_magnet_file": "the uploaded guide file itself, not a page",
     "staff.takings_csv": "a CSV download, not a page",
+    "staff.reports_csv": "a CSV download, not a page",
     "staff.set_password": "walked logged out, from the invitation email's link (build_site)",
 }
 

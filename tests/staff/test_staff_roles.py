@@ -41,6 +41,8 @@ ADMIN_ONLY = (
     "staff.account",
     "staff.account_invite",
     "staff.payments_reconcile",
+    "staff.reports",
+    "staff.reports_csv",
 )
 APP = create_app(TestingConfig({}))
 
