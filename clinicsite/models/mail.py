@@ -36,3 +36,6 @@ class OutboxEmail(db.Model):
     last_error: Mapped[str] = mapped_column(sa.Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set when the receiving server refused the address for good (an SMTP 5xx on the
+    # recipient or the message): a hard bounce, which the newsletter reads to stop mailing it.
+    bounced_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

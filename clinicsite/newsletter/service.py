@@ -146,6 +146,10 @@ def unsubscribe(token: str, now: datetime) -> tuple[Subscriber, bool] | None:
     changed = _transition(
         subscriber, ("pending", "confirmed"), status="unsubscribed", unsubscribed_at=now
     )
+    if changed:  # an issue being sent in batches: what is queued for them stays behind
+        from clinicsite.newsletter.sending import withdraw_queued
+
+        withdraw_queued(subscriber.id)
     return subscriber, changed
 
 
