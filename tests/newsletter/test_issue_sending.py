@@ -5,6 +5,7 @@ bounces marked and skipped."""
 
 from __future__ import annotations
 
+import threading
 from collections import Counter
 from datetime import timedelta
 
@@ -204,3 +205,42 @@ def test_a_temporary_refusal_is_not_a_bounce(site, migrated, frozen):
             assert sending.mark_bounced(now) == 0
             db.session.remove()
             db.engine.dispose()
+
+
+def test_runs_at_the_same_moment_send_each_subscriber_the_issue_once(site, frozen):
+    """Two hosts' cron at the same minute: every run reads the same waiting deliveries; the
+    claims (and behind them the unique pair and the outbox key) let one run queue each
+    email, and no run fails on PostgreSQL."""
+    everyone = [f"reader{n}@example.org" for n in range(6)]
+    add_subscribers(site, *everyone)
+    issue_id = add_issue(site, send_at=NINE_AM)
+    now = frozen.advance(minutes=1)
+    runs = 4
+    barrier = threading.Barrier(runs)
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        with site.app_context():  # its own session and connection
+            try:
+                barrier.wait(timeout=30)
+                sending.send_due(now, batch_size=3)
+            except sa.exc.OperationalError as exc:  # SQLite: one writer; the rest give up
+                db.session.rollback()
+                if site.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+                    errors.append(exc)
+            except BaseException as exc:  # noqa: BLE001 -- reported by the test
+                errors.append(exc)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=run) for _ in range(runs)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert errors == []
+    with site.app_context():
+        for _ in range(3):  # the next minutes' runs finish the list
+            sending.send_due(now, batch_size=3)
+    assert recipients(site) == sorted(everyone)
+    assert issue_status(site, issue_id) == "sent"
