@@ -99,6 +99,9 @@ def test_preview_shows_the_email_as_html_and_plain_text_without_saving(site, cli
     assert "See [our services](http://localhost/services/)." in page  # the text part
     assert "Easing a stiff neck" in page
     assert stored_issues(site) == []
+    # The email's inline styles apply, as in a mail program; scripts stay forbidden.
+    policy = response.headers["Content-Security-Policy"]
+    assert "style-src 'self' 'unsafe-inline'" in policy and "script-src 'self';" in policy
 
 
 def test_a_test_copy_goes_to_the_editor_only(site, client, login_as):

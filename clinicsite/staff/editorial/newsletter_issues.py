@@ -13,7 +13,16 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy.orm import selectinload
@@ -26,6 +35,7 @@ from clinicsite.newsletter import issues
 from clinicsite.notifications.links import site_links
 from clinicsite.notifications.newsletter import issue_email
 from clinicsite.pagination import requested_page
+from clinicsite.security import with_inline_styles
 from clinicsite.staff import bp
 from clinicsite.staff.auth import current_actor, fetch, roles_required
 from clinicsite.staff.editorial.issue_forms import ACTIONS, IssueForm
@@ -176,7 +186,7 @@ def editor_page(form: IssueForm, issue: NewsletterIssue | None, now: datetime, p
     tz = get_clinic().tz
     if preview is None and issue is not None and not form.is_submitted():
         preview = preview_of(issue, now)
-    return render_template(
+    page = render_template(
         "staff/newsletter/issue_form.html",
         form=form,
         issue=issue,
@@ -186,6 +196,8 @@ def editor_page(form: IssueForm, issue: NewsletterIssue | None, now: datetime, p
         audience=audience_size(),
         zone=tz.key,
     )
+    response = make_response(page)
+    return with_inline_styles(response) if preview is not None else response
 
 
 def sent_page(issue: NewsletterIssue, now: datetime):
@@ -196,7 +208,7 @@ def sent_page(issue: NewsletterIssue, now: datetime):
         .options(selectinload(NewsletterIssue.posts))
     )
     tz = get_clinic().tz
-    return render_template(
+    page = render_template(
         "staff/newsletter/issue_sent.html",
         issue=issue,
         counts=issues.counts([issue])[issue.id],
@@ -205,3 +217,4 @@ def sent_page(issue: NewsletterIssue, now: datetime):
         finished=long_datetime(issue.sent_at, tz) if issue.sent_at else None,
         preview=preview_of(issue, now),
     )
+    return with_inline_styles(make_response(page))
