@@ -17,6 +17,8 @@ class OutboxEmail(db.Model):
     __table_args__ = (
         sa.CheckConstraint("status IN ('pending', 'sent', 'failed')", name="status"),
         sa.Index("ix_outbox_email_due", "status", "next_attempt_at"),
+        # The few hard bounces, found among every email ever sent (newsletter.sending).
+        sa.Index("ix_outbox_email_bounced_at", "bounced_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

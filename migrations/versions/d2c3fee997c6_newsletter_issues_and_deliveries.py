@@ -69,6 +69,7 @@ def upgrade():
     )
     with op.batch_alter_table('outbox_email', schema=None) as batch_op:
         batch_op.add_column(sa.Column('bounced_at', sa.DateTime(timezone=True), nullable=True))
+        batch_op.create_index('ix_outbox_email_bounced_at', ['bounced_at'], unique=False)
 
     with op.batch_alter_table('subscriber', schema=None) as batch_op:
         batch_op.add_column(sa.Column('bounced_at', sa.DateTime(timezone=True), nullable=True))
@@ -80,6 +81,7 @@ def downgrade():
         batch_op.drop_column('bounced_at')
 
     with op.batch_alter_table('outbox_email', schema=None) as batch_op:
+        batch_op.drop_index('ix_outbox_email_bounced_at')
         batch_op.drop_column('bounced_at')
 
     op.drop_table('newsletter_issue_post')
