@@ -73,6 +73,7 @@ def test_both_parts_say_the_same_with_absolute_links_only(sent):
         assert "http://localhost/blog/stiff-neck" in part and "Easing a stiff neck" in part
         assert "Not out yet" not in part  # a scheduled post is not linked before it is public
         assert "http://localhost/book/?service=neuromuscular-therapy" in part
+        assert "Book Neuromuscular Therapy" in part
         assert url in part
     assert "<h2>A note for the cold months</h2>" in page
     assert "<script>" not in page  # the blog's sanitiser

@@ -8,7 +8,6 @@ the sending itself in `clinicsite.newsletter.sending` (`flask newsletter send-du
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 from typing import Any
 
@@ -24,7 +23,6 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
-from markupsafe import Markup
 from sqlalchemy.orm import selectinload
 
 from clinicsite import clock, notifications
@@ -49,7 +47,6 @@ STATUS_LABELS = {
     "sending": "Sending",
     "sent": "Sent",
 }
-_BODY = re.compile(r"<body[^>]*>(.*)</body>", re.S)
 
 
 @bp.get("/newsletter/issues/")
@@ -165,13 +162,12 @@ def initial_data(issue: NewsletterIssue | None, tz) -> dict[str, Any] | None:
 
 
 def preview_of(issue: NewsletterIssue, now: datetime) -> dict[str, Any]:
-    """The email as a subscriber will get it: its HTML (the inside of its <body>, shown in
-    the page) and its plain text. The unsubscribe link points at the sign-up page here."""
+    """The email as a subscriber will get it: its HTML document (shown in a sandboxed
+    frame, where its links open in a new tab) and its plain text. The unsubscribe link
+    points at the sign-up page here."""
     email = issue_email(issue, site_links().build("newsletter.signup"), now)
-    match = _BODY.search(email.html)
-    html = match.group(1) if match else email.html
-    # Rendered from our own template and the sanitised Markdown: safe to show as it is.
-    return {"subject": email.subject, "html": Markup(html), "text": email.text}  # noqa: S704
+    document = email.html.replace("<head>", '<head>\n<base target="_blank">', 1)
+    return {"subject": email.subject, "html": document, "text": email.text}
 
 
 def audience_size() -> int:
