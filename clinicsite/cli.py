@@ -127,6 +127,26 @@ def send_guide() -> None:
     click.echo(f"queued the guide for {queued} subscriber{'s' if queued != 1 else ''}")
 
 
+@newsletter_cli.command("send-due")
+@click.option(
+    "--batch-size",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Queue at most this many emails in this run (default: NEWSLETTER_BATCH_SIZE).",
+)
+def newsletter_send_due(batch_size: int | None) -> None:
+    """Start the newsletter issues whose time has come and queue the next batch of their
+    emails in the outbox (`flask outbox send` delivers them). Run from cron every minute;
+    runs at the same time or after a crash never send anyone an issue twice."""
+    from flask import current_app
+
+    from clinicsite import clock
+    from clinicsite.newsletter.sending import send_due
+
+    size = batch_size or current_app.config["NEWSLETTER_BATCH_SIZE"]
+    click.echo(str(send_due(clock.now(), size)))
+
+
 waitlist_cli = AppGroup("waitlist", help="Waitlist offers.")
 
 

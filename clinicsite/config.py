@@ -123,6 +123,9 @@ class Config:
         self.PAGE_CACHE_ENABLED = _env_bool(env, "PAGE_CACHE_ENABLED", True)
         self.MAIL_FROM = env.get("MAIL_FROM", "") or "Clinic <bookings@example.com>"
         self.STAFF_NOTIFY_EMAIL = env.get("STAFF_NOTIFY_EMAIL", "")
+        # Newsletter issues are queued at most this many emails per `flask newsletter
+        # send-due` run (cron: every minute), the rate a mail provider sees them at.
+        self.NEWSLETTER_BATCH_SIZE = _env_int(env, "NEWSLETTER_BATCH_SIZE", 200)
         # Clients' national phone numbers are read in the clinic's country (its settings);
         # this region only when the settings have none.
         self.DEFAULT_PHONE_REGION = (env.get("DEFAULT_PHONE_REGION", "") or "US").strip().upper()

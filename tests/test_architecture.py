@@ -32,6 +32,8 @@ DOMAIN = (
     "mail.ics",
     "mail.outbox",
     "newsletter.service",
+    "newsletter.issues",
+    "newsletter.sending",
     "notifications",
     "payments.fulfilment",
     "payments.gateway",

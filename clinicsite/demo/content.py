@@ -50,6 +50,8 @@ class DemoContent:
     coupons: list[dict[str, Any]] = field(default_factory=list)
     # packages of sessions on sale (packages.toml, optional; demo/packages.py)
     packages: list[dict[str, Any]] = field(default_factory=list)
+    # subscribers and issues (newsletter.toml, optional; demo/newsletter.py)
+    newsletter: dict[str, Any] = field(default_factory=dict)
 
 
 def _toml(name: str, directory: Path) -> dict[str, Any]:
@@ -102,6 +104,11 @@ def _check(content: DemoContent) -> None:
     known("service", (s for a in area_specs for s in a["services"]), services)
     known("service", (s for t in content.therapists for s in t["services"]), services)
     known("service", (s for p in content.posts for s in p["services"]), services)
+    issues = content.newsletter.get("issue", [])
+    known("service", (i["service"] for i in issues if i.get("service")), services)
+    known(
+        "post", (s for i in issues for s in i.get("posts", [])), {p["slug"] for p in content.posts}
+    )
     known("area", (loc["area"] for loc in content.locations), areas)
     known("area", (a for a, _ in content.area_service_text), areas)
     studios = {loc["slug"] for loc in content.locations}
@@ -161,6 +168,7 @@ def read_content(directory: Path = CONTENT_DIR) -> DemoContent:
         waitlist=_optional_toml("waitlist.toml", directory).get("entry", []),
         coupons=_optional_toml("coupons.toml", directory).get("coupon", []),
         packages=_optional_toml("packages.toml", directory).get("package", []),
+        newsletter=_optional_toml("newsletter.toml", directory),
     )
     _check(content)
     return content

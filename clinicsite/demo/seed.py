@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import time
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from werkzeug.security import generate_password_hash
@@ -17,6 +18,7 @@ from clinicsite.demo.blog import load_blog_demo
 from clinicsite.demo.clients import load_demo_clients
 from clinicsite.demo.content import DemoContent, load_content
 from clinicsite.demo.coupons import load_coupons
+from clinicsite.demo.newsletter import load_newsletter_demo
 from clinicsite.demo.packages import load_packages
 from clinicsite.demo.reminders import load_reminders
 from clinicsite.demo.series import load_series_demo
@@ -97,6 +99,8 @@ def load_demo(content: DemoContent | None = None) -> dict[str, int]:
         load_series_demo(clock.now(), count)
     load_waitlist_demo(content.waitlist, clock.now(), count)
     load_coupons(content.coupons, count)
+    tz = ZoneInfo(content.clinic["timezone"])
+    load_newsletter_demo(content.newsletter, tz, clock.now(), count)
     load_reminders(content.clinic, count)
     db.session.commit()
     return created

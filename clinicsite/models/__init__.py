@@ -31,7 +31,13 @@ from clinicsite.models.coupons import Coupon, CouponUse, coupon_service
 from clinicsite.models.giftcards import GiftCard, GiftCardEntry, GiftCardOrder
 from clinicsite.models.inquiry import Inquiry
 from clinicsite.models.mail import OutboxEmail
-from clinicsite.models.newsletter import LeadMagnet, Subscriber
+from clinicsite.models.newsletter import (
+    LeadMagnet,
+    NewsletterDelivery,
+    NewsletterIssue,
+    Subscriber,
+    newsletter_issue_post,
+)
 from clinicsite.models.packages import Package, PackagePurchase, PackageUse
 from clinicsite.models.payments import STUDIO_METHODS, DayClose, StudioPayment
 from clinicsite.models.reminders import ReminderRule, ReminderSent, SmsOptOut
@@ -58,6 +64,9 @@ __all__ = [
     "Category",
     "Comment",
     "LeadMagnet",
+    "NewsletterDelivery",
+    "NewsletterIssue",
+    "newsletter_issue_post",
     "Post",
     "PostRedirect",
     "Subscriber",

@@ -17,6 +17,8 @@ class OutboxEmail(db.Model):
     __table_args__ = (
         sa.CheckConstraint("status IN ('pending', 'sent', 'failed')", name="status"),
         sa.Index("ix_outbox_email_due", "status", "next_attempt_at"),
+        # The few hard bounces, found among every email ever sent (newsletter.sending).
+        sa.Index("ix_outbox_email_bounced_at", "bounced_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -36,3 +38,6 @@ class OutboxEmail(db.Model):
     last_error: Mapped[str] = mapped_column(sa.Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set when the receiving server refused the address for good (an SMTP 5xx on the
+    # recipient or the message): a hard bounce, which the newsletter reads to stop mailing it.
+    bounced_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -1,14 +1,21 @@
-"""Newsletter subscribers (double opt-in) and the guide they receive."""
+"""Newsletter subscribers (double opt-in), the guide they receive, and the issues sent
+to them."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from clinicsite.extensions import db
+from clinicsite.models.markdown import renders_markdown, stored_html
 from clinicsite.models.types import UTCDateTime, utcnow
+
+if TYPE_CHECKING:
+    from clinicsite.models.blog import Post
+    from clinicsite.models.catalogue import Service
 
 
 class Subscriber(db.Model):
@@ -29,6 +36,8 @@ class Subscriber(db.Model):
     # When the guide was queued for them, in the welcome email or later once one was
     # uploaded: set once, so no one is sent the guide twice.
     guide_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set when mail to the address was refused for good (an SMTP 5xx): no more issues.
+    bounced_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class LeadMagnet(db.Model):
@@ -44,3 +53,77 @@ class LeadMagnet(db.Model):
     size: Mapped[int]
     active: Mapped[bool] = mapped_column(default=True)
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+# The newsletter issues editors write, and who each one went to.
+
+ISSUE_STATUSES = ("draft", "scheduled", "sending", "sent")
+DELIVERY_STATUSES = ("waiting", "queued", "skipped", "withdrawn")
+
+newsletter_issue_post = sa.Table(
+    "newsletter_issue_post",
+    db.metadata,
+    sa.Column(
+        "issue_id", sa.ForeignKey("newsletter_issue.id", ondelete="CASCADE"), primary_key=True
+    ),
+    sa.Column("post_id", sa.ForeignKey("post.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class NewsletterIssue(db.Model):
+    """One email to the whole list: written as a draft, scheduled (or sent now), then sent
+    in batches by `flask newsletter send-due`."""
+
+    __tablename__ = "newsletter_issue"
+    __table_args__ = (
+        sa.CheckConstraint("status IN ('draft', 'scheduled', 'sending', 'sent')", name="status"),
+        sa.Index("ix_newsletter_issue_due", "status", "send_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    subject: Mapped[str] = mapped_column(sa.String(200))
+    body: Mapped[str] = mapped_column(sa.Text, default="")  # Markdown
+    body_html: Mapped[str] = stored_html()
+    service_id: Mapped[int | None] = mapped_column(sa.ForeignKey("service.id", ondelete="SET NULL"))
+    status: Mapped[str] = mapped_column(sa.String(20), default="draft")
+    # When it goes out (UTC; typed in the clinic's time). Set while scheduled and after.
+    send_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # the last batch queued
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    service: Mapped[Service | None] = relationship()
+    posts: Mapped[list[Post]] = relationship(
+        secondary=newsletter_issue_post, order_by="Post.published_at.desc()"
+    )
+
+    _render_body = renders_markdown("body", "body_html")
+
+
+class NewsletterDelivery(db.Model):
+    """One subscriber's copy of one issue. The pair is unique: whatever runs at once or
+    dies half-way, an issue is queued for a subscriber at most once."""
+
+    __tablename__ = "newsletter_delivery"
+    __table_args__ = (
+        sa.UniqueConstraint("issue_id", "subscriber_id"),
+        sa.CheckConstraint(
+            "status IN ('waiting', 'queued', 'skipped', 'withdrawn')", name="status"
+        ),
+        sa.Index("ix_newsletter_delivery_waiting", "issue_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    issue_id: Mapped[int] = mapped_column(sa.ForeignKey("newsletter_issue.id", ondelete="CASCADE"))
+    subscriber_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("subscriber.id", ondelete="CASCADE"), index=True
+    )
+    # waiting: not queued yet; queued: in the outbox; skipped: left the list (or bounced)
+    # before their turn; withdrawn: queued, then unsubscribed before it left.
+    status: Mapped[str] = mapped_column(sa.String(20), default="waiting")
+    outbox_email_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("outbox_email.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    queued_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

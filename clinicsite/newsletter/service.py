@@ -26,6 +26,7 @@ from clinicsite import notifications
 from clinicsite.audit import Actor, record_change
 from clinicsite.extensions import db
 from clinicsite.models import LeadMagnet, OutboxEmail, Subscriber
+from clinicsite.newsletter.sending import withdraw_queued
 from clinicsite.uploads import Stored
 
 STATUSES = ("pending", "confirmed", "unsubscribed")
@@ -146,6 +147,8 @@ def unsubscribe(token: str, now: datetime) -> tuple[Subscriber, bool] | None:
     changed = _transition(
         subscriber, ("pending", "confirmed"), status="unsubscribed", unsubscribed_at=now
     )
+    if changed:  # an issue being sent in batches: what is queued for them stays behind
+        withdraw_queued(subscriber.id)
     return subscriber, changed
 
 

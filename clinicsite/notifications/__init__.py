@@ -25,6 +25,8 @@ from clinicsite.notifications.newsletter import (
     newsletter_email_footer,
     newsletter_guide,
     newsletter_headers,
+    newsletter_issue,
+    newsletter_issue_test,
     newsletter_welcome,
 )
 from clinicsite.notifications.series import series_booked
@@ -44,6 +46,8 @@ __all__ = [
     "newsletter_email_footer",
     "newsletter_guide",
     "newsletter_headers",
+    "newsletter_issue",
+    "newsletter_issue_test",
     "newsletter_welcome",
     "notify_staff_of",
     "payment_link",

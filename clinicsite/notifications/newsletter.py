@@ -1,16 +1,21 @@
-"""The newsletter's emails: the confirmation request, the welcome and the guide, and the
-footer and headers every list email carries. Whether to send them is decided in
-`newsletter/service.py`."""
+"""The newsletter's emails: the confirmation request, the welcome, the guide and the
+issues editors write, and the footer and headers every list email carries. Whether to send
+them is decided in `newsletter/service.py` and `newsletter/sending.py`."""
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
+
+from markupsafe import Markup
 
 from clinicsite.clinic import get_clinic
 from clinicsite.mail.outbox import ONE_CLICK, enqueue
-from clinicsite.models import LeadMagnet, OutboxEmail, Subscriber
+from clinicsite.models import LeadMagnet, NewsletterIssue, OutboxEmail, Subscriber
 from clinicsite.notifications.links import Links, site_links
-from clinicsite.notifications.render import render, render_partial
+from clinicsite.notifications.render import Rendered, render, render_partial
 
 
 def newsletter_email_footer(subscriber: Subscriber, links: Links | None = None) -> str:
@@ -81,3 +86,87 @@ def _send(
         key=key,
         headers=newsletter_headers(subscriber, links) if list_mail else None,
     )
+
+
+# ---- Issues ------------------------------------------------------------------------------
+
+# href="/..." and src="/..." in the stored HTML (nh3 writes attributes with double quotes),
+# and Markdown link targets "](/...)" in the source: made absolute on the site's address.
+_RELATIVE_ATTRIBUTE = re.compile(r'(\s(?:href|src)=")(/(?!/))')
+_RELATIVE_MARKDOWN = re.compile(r"(\]\()(/(?!/))")
+
+
+@dataclass(frozen=True)
+class IssueLink:
+    title: str
+    summary: str
+    url: str
+
+
+def absolute_links(text: str, base: str, pattern: re.Pattern = _RELATIVE_ATTRIBUTE) -> str:
+    """`text` with every site-relative link ("/services/") made absolute on `base`: a mail
+    program has no page address to resolve them against."""
+    return pattern.sub(lambda match: f"{match.group(1)}{base}/", text)
+
+
+def issue_email(
+    issue: NewsletterIssue,
+    unsubscribe_url: str,
+    now: datetime,
+    links: Links | None = None,
+) -> Rendered:
+    """The issue as its recipients get it (and as the preview shows it): the subject, the
+    plain text and the HTML, every link absolute. Only posts public at `now` are listed."""
+    links = links or site_links()
+    base = links.home().rstrip("/")
+    posts = [
+        IssueLink(post.title, post.summary, links.post(post.slug))
+        for post in issue.posts
+        if post.status == "published" and post.published_at and post.published_at <= now
+    ]
+    service = None
+    if issue.service is not None and issue.service.active:
+        book = links.build("booking.start", service=issue.service.slug)
+        service = IssueLink(issue.service.name, issue.service.summary, book)
+    return render(
+        "newsletter_issue",
+        links,
+        clinic=get_clinic(),
+        subject=issue.subject,
+        body_html=Markup(absolute_links(issue.body_html or "", base)),  # noqa: S704 -- sanitised on save
+        body_text=absolute_links(issue.body or "", base, _RELATIVE_MARKDOWN).strip(),
+        posts=posts,
+        service=service,
+        unsubscribe_url=unsubscribe_url,
+    )
+
+
+def newsletter_issue(
+    issue: NewsletterIssue,
+    subscriber: Subscriber,
+    key: str,
+    now: datetime,
+    links: Links | None = None,
+) -> OutboxEmail | None:
+    """Queue one subscriber's copy of an issue, with their own unsubscribe link and the
+    headers of bulk list mail. None when the key was taken (it is queued already)."""
+    links = links or site_links()
+    email = issue_email(issue, links.newsletter_unsubscribe(subscriber.token), now, links)
+    return enqueue(
+        to=subscriber.email,
+        subject=email.subject,
+        text=email.text,
+        html=email.html,
+        key=key,
+        headers=newsletter_headers(subscriber, links) | {"Precedence": "bulk"},
+    )
+
+
+def newsletter_issue_test(
+    issue: NewsletterIssue, to: str, now: datetime, links: Links | None = None
+) -> OutboxEmail | None:
+    """A test copy for a member of staff: the same email, "[Test]" before the subject, and
+    the sign-up page where a subscriber's own unsubscribe link will be."""
+    links = links or site_links()
+    email = issue_email(issue, links.build("newsletter.signup"), now, links)
+    return enqueue(to=to, subject=f"[Test] {email.subject}", text=email.text, html=email.html)

@@ -41,6 +41,7 @@ from clinicsite.models import (
     GiftCard,
     Inquiry,
     Location,
+    NewsletterIssue,
     Package,
     Post,
     Region,
@@ -104,6 +105,7 @@ STAFF_PARAMETERS = {
     "card_id": GiftCard,
     "package_id": Package,
     "user_id": StaffUser,
+    "issue_id": NewsletterIssue,
 }
 
 NOW = MONDAY_8AM  # Monday 2026-12-07 08:00 in Los Angeles: the walk's stopped clock
@@ -157,6 +159,23 @@ def build_site(app: Flask) -> dict[str, str]:
         )
         pending = Subscriber(email="new@example.com", status="pending", token=secrets.token_hex(16))
         db.session.add_all([subscribed, pending])
+        # A newsletter issue that went out (the first, whose page the walk opens: it shows
+        # the email in a frame and the counts) and one still a draft.
+        db.session.add_all(
+            [
+                NewsletterIssue(
+                    subject="Notes for the season",
+                    body="Hello. [Book a visit](/book/)",
+                    status="sent",
+                    send_at=NOW - timedelta(days=3),
+                    started_at=NOW - timedelta(days=3),
+                    sent_at=NOW - timedelta(days=3),
+                    posts=[post],
+                    service=service,
+                ),
+                NewsletterIssue(subject="Next time", body="A draft.", status="draft"),
+            ]
+        )
         db.session.commit()
         # A standing appointment whose first visit is taken (Cora's): its page offers
         # alternatives, and its second visit's page the series' forms.

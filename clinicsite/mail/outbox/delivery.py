@@ -105,7 +105,12 @@ class _Run:
             permanent, server_down = _classify(exc)
             error = _describe(exc, self.password)
             outcome = _record_failure(
-                email_id, attempt, error, permanent=permanent, now=self.clock()
+                email_id,
+                attempt,
+                error,
+                permanent=permanent,
+                bounced=permanent and _is_smtp_refusal(exc),
+                now=self.clock(),
             )
             setattr(self.report, outcome, getattr(self.report, outcome) + 1)
             return "server down" if server_down else None
@@ -142,11 +147,20 @@ def _mark_sent(email_id: int, attempt: int, now: datetime) -> None:
 
 
 def _record_failure(
-    email_id: int, attempt: int, error: str, *, permanent: bool, now: datetime
+    email_id: int,
+    attempt: int,
+    error: str,
+    *,
+    permanent: bool,
+    now: datetime,
+    bounced: bool = False,
 ) -> str:
-    """Schedule the next try or give up; returns "retrying" or "failed"."""
+    """Schedule the next try or give up; returns "retrying" or "failed". `bounced`: the
+    server refused the address for good, recorded as a hard bounce (`bounced_at`)."""
     give_up = permanent or attempt >= MAX_ATTEMPTS
     values: dict[str, Any] = {"last_error": error}
+    if bounced:
+        values["bounced_at"] = now
     if give_up:
         values["status"] = "failed"
     else:
@@ -183,6 +197,11 @@ def _classify(exc: BaseException) -> tuple[bool, bool]:
     if isinstance(exc, ValueError | TypeError | KeyError | LookupError):
         return True, False  # the row itself cannot become a message; retrying won't help
     return False, False
+
+
+def _is_smtp_refusal(exc: BaseException) -> bool:
+    """The receiving server said no (a 5xx reply), as opposed to a row that cannot be built."""
+    return isinstance(exc, smtplib.SMTPRecipientsRefused | smtplib.SMTPDataError)
 
 
 def _describe(exc: BaseException, password: str) -> str:

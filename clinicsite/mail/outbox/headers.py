@@ -11,7 +11,9 @@ from email.utils import formataddr
 MAX_ADDRESS_LENGTH = 254
 MAX_DISPLAY_NAME_LENGTH = 100
 # The headers an email may add to those build_message writes, each checked in enqueue.
-EXTRA_HEADERS = ("Reply-To", "List-Unsubscribe", "List-Unsubscribe-Post")
+EXTRA_HEADERS = ("Reply-To", "List-Unsubscribe", "List-Unsubscribe-Post", "Precedence")
+# RFC 2076 / RFC 3834: list and bulk mail say so, and auto-responders then stay quiet.
+PRECEDENCES = ("bulk", "list")
 ONE_CLICK = "List-Unsubscribe=One-Click"  # RFC 8058
 # RFC 2369: one or more <URL>, comma-separated; printable ASCII only, no spaces or < >.
 _LIST_URL = r"<(?:https?|mailto):[!-;=?-~]+>"
@@ -63,6 +65,8 @@ def checked_headers(headers: dict[str, str] | None) -> dict[str, str] | None:
             raise ValueError(f"Reply-To must be one address: {value!r}")
         if name == "List-Unsubscribe" and not LIST_URLS.fullmatch(value):
             raise ValueError(f"List-Unsubscribe must be <URL>s: {value!r}")
+        if name == "Precedence" and value not in PRECEDENCES:
+            raise ValueError(f"Precedence must be one of {PRECEDENCES}: {value!r}")
         if name == "List-Unsubscribe-Post" and value != ONE_CLICK:
             raise ValueError(f"List-Unsubscribe-Post must be {ONE_CLICK!r}")
         checked[name] = value

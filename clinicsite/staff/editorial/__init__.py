@@ -1,3 +1,9 @@
 """Staff: the blog, readers' comments, the newsletter and inquiries from the site."""
 
-from clinicsite.staff.editorial import blog, comments, inquiries, newsletter  # noqa: F401
+from clinicsite.staff.editorial import (  # noqa: F401
+    blog,
+    comments,
+    inquiries,
+    newsletter,
+    newsletter_issues,
+)
