@@ -50,6 +50,8 @@ class DemoContent:
     coupons: list[dict[str, Any]] = field(default_factory=list)
     # packages of sessions on sale (packages.toml, optional; demo/packages.py)
     packages: list[dict[str, Any]] = field(default_factory=list)
+    # monthly membership plans (memberships.toml, optional; demo/memberships.py)
+    memberships: list[dict[str, Any]] = field(default_factory=list)
 
 
 def _toml(name: str, directory: Path) -> dict[str, Any]:
@@ -113,6 +115,7 @@ def _check(content: DemoContent) -> None:
     _check_visits(content, studios)
     known("service", (e["service"] for e in content.waitlist), services)
     known("service", (p["service"] for p in content.packages), services)
+    known("service", (p["service"] for p in content.memberships), services)
     known("studio", (e["studio"] for e in content.waitlist), studios)
     therapists = {t["slug"] for t in content.therapists} | {"any"}
     known("therapist", (e["therapist"] for e in content.waitlist), therapists)
@@ -161,6 +164,7 @@ def read_content(directory: Path = CONTENT_DIR) -> DemoContent:
         waitlist=_optional_toml("waitlist.toml", directory).get("entry", []),
         coupons=_optional_toml("coupons.toml", directory).get("coupon", []),
         packages=_optional_toml("packages.toml", directory).get("package", []),
+        memberships=_optional_toml("memberships.toml", directory).get("plan", []),
     )
     _check(content)
     return content

@@ -31,6 +31,7 @@ from clinicsite.models.coupons import Coupon, CouponUse, coupon_service
 from clinicsite.models.giftcards import GiftCard, GiftCardEntry, GiftCardOrder
 from clinicsite.models.inquiry import Inquiry
 from clinicsite.models.mail import OutboxEmail
+from clinicsite.models.memberships import Membership, MembershipPlan
 from clinicsite.models.newsletter import LeadMagnet, Subscriber
 from clinicsite.models.packages import Package, PackagePurchase, PackageUse
 from clinicsite.models.payments import STUDIO_METHODS, DayClose, StudioPayment
@@ -109,6 +110,8 @@ __all__ = [
     "FeeCharge",
     "FeeConsent",
     "FeeRefund",
+    "Membership",
+    "MembershipPlan",
     "Package",
     "PackagePurchase",
     "PackageUse",

@@ -5,4 +5,4 @@ from flask import Blueprint
 
 bp = Blueprint("shop", __name__)
 
-from clinicsite.shop import routes  # noqa: E402,F401
+from clinicsite.shop import memberships, routes  # noqa: E402,F401
