@@ -49,6 +49,7 @@ DOMAIN = (
     "coupons",
     "giftcards",
     "packages",
+    "memberships",
 )
 # Domain modules that still call up into Flask, and what for.
 DOMAIN_USING_FLASK = {
@@ -72,6 +73,7 @@ STAFF_JOBS = (
     "giftcards",
     "cardfees",
     "packages",
+    "memberships",
 )
 
 
