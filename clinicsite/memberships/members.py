@@ -77,3 +77,14 @@ def cancel(membership_id: int, gateway, actor: Actor, now: datetime) -> Membersh
     if membership.cancel_at_period_end:
         record(membership, "cancelled at period end", actor)
     return membership
+
+
+def anonymise_member(client_id: int, name: str) -> None:
+    """The client's personal data is erased: so is the buyer's on their memberships (the
+    plan, dates and Stripe ids stay). The caller commits."""
+    db.session.execute(
+        sa.update(Membership)
+        .where(Membership.client_id == client_id)
+        .values(buyer_name=name, buyer_email="")
+        .execution_options(synchronize_session=False)
+    )

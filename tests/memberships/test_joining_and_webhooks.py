@@ -203,3 +203,28 @@ def test_stripe_unreachable_asks_for_the_event_again_and_the_retry_grants(client
     stub.fail_next = 0
     response = webhook(client, "invoice.paid", invoice, event_id="evt_test_retry")
     assert response.status_code == 200 and len(membership(app)["months"]) == 1
+
+
+def test_a_checkout_left_unpaid_expires_and_starts_nothing(client, app, stub):
+    session_id = joined(client, app, stub)
+    response = webhook(client, "checkout.session.expired", stub.expire_session(session_id))
+    assert response.get_json()["outcome"] == "membership checkout expired"
+    assert membership(app)["status"] == "expired" and membership(app)["months"] == []
+    token = stub.sessions[session_id]["client_reference_id"]
+    page = text_of(page_html(client, f"/memberships/joined/{token}"))
+    assert "This checkout has expired" in page and "nothing was charged" in page
+
+
+def test_erasing_the_client_erases_the_members_name_and_email(client, app, stub, clock):
+    from clinicsite.audit import SYSTEM
+    from clinicsite.clients.data_requests import anonymise
+    from clinicsite.models import Client, Membership
+
+    session_id = joined(client, app, stub)
+    webhook(client, "checkout.session.completed", stub.complete_session(session_id))
+    with app.app_context():
+        row = db.session.scalar(db.select(Membership))
+        anonymise(db.session.get(Client, row.client_id), SYSTEM, clock())
+        row = db.session.scalar(db.select(Membership))
+        assert row.buyer_email == "" and "Ana" not in row.buyer_name
+        assert row.status == "active"  # the membership itself goes on

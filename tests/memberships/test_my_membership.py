@@ -47,7 +47,8 @@ def test_a_member_books_with_a_membership_session_and_pays_nothing(client, app, 
     assert response.status_code == 303
     token = token_from(response)
     assert len(stub.requests_to("/v1/checkout/sessions")) == sessions_before  # no deposit
-    assert "You are booked" in text_of(page_html(browser, f"/booking/{token}"))
+    booked = text_of(page_html(browser, f"/booking/{token}"))
+    assert "You are booked" in booked and "Paid with a membership session" in booked
     assert membership(app)["months"][0]["left"] == 0
     page = text_of(page_html(browser, "/my/"))
     assert "All this month's sessions used" in page
