@@ -49,7 +49,9 @@ def record(membership: Membership, action: str, actor: Actor, note: str = "") ->
     )
 
 
-def _locked(*where) -> Membership | None:
+def locked(*where) -> Membership | None:
+    """The membership matching `where`, its row locked until commit and read afresh, so two
+    events about one membership (or a member cancelling meanwhile) take turns."""
     return db.session.scalar(
         sa.select(Membership)
         .where(*where)
@@ -64,7 +66,7 @@ def _locked(*where) -> Membership | None:
 def settle_session(session_id: str, gateway, now: datetime, links: Links) -> str | None:
     """A checkout's event: None when it is no membership's; else read the checkout back, then
     its subscription and latest invoice, and settle from those. Raises PaymentError."""
-    membership = _locked(Membership.checkout_session_id == session_id)
+    membership = locked(Membership.checkout_session_id == session_id)
     if membership is None:
         return None
     state = gateway.retrieve_checkout(session_id)
@@ -102,14 +104,14 @@ def membership_of(subscription_id: str, gateway, now: datetime) -> Membership | 
     """The membership of a subscription, locked. One not yet linked (its invoice came before
     its checkout's event) is found by the token the subscription carries in its metadata,
     read back from the provider."""
-    membership = _locked(Membership.subscription_id == subscription_id)
+    membership = locked(Membership.subscription_id == subscription_id)
     if membership is not None:
         return membership
     subscription = gateway.retrieve_subscription(subscription_id)
     token = subscription.metadata.get("membership", "")
     if not token or len(token) > 64:
         return None
-    membership = _locked(Membership.token == token)
+    membership = locked(Membership.token == token)
     if membership is None or membership.subscription_id not in (None, subscription_id):
         return None
     sync(membership, subscription, now)

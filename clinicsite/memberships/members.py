@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 from clinicsite.audit import Actor
 from clinicsite.clients.normalise import email_key
 from clinicsite.extensions import db
-from clinicsite.memberships.billing import _locked, record, sync
+from clinicsite.memberships.billing import locked, record, sync
 from clinicsite.models import Client, Membership, MembershipPlan
 
 
@@ -65,7 +65,7 @@ def cancel(membership_id: int, gateway, actor: Actor, now: datetime) -> Membersh
     """Ask the provider to end the subscription when the paid period ends (no more charges;
     this month's sessions stay usable until then). Idempotent: the key is the membership's
     token. Raises CannotCancel, or PaymentError; the caller commits."""
-    membership = _locked(Membership.id == membership_id)
+    membership = locked(Membership.id == membership_id)
     if membership is None or not membership.live or not membership.subscription_id:
         raise CannotCancel("This membership is not running, so there is nothing to cancel.")
     if membership.cancel_at_period_end:

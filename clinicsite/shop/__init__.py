@@ -1,5 +1,6 @@
-"""Packages of sessions for sale (/packages/): the list, buying one through the payment
-provider's hosted checkout, and the buyer's receipt page. The domain is clinicsite/packages."""
+"""Packages of sessions for sale (/packages/) and monthly memberships (/memberships/): the
+lists, buying through the payment provider's hosted checkout, and the buyer's receipt page.
+The domains are clinicsite/packages and clinicsite/memberships."""
 
 from flask import Blueprint
 
