@@ -51,6 +51,7 @@ DOMAIN = (
     "coupons",
     "giftcards",
     "packages",
+    "memberships",
 )
 # Domain modules that still call up into Flask, and what for.
 DOMAIN_USING_FLASK = {
@@ -76,6 +77,7 @@ STAFF_JOBS = (
     "packages",
     "accounts",
     "reports",
+    "memberships",
 )
 
 

@@ -34,6 +34,7 @@ class Deposit:
     currency: str
     over: bool = False  # the booking is cancelled, lapsed or missed: what is paid is kept
     by_gift_card: int = 0  # of `paid`, what a gift card paid (refunds go back to the card)
+    membership: bool = False  # the session was a membership month's (memberships/)
 
     @property
     def kept(self) -> int:
@@ -54,9 +55,13 @@ class Deposit:
             PAID: f"{paid}, paid and kept" if self.over else f"{paid}, paid",
             PART_REFUNDED: f"{paid}, paid; {self.money(self.refunded)} of it refunded",
             REFUNDED: f"{paid}, paid and refunded in full",
-            PACKAGE: "Paid with a package session",
-            PACKAGE_RETURNED: "Paid with a package session, since returned to the package",
+            PACKAGE: f"Paid with a {self.kind} session",
+            PACKAGE_RETURNED: f"Paid with a {self.kind} session, since returned to the {self.kind}",
         }[self.state] + self._gift_card_words
+
+    @property
+    def kind(self) -> str:
+        return "membership" if self.membership else "package"
 
     @property
     def _gift_card_words(self) -> str:
@@ -80,8 +85,8 @@ class Deposit:
             PART_REFUNDED: f"(deposit of {self.money(self.paid)} paid, "
             f"{self.money(self.refunded)} of it refunded)",
             REFUNDED: f"(deposit of {self.money(self.paid)} refunded in full)",
-            PACKAGE: "(paid with a package session)",
-            PACKAGE_RETURNED: "(paid with a package session, returned to your package)",
+            PACKAGE: f"(paid with a {self.kind} session)",
+            PACKAGE_RETURNED: f"(paid with a {self.kind} session, returned to your {self.kind})",
         }[self.state]
 
 
@@ -104,5 +109,6 @@ def deposit_of(appointment: Appointment) -> Deposit:
     if online and not paid:  # the session's value stands where a deposit would
         live = sum(u.value for u in online if u.returned_at is None)
         state = PACKAGE if live else PACKAGE_RETURNED
-        return Deposit(state, 0, live, 0, appointment.currency, over)
+        member = any(u.purchase.membership_id is not None for u in online)
+        return Deposit(state, 0, live, 0, appointment.currency, over, membership=member)
     return Deposit(state, appointment.deposit, paid, refunded, appointment.currency, over, by_card)

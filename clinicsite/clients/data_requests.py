@@ -17,6 +17,7 @@ from clinicsite.audit import Actor
 from clinicsite.clients.details import ClientError
 from clinicsite.clients.records import client_appointments
 from clinicsite.extensions import db
+from clinicsite.memberships import members
 from clinicsite.models import Appointment, AuditEvent, Client, OutboxEmail
 from clinicsite.packages import sessions as package_sessions
 from clinicsite.text import spreadsheet_safe
@@ -166,6 +167,7 @@ def anonymise(client: Client, actor: Actor, now: datetime) -> int:
     for a in appointments:
         _blank_appointment(a)
     package_sessions.anonymise_buyer(client.id, ANONYMISED_NAME)
+    members.anonymise_member(client.id, ANONYMISED_NAME)
     _scrub_history(client, appointments)
     if addresses:
         db.session.execute(

@@ -52,6 +52,8 @@ class DemoContent:
     packages: list[dict[str, Any]] = field(default_factory=list)
     # subscribers and issues (newsletter.toml, optional; demo/newsletter.py)
     newsletter: dict[str, Any] = field(default_factory=dict)
+    # monthly membership plans (memberships.toml, optional; demo/memberships.py)
+    memberships: list[dict[str, Any]] = field(default_factory=list)
 
 
 def _toml(name: str, directory: Path) -> dict[str, Any]:
@@ -120,6 +122,7 @@ def _check(content: DemoContent) -> None:
     _check_visits(content, studios)
     known("service", (e["service"] for e in content.waitlist), services)
     known("service", (p["service"] for p in content.packages), services)
+    known("service", (p["service"] for p in content.memberships), services)
     known("studio", (e["studio"] for e in content.waitlist), studios)
     therapists = {t["slug"] for t in content.therapists} | {"any"}
     known("therapist", (e["therapist"] for e in content.waitlist), therapists)
@@ -169,6 +172,7 @@ def read_content(directory: Path = CONTENT_DIR) -> DemoContent:
         coupons=_optional_toml("coupons.toml", directory).get("coupon", []),
         packages=_optional_toml("packages.toml", directory).get("package", []),
         newsletter=_optional_toml("newsletter.toml", directory),
+        memberships=_optional_toml("memberships.toml", directory).get("plan", []),
     )
     _check(content)
     return content

@@ -18,6 +18,7 @@ from clinicsite.demo.blog import load_blog_demo
 from clinicsite.demo.clients import load_demo_clients
 from clinicsite.demo.content import DemoContent, load_content
 from clinicsite.demo.coupons import load_coupons
+from clinicsite.demo.memberships import load_memberships
 from clinicsite.demo.newsletter import load_newsletter_demo
 from clinicsite.demo.packages import load_packages
 from clinicsite.demo.reminders import load_reminders
@@ -88,6 +89,7 @@ def load_demo(content: DemoContent | None = None) -> dict[str, int]:
     services = _services(content, count)
     load_add_ons(content.services, services, count)
     load_packages(content.packages, services, content.clinic["currency"], count)
+    load_memberships(content.memberships, services, content.clinic["currency"], count)
     areas = _areas(content, services, count)
     locations = _locations(content, areas, count)
     _therapists(content, services, locations, password_hash, count)

@@ -31,6 +31,7 @@ from clinicsite.models.coupons import Coupon, CouponUse, coupon_service
 from clinicsite.models.giftcards import GiftCard, GiftCardEntry, GiftCardOrder
 from clinicsite.models.inquiry import Inquiry
 from clinicsite.models.mail import OutboxEmail
+from clinicsite.models.memberships import Membership, MembershipPlan
 from clinicsite.models.newsletter import (
     LeadMagnet,
     NewsletterDelivery,
@@ -119,6 +120,8 @@ __all__ = [
     "FeeCharge",
     "FeeConsent",
     "FeeRefund",
+    "Membership",
+    "MembershipPlan",
     "Package",
     "PackagePurchase",
     "PackageUse",

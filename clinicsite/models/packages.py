@@ -85,6 +85,9 @@ class PackagePurchase(db.Model):
     refunded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Why staff should look (a wrong amount refunded); None once nothing needs them.
     attention: Mapped[str | None] = mapped_column(sa.String(300))
+    # A month of a membership (models/memberships.py): granted by one paid invoice, once.
+    membership_id: Mapped[int | None] = mapped_column(sa.ForeignKey("membership.id"), index=True)
+    invoice_id: Mapped[str | None] = mapped_column(sa.String(255), unique=True)
 
     package: Mapped[Package] = relationship()
     client: Mapped[Client | None] = relationship()

@@ -12,15 +12,20 @@ import hashlib
 import hmac
 from datetime import UTC, datetime
 
-from flask import current_app, redirect, render_template, request, session, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_limiter import RateLimitExceeded
 
 from clinicsite import clock
+from clinicsite.audit import CLIENT
+from clinicsite.clinic import get_clinic
 from clinicsite.extensions import db, limiter
+from clinicsite.memberships import members
 from clinicsite.my import bookings, bp, links
 from clinicsite.my.forms import SignInForm
 from clinicsite.notifications import site_links
 from clinicsite.packages import sessions as package_sessions
+from clinicsite.payments import get_gateway
+from clinicsite.payments.gateway import PaymentError
 
 PRIVATE_PAGE = {
     "Cache-Control": "private, no-store",
@@ -114,9 +119,50 @@ def index():
     again = bookings.book_again(mine.upcoming + mine.past)
     packages = package_sessions.purchases_of(email)
     page = render_template(
-        "my/index.html", email=email, mine=mine, again=again, now=now, packages=packages
+        "my/index.html",
+        email=email,
+        mine=mine,
+        again=again,
+        now=now,
+        packages=packages,
+        memberships=members.memberships_of(email),
     )
     return page, 200, PRIVATE_PAGE
+
+
+@bp.post("/my/membership/<token>/cancel")
+@limiter.limit("10 per minute")
+def cancel_membership(token: str):
+    """Cancel at the end of the paid month, through the payment provider."""
+    email = signed_in_email()
+    if email is None:
+        return redirect(url_for("my.sign_in"))
+    membership = members.mine(email, token[:64])
+    if membership is None:
+        abort(404)
+    try:
+        membership = members.cancel(membership.id, get_gateway(), CLIENT, clock.now())
+    except members.CannotCancel as refused:
+        db.session.rollback()
+        flash(str(refused), "error")
+    except PaymentError:
+        db.session.rollback()
+        flash(
+            "We could not reach the payment service, so the membership is unchanged. "
+            "Please try again in a minute.",
+            "error",
+        )
+    else:
+        db.session.commit()
+        ends = membership.current_period_end
+        day = ends.astimezone(get_clinic().tz) if ends else None
+        until = f" on {day:%B} {day.day}, {day.year}" if day else " at the end of this month"
+        flash(
+            f"Your membership is cancelled: no more payments will be taken. It ends{until}, "
+            "and you can use this month's sessions until then.",
+            "success",
+        )
+    return redirect(url_for("my.index"), code=303)
 
 
 @bp.post("/my/sign-out")

@@ -189,19 +189,22 @@ def draw_at_desk(
 # -- what a client has ------------------------------------------------------------------------
 
 
-def purchases_of(email: str) -> list[PackagePurchase]:
+def purchases_of(email: str, memberships: bool = False) -> list[PackagePurchase]:
     """The paid packages of the client with this email (active, expired or refunded),
-    newest first, matched as client records match an email."""
+    newest first, matched as client records match an email. With `memberships`, the
+    months of their memberships too (clinicsite/memberships), which draw the same way."""
     key = email_key(email)
     if not key:
         return []
     clients = sa.select(Client.id).where(Client.email_key == key, Client.anonymised_at.is_(None))
+    kinds = [] if memberships else [PackagePurchase.membership_id.is_(None)]
     return list(
         db.session.scalars(
             sa.select(PackagePurchase)
             .where(
                 PackagePurchase.client_id.in_(clients),
                 PackagePurchase.activated_at.is_not(None),
+                *kinds,
             )
             .options(
                 selectinload(PackagePurchase.package).selectinload(Package.service),
@@ -213,8 +216,13 @@ def purchases_of(email: str) -> list[PackagePurchase]:
 
 
 def usable_for(email: str, option_id: int, now: datetime) -> PackagePurchase | None:
-    """The package this client would use for a visit of that option: the one ending soonest."""
-    fitting = [p for p in purchases_of(email) if p.usable(now) and p.package.option_id == option_id]
+    """The package (or membership month) this client would use for a visit of that option:
+    the one ending soonest."""
+    fitting = [
+        p
+        for p in purchases_of(email, memberships=True)
+        if p.usable(now) and p.package.option_id == option_id
+    ]
     return min(fitting, key=lambda p: (p.expires_at, p.id), default=None)
 
 
@@ -232,7 +240,7 @@ def usable_for_client(client_id: int | None, option_id: int, now: datetime):
 
 def is_buyer(email: str) -> bool:
     """Whether this email has bought a package (it may then ask for a sign-in link)."""
-    return bool(purchases_of(email))
+    return bool(purchases_of(email, memberships=True))
 
 
 # -- refunds ----------------------------------------------------------------------------------
@@ -259,6 +267,8 @@ def refund(
     purchase = lock(purchase_id)
     if purchase is None or purchase.status not in ("active", "expired"):
         raise PackageUnavailable("Only a paid, unrefunded package can be refunded.")
+    if purchase.membership_id is not None:  # a month of a membership: paid by its invoice
+        raise PackageUnavailable("A membership's month is not refunded as a package.")
     if purchase.activated_at is None:  # its checkout lapsed unpaid: nothing was taken
         raise PackageUnavailable("Only a paid, unrefunded package can be refunded.")
     amount = refund_due(purchase, mode)

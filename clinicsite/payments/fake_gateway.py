@@ -22,6 +22,7 @@ from clinicsite.payments.gateway import (
     SetupRequest,
     WebhookEvent,
 )
+from clinicsite.payments.subscriptions import SubscriptionCheckoutRequest, SubscriptionState
 
 
 def _stable_id(prefix: str, key: str) -> str:
@@ -78,3 +79,27 @@ class FakeGateway:
 
     def charge_off_session(self, request: OffSessionCharge) -> ChargeResult:
         return ChargeResult("succeeded", _stable_id("fake_pi", request.idempotency_key))
+
+    # -- memberships: the shop's own test page pays the first month; nothing renews
+
+    def create_subscription_checkout(self, request: SubscriptionCheckoutRequest) -> CheckoutSession:
+        session_id = _stable_id("fake_cs", request.idempotency_key)
+        return CheckoutSession(id=session_id, url=request.success_url)
+
+    def retrieve_subscription(self, subscription_id: str) -> SubscriptionState:
+        raise PaymentError("the fake gateway keeps no subscriptions")
+
+    def retrieve_invoice(self, invoice_id: str):
+        raise PaymentError("the fake gateway keeps no invoices")
+
+    def cancel_subscription_at_period_end(
+        self, subscription_id: str, idempotency_key: str
+    ) -> SubscriptionState:
+        return SubscriptionState(
+            id=subscription_id,
+            status="active",
+            customer_id=None,
+            current_period_end=None,
+            cancel_at_period_end=True,
+            latest_invoice_id=None,
+        )

@@ -116,6 +116,7 @@ class CheckoutState:
     customer_id: str | None = None
     setup_intent_id: str | None = None
     metadata: dict[str, str] = field(default_factory=dict)
+    subscription_id: str | None = None  # mode "subscription" (memberships)
 
     @property
     def paid(self) -> bool:

@@ -45,6 +45,7 @@ from clinicsite.payments.gateway import (
     SetupRequest,
     WebhookEvent,
 )
+from clinicsite.payments.stripe_subscriptions import StripeSubscriptions
 
 log = logging.getLogger(__name__)
 
@@ -60,8 +61,9 @@ PROVIDER_ID = re.compile(r"[!-~]{1,255}")
 _JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"?|[\[\]{}]')
 
 
-class StripeGateway:
-    """Deposits through Stripe Checkout (hosted page, mode "payment")."""
+class StripeGateway(StripeSubscriptions):
+    """Deposits through Stripe Checkout (hosted page, mode "payment"); memberships' monthly
+    subscriptions come from StripeSubscriptions (stripe_subscriptions.py)."""
 
     name = "stripe"
 
@@ -173,6 +175,7 @@ class StripeGateway:
             mode=getattr(session, "mode", None) or "payment",
             customer_id=_id_of(getattr(session, "customer", None)),
             setup_intent_id=_id_of(getattr(session, "setup_intent", None)),
+            subscription_id=_id_of(getattr(session, "subscription", None)),
             metadata={str(k): str(v) for k, v in (_plain(metadata) or {}).items()},
         )
 

@@ -29,10 +29,18 @@ from clinicsite.payments.stripe_gateway import PROVIDER_ID
 
 log = logging.getLogger(__name__)
 
+# Memberships' subscriptions (issue 14): their invoices and changes (memberships/billing.py).
+MEMBERSHIP_EVENTS = (
+    "invoice.paid",
+    "invoice.payment_failed",
+    "customer.subscription.updated",
+    "customer.subscription.deleted",
+)
 HANDLED_EVENTS = (
     "checkout.session.completed",
     "checkout.session.async_payment_succeeded",
     "checkout.session.expired",
+    *MEMBERSHIP_EVENTS,
 )
 
 
@@ -51,6 +59,8 @@ def handle_event(event: WebhookEvent, gateway: PaymentGateway, now: datetime) ->
         return EventResult({"received": True, "handled": False})
     if not _first_time(event):
         return EventResult({"received": True, "duplicate": True})
+    if event.type in MEMBERSHIP_EVENTS:
+        return _membership_event(event, gateway, now)
     session_id = event.data.get("id")
     payment = None
     payment_id_ok = isinstance(session_id, str) and PROVIDER_ID.fullmatch(session_id)
@@ -88,7 +98,9 @@ def _settle_deposit(payment, state, gateway: PaymentGateway, now: datetime) -> s
 def _other_checkout(
     event: WebhookEvent, session_id: Any, gateway: PaymentGateway, now: datetime
 ) -> EventResult:
-    """A checkout that is no deposit's: a package's (packages/buying.py), or unknown."""
+    """A checkout that is no deposit's: a package's (packages/buying.py), a membership's
+    (memberships/billing.py), or unknown."""
+    from clinicsite.memberships import billing
     from clinicsite.notifications import site_links
     from clinicsite.packages import buying
 
@@ -96,6 +108,8 @@ def _other_checkout(
     try:
         if isinstance(session_id, str) and PROVIDER_ID.fullmatch(session_id):
             outcome = buying.settle_session(session_id, gateway, now, site_links())
+            if outcome is None:
+                outcome = billing.settle_session(session_id, gateway, now, site_links())
     except PaymentError as exc:
         db.session.rollback()  # the event id too: Stripe sends it again
         log.warning("Stripe event %s not settled: %s", event.id, exc)
@@ -103,6 +117,27 @@ def _other_checkout(
         return EventResult(body, 503)
     db.session.commit()
     return EventResult({"received": True, "outcome": outcome or "unknown checkout session"})
+
+
+def _membership_event(event: WebhookEvent, gateway: PaymentGateway, now: datetime):
+    """An invoice's or a subscription's event: read what it names back and settle it."""
+    from clinicsite.memberships import billing
+    from clinicsite.notifications import site_links
+
+    object_id = event.data.get("id")
+    if not isinstance(object_id, str) or not PROVIDER_ID.fullmatch(object_id):
+        db.session.commit()
+        return EventResult({"received": True, "outcome": "no object id"})
+    try:
+        outcome = billing.on_event(event.type, object_id, gateway, now, site_links())
+    except PaymentError as exc:
+        db.session.rollback()  # the event id too: Stripe sends it again
+        log.warning("Stripe event %s (membership) not settled: %s", event.id, exc)
+        body = {"error": "the payment provider could not be reached; send it again"}
+        return EventResult(body, 503)
+    db.session.commit()
+    log.info("Stripe event %s (%s): %s", event.id, event.type, outcome)
+    return EventResult({"received": True, "outcome": outcome})
 
 
 def _first_time(event: WebhookEvent) -> bool:

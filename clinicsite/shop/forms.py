@@ -26,3 +26,7 @@ class BuyForm(FlaskForm):
             Length(max=254, message="That email address is too long."),
         ],
     )
+
+
+class JoinForm(BuyForm):
+    """Who joins a membership: the same fields; the monthly email and sign-in go there."""

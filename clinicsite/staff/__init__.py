@@ -21,6 +21,7 @@ from clinicsite.staff import (  # noqa: E402,F401
     editorial,
     feeds,
     giftcards,  # noqa: E402,F401
+    memberships,  # noqa: E402,F401
     nav,
     packages,  # noqa: E402,F401
     payments,  # noqa: E402,F401

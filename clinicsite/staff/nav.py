@@ -29,6 +29,7 @@ SECTIONS = [
     ("staff.coupons", "Coupons"),
     ("staff.gift_cards", "Gift cards"),
     ("staff.packages", "Packages"),
+    ("staff.memberships", "Memberships"),
     ("staff.reports", "Reports"),
     ("staff.accounts", "Accounts"),
 ]

@@ -238,9 +238,17 @@ def build_site(app: Flask) -> dict[str, str]:
             )
         )
         db.session.commit()
+        # A plan on offer and Rita's membership, its first month paid: the shop's page, the
+        # member's, her /my/ panel and the staff's list.
+        from clinicsite.models import Membership
+        from tests.support.membership_helpers import active_member, make_plan
+
+        member_id, _ = active_member(app, make_plan(app), "rita@example.com", NOW)
+        member = db.session.get(Membership, member_id).token
         return {
             "set-password": "/staff/set-password/walk-invitation",
             "package-bought": f"/packages/bought/{bought}",
+            "membership-joined": f"/memberships/joined/{member}",
             "manage-confirmed": f"/booking/{token[confirmed]}",
             "cancel": f"/booking/{token[confirmed]}/cancel",
             "reschedule": f"/booking/{token[confirmed]}/reschedule",

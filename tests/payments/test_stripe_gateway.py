@@ -458,7 +458,7 @@ def test_stub_retrieve_and_unknown_path(stub):
     fetched = client.v1.checkout.sessions.retrieve(created.id)
     assert fetched.to_dict() == stub.session(created.id)
     with pytest.raises(stripe.InvalidRequestError) as caught:
-        client.v1.checkout.sessions.create({"mode": "subscription"})
+        client.v1.checkout.sessions.create({"mode": "bogus"})
     assert caught.value.param == "mode"
     with pytest.raises(stripe.InvalidRequestError):
         client.v1.checkout.sessions.retrieve("cs_test_missing")

@@ -119,6 +119,12 @@ class StripeStandIn(StripeStub):
         background and return where the browser goes next (the success_url)."""
         plan = self.plan
         paid = self.complete_session(session_id)
+        if paid["mode"] == "subscription":
+            # The first invoice's event before the checkout's: Stripe promises no order.
+            invoice = self.invoices[paid["invoice"]]
+            events = [("invoice.paid", invoice), ("checkout.session.completed", paid)]
+            self._send(session_id, events, plan)
+            return paid["success_url"].replace("{CHECKOUT_SESSION_ID}", session_id)
         intent = self.payment_intents[paid["payment_intent"]]
         events = [("payment_intent.succeeded", intent)]
         if plan.async_payment:
@@ -288,6 +294,8 @@ class _CheckoutPage(BaseHTTPRequestHandler):
 def _checkout_content(session: dict[str, Any]) -> str:
     esc = html.escape
     amount = f"{session['amount_total'] / 100:.2f} {session['currency'].upper()}"
+    if session.get("mode") == "subscription":
+        amount += " a month"
     back = esc(session.get("cancel_url") or "", quote=True)
     back_link = f'<p><a href="{back}">← Back to the clinic (cancel)</a></p>' if back else ""
     if session["status"] != "open":

@@ -24,7 +24,8 @@ What it speaks (form-encoded requests as the SDK sends them, JSON answers shaped
                                              refunded (what the ledger checks against)
     POST /v1/refunds                         refund (part of) a completed session's payment
 
-and, for cards on file (issue 14):
+subscriptions for memberships (mode=subscription, /v1/subscriptions, /v1/invoices): see
+tests/support/stripe_stub_billing.py; and, for cards on file (issue 14):
 
     POST /v1/checkout/sessions               also mode=setup (currency required; customer
                                              optional), and in payment mode
@@ -82,6 +83,8 @@ from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 import stripe
+
+from tests.support.stripe_stub_billing import SubscriptionsStub
 
 __all__ = [
     "WEBHOOK_SECRET",
@@ -245,7 +248,7 @@ def _listify(value: Any) -> Any:
 # -- the stub -----------------------------------------------------------------------------------
 
 
-class StripeStub:
+class StripeStub(SubscriptionsStub):
     """HTTP server on 127.0.0.1:<free port> speaking enough of Stripe's API. Use as a context
     manager (or start()/stop()).
 
@@ -278,6 +281,8 @@ class StripeStub:
         self.customers: dict[str, dict[str, Any]] = {}
         self.setup_intents: dict[str, dict[str, Any]] = {}
         self.payment_methods: dict[str, dict[str, Any]] = {}
+        self.subscriptions: dict[str, dict[str, Any]] = {}  # stripe_stub_billing.py
+        self.invoices: dict[str, dict[str, Any]] = {}
         self.default_card = "pm_card_visa"  # what complete_session saves unless told
         self._behaviour: dict[str, str] = {}  # payment method id -> TEST_CARDS behaviour
         self.fail_next = 0
@@ -344,6 +349,8 @@ class StripeStub:
         "checkout.session.completed" event."""
         with self._lock:
             session = self._open_session(session_id)
+            if session["mode"] == "subscription":
+                return self._complete_subscription(session, card)
             extra = self._session_extra[session_id]
             now = int(self.clock())
             saves = session["mode"] == "setup" or extra.get("setup_future_usage")
@@ -559,6 +566,8 @@ class StripeStub:
                 )
         if m == "POST" and p == "/v1/payment_intents":
             return 200, self._create_payment_intent(req.params)
+        if (routed := self._route_billing(req)) is not None:
+            return routed
         raise StubError(404, f"Unrecognized request URL ({m}: {p}).")
 
     @staticmethod
@@ -604,10 +613,10 @@ class StripeStub:
 
     def _create_session(self, params: dict[str, Any]) -> dict[str, Any]:
         mode = params.get("mode")
-        if mode not in ("payment", "setup"):
+        if mode not in ("payment", "setup", "subscription"):
             raise StubError(
                 400,
-                f"Invalid mode: {mode!r} (the stub supports 'payment' and 'setup').",
+                f"Invalid mode: {mode!r} (the stub supports payment, setup, subscription).",
                 param="mode",
             )
         success_url = params.get("success_url")
@@ -626,6 +635,8 @@ class StripeStub:
             )
         if mode == "setup":
             return self._create_setup_session(params, success_url, customer)
+        if mode == "subscription":
+            return self._create_subscription_session(params, success_url, customer)
         creation = params.get("customer_creation")
         if creation is not None and creation not in ("always", "if_required"):
             raise StubError(

@@ -13,6 +13,7 @@ from clinicsite import clock
 from clinicsite.audit import Actor, record_change
 from clinicsite.clinic import get_clinic
 from clinicsite.extensions import db
+from clinicsite.memberships import plans
 from clinicsite.models import Package, PackagePurchase, Service, ServiceOption
 from clinicsite.money import minor_unit_exponent, to_decimal_string
 from clinicsite.packages import sessions
@@ -93,10 +94,15 @@ def render_form(form: PackageForm, package: Package | None = None):
 @bp.get("/packages/")
 @roles_required("admin")
 def packages():
-    on_sale = db.session.scalars(sa.select(Package).order_by(Package.sort, Package.name)).all()
+    # Memberships' carrier packages and months are on /staff/memberships/.
+    on_sale = db.session.scalars(
+        sa.select(Package)
+        .where(Package.id.not_in(plans.carrier_ids()))
+        .order_by(Package.sort, Package.name)
+    ).all()
     bought = db.session.scalars(
         sa.select(PackagePurchase)
-        .where(PackagePurchase.activated_at.is_not(None))
+        .where(PackagePurchase.activated_at.is_not(None), PackagePurchase.membership_id.is_(None))
         .options(selectinload(PackagePurchase.package), selectinload(PackagePurchase.client))
         .order_by(PackagePurchase.created_at.desc(), PackagePurchase.id.desc())
         .limit(RECENT)
