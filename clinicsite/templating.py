@@ -134,6 +134,9 @@ def register(app: Flask) -> None:
         day_label=day_label,
     )
     from clinicsite.appointments.deposit import deposit_of
+    from clinicsite.scheduling.closures import describe
+
+    app.jinja_env.globals["closure_label"] = lambda closure: describe(closure, get_clinic().tz)
 
     app.jinja_env.globals["deposit_of"] = deposit_of
 

@@ -72,6 +72,7 @@ STAFF_JOBS = (
     "giftcards",
     "cardfees",
     "packages",
+    "closures",
 )
 
 

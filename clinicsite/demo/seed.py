@@ -15,6 +15,7 @@ from clinicsite import clock
 from clinicsite.demo.addons import load_add_ons
 from clinicsite.demo.blog import load_blog_demo
 from clinicsite.demo.clients import load_demo_clients
+from clinicsite.demo.closures import load_closures
 from clinicsite.demo.content import DemoContent, load_content
 from clinicsite.demo.coupons import load_coupons
 from clinicsite.demo.packages import load_packages
@@ -98,6 +99,7 @@ def load_demo(content: DemoContent | None = None) -> dict[str, int]:
     load_waitlist_demo(content.waitlist, clock.now(), count)
     load_coupons(content.coupons, count)
     load_reminders(content.clinic, count)
+    load_closures(content.clinic, clock.now(), count)
     db.session.commit()
     return created
 

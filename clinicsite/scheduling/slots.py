@@ -20,6 +20,7 @@ from clinicsite.models import (
     WorkingHours,
 )
 from clinicsite.scheduling import availability as av
+from clinicsite.scheduling.closures import closed_spans
 from clinicsite.scheduling.holds import blocking_condition
 
 
@@ -82,6 +83,7 @@ def find_slots(
     weekly, extra, time_off, busy = _load(
         ids, days, window_start, window_end, now, exclude_appointment_id, ignore_bookings
     )
+    closures = closed_spans(window_start, window_end)  # whatever the bookings, closed is closed
     rules = rules_for(option, clinic, min_notice, horizon_days, extra_minutes)
     found: list[TherapistSlot] = []
     for therapist in therapists:
@@ -94,6 +96,7 @@ def find_slots(
             rules=rules,
             now=now,
             location_id=location_id,
+            closures=closures,
         ):
             found.append(TherapistSlot(slot.start, slot.end, slot.location_id, therapist))
     order = {t.id: i for i, t in enumerate(therapists)}

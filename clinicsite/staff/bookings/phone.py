@@ -20,6 +20,7 @@ from clinicsite.clinic import get_clinic
 from clinicsite.extensions import db
 from clinicsite.models import Location, Service, ServiceOption, Therapist
 from clinicsite.payments import get_gateway
+from clinicsite.scheduling.closures import StudioClosed, describe
 from clinicsite.staff import bp
 from clinicsite.staff.auth import current_actor, roles_required
 from clinicsite.staff.bookings.forms import PAST_DAYS, PhoneBookingForm
@@ -117,6 +118,11 @@ def _book(form: PhoneBookingForm):
     )
     try:
         appointment = hold(hold_request, clinic, now)
+    except StudioClosed as closed:
+        form.time.errors.append(
+            f"{describe(closed.closure, clinic.tz)}. Remove the closure first to book then."
+        )
+        return None
     except SlotTaken:
         form.time.errors.append(f"{therapist.name} already has an appointment then.")
         return None
