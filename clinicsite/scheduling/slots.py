@@ -67,7 +67,8 @@ def find_slots(
     (the one being rescheduled); `ignore_bookings` answers "is this time open at all?";
     `min_notice` replaces the clinic's (staff booking by phone need none), `horizon_days`
     the clinic's booking horizon (a standing appointment reaches further ahead);
-    `extra_minutes` lengthens the visit (the add-ons chosen, models/addons.py)."""
+    `extra_minutes` lengthens the visit (the add-ons chosen, models/addons.py). Closures of
+    the clinic or of a studio (models/closures.py) are left out whatever the other flags."""
     # No day outside notice and horizon can have a slot; dropping them also keeps the
     # window arithmetic below away from the ends of the calendar (year 1 or 9999).
     today = now.astimezone(clinic.tz).date()

@@ -17,6 +17,7 @@ from clinicsite.scheduling.holds import lock_therapists
 from clinicsite.staff import bp
 from clinicsite.staff.auth import current_actor, fetch, roles_required
 from clinicsite.staff.closures.forms import BadSpan, ClosureForm
+from clinicsite.timefmt import closed_span
 
 
 def _studios() -> list[Location]:
@@ -41,12 +42,14 @@ def _lock_every_therapist() -> None:
 
 
 def _render(form: ClosureForm | None = None, status: int = 200, covered=None):
-    now = clock.now()
+    now, tz = clock.now(), get_clinic().tz
     form = form or ClosureForm(formdata=None, studios=_studios())
     return render_template(
         "staff/closures/index.html",
         form=form,
-        closures=closures.upcoming(now, limit=200),
+        closures=[
+            (c, closed_span(c.starts_at, c.ends_at, tz)) for c in closures.upcoming(now, limit=200)
+        ],
         covered=covered,
     ), status
 
