@@ -9,8 +9,7 @@ from flask.cli import AppGroup, with_appcontext
 
 from clinicsite.extensions import db
 from clinicsite.models import ROLES, ClinicSettings, StaffUser, Therapist
-
-MIN_PASSWORD_LENGTH = 10
+from clinicsite.models.staff import MIN_PASSWORD_LENGTH
 
 
 @click.command("seed-demo")

@@ -26,6 +26,21 @@ def pytest_report_header(config):
     return f"database: {os.environ.get('TEST_DATABASE_URL') or 'SQLite file'}"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def cheap_password_hash() -> Iterator[None]:
+    """Staff passwords hashed with a single round in tests: the real hash (scrypt) is slow
+    on purpose and cost a fifth of a second per login. `test_staff_passwords_use_scrypt`
+    checks the real one."""
+    from werkzeug.security import generate_password_hash
+
+    def cheap(password: str) -> str:
+        return generate_password_hash(password, method="pbkdf2:sha256:1")
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("clinicsite.models.staff.generate_password_hash", cheap)
+        yield
+
+
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory) -> str:
     url = os.environ.get("TEST_DATABASE_URL", "").strip()

@@ -73,6 +73,7 @@ STAFF_JOBS = (
     "cardfees",
     "packages",
     "closures",
+    "accounts",
 )
 
 

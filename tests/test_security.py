@@ -212,3 +212,21 @@ def test_a_comment_from_another_site_is_refused(app, client, monkeypatch):
     for headers in FROM_ELSEWHERE:
         assert client.post(url, data=data, headers=headers).status_code == 403, headers
     assert client.post(url, data=data, headers=FROM_HERE[0]).status_code == 303
+
+
+def test_staff_passwords_use_scrypt(monkeypatch):
+    """Outside the tests (which hash with one cheap round, see conftest.py) a staff password is
+    kept as a salted scrypt hash, never as anything readable."""
+    import werkzeug.security
+
+    from clinicsite.models import StaffUser
+
+    monkeypatch.setattr(
+        "clinicsite.models.staff.generate_password_hash", werkzeug.security.generate_password_hash
+    )
+    user = StaffUser(email="a@example.com", name="A", role="admin")
+    user.set_password("long enough password")
+    assert user.password_hash.startswith("scrypt:")
+    assert "long enough password" not in user.password_hash
+    assert user.check_password("long enough password")
+    assert not user.check_password("long enough passwore")

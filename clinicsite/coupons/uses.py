@@ -44,8 +44,11 @@ def is_live(appointment: Appointment, now: datetime) -> bool:
     )
 
 
-def count(coupon_id: int, now: datetime, email: str | None = None) -> int:
-    """Live uses of the coupon (by the client with `email`, normalised, when given)."""
+def count(
+    coupon_id: int, now: datetime, email: str | None = None, client_id: int | None = None
+) -> int:
+    """Live uses of the coupon (by the client with `email`, normalised, or the client
+    record `client_id`, when given)."""
     query = (
         sa.select(sa.func.count(CouponUse.id))
         .join(Appointment, CouponUse.appointment_id == Appointment.id)
@@ -53,7 +56,20 @@ def count(coupon_id: int, now: datetime, email: str | None = None) -> int:
     )
     if email is not None:
         query = query.where(CouponUse.client_email == normalise_email(email))
+    if client_id is not None:
+        query = query.where(CouponUse.client_id == client_id)
     return db.session.scalar(query) or 0
+
+
+def _uses_by_client(coupon_id: int, appointment: Appointment, email: str, now: datetime) -> int:
+    """The client's live uses: by email address, or, for a client who gave none (a phone
+    booking), by their client record; 0 when there is neither."""
+    if email:
+        return count(coupon_id, now, email)
+    client = appointment.client
+    if client is not None and client.id is not None:  # a new client has used nothing
+        return count(coupon_id, now, client_id=client.id)
+    return 0
 
 
 def refresh_released(coupon: Coupon, now: datetime) -> None:
@@ -93,14 +109,15 @@ def take(
         )
     if coupon.max_uses and count(coupon.id, now) >= coupon.max_uses:
         raise CouponRefused(f"The code {coupon.code} has been used up.")
-    email = normalise_email(appointment.client_email)
-    if coupon.max_uses_per_client and count(coupon.id, now, email) >= coupon.max_uses_per_client:
+    email = normalise_email(appointment.client_email) if appointment.client_email else ""
+    used = _uses_by_client(coupon.id, appointment, email, now) if coupon.max_uses_per_client else 0
+    if coupon.max_uses_per_client and used >= coupon.max_uses_per_client:
         times = (
             "once" if coupon.max_uses_per_client == 1 else (f"{coupon.max_uses_per_client} times")
         )
         raise CouponRefused(
             f"The code {coupon.code} can be used {times} per client, "
-            "and this email address has used it already."
+            f"and this {'email address' if email else 'client'} has used it already."
         )
     appointment.coupon_code = coupon.code
     appointment.coupon_discount = priced.discount

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
 from flask_wtf import FlaskForm
@@ -11,16 +10,7 @@ from wtforms.validators import DataRequired, Email, Length, Optional, Validation
 
 from clinicsite.formfields import clean_text, one_line, strip, text
 
-AMOUNT = re.compile(r"\$?\s*(\d{1,6})(?:[.,](\d{2}))?")
 CUSTOM = "custom"
-
-
-def parse_amount(typed: str | None, exponent: int = 2) -> int | None:
-    """ "75", "75.50", "$75": minor units; None for anything else."""
-    match = AMOUNT.fullmatch((typed or "").strip())
-    if match is None or (match.group(2) and exponent == 0):
-        return None
-    return int(match.group(1)) * 10**exponent + int(match.group(2) or 0)
 
 
 class GiftCardForm(FlaskForm):

@@ -10,8 +10,8 @@ from clinicsite.clinic import get_clinic
 from clinicsite.extensions import db, limiter
 from clinicsite.giftcards import codes, ledger, orders
 from clinicsite.giftshop import bp
-from clinicsite.giftshop.forms import CUSTOM, GiftCardForm, parse_amount
-from clinicsite.money import format_money, minor_unit_exponent
+from clinicsite.giftshop.forms import CUSTOM, GiftCardForm
+from clinicsite.money import format_money, minor_unit_exponent, parse_amount
 from clinicsite.payments import get_gateway
 from clinicsite.payments.gateway import PaymentError
 from clinicsite.templating import absolute_url
@@ -44,8 +44,14 @@ def buy():
 def _amount(form: GiftCardForm, clinic) -> int | None:
     typed = form.custom_amount.data if form.choice.data == CUSTOM else form.choice.data
     exponent = minor_unit_exponent(clinic.currency)
-    amount = parse_amount(typed, exponent) if form.choice.data == CUSTOM else int(typed)
-    problem = "Please type an amount, like 75." if amount is None else None
+    if form.choice.data != CUSTOM:
+        amount, problem = int(typed), None
+    else:
+        try:
+            amount = parse_amount(typed, exponent, example="75")
+            problem = None if amount else "Please type an amount, like 75."
+        except ValueError as error:
+            amount, problem = 0, str(error)
     problem = problem or orders.amount_problem(amount, clinic)
     if problem:
         field = form.custom_amount if form.choice.data == CUSTOM else form.choice

@@ -38,7 +38,7 @@ from clinicsite.models.payments import STUDIO_METHODS, DayClose, StudioPayment
 from clinicsite.models.reminders import ReminderRule, ReminderSent, SmsOptOut
 from clinicsite.models.series import Series
 from clinicsite.models.signin import SignInLink
-from clinicsite.models.staff import ROLES, StaffUser
+from clinicsite.models.staff import ROLES, AccountLink, StaffUser
 from clinicsite.models.texts import OutboxText
 from clinicsite.models.therapists import (
     ExtraHours,
@@ -86,6 +86,7 @@ __all__ = [
     "ServiceArea",
     "ServiceOption",
     "StaffUser",
+    "AccountLink",
     "Therapist",
     "WorkingHours",
     "therapist_service",

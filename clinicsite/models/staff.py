@@ -15,6 +15,7 @@ from clinicsite.models.therapists import Therapist
 from clinicsite.models.types import UTCDateTime, utcnow
 
 ROLES = ("admin", "therapist", "editor")
+MIN_PASSWORD_LENGTH = 10
 
 
 class StaffUser(UserMixin, db.Model):
@@ -45,7 +46,15 @@ class StaffUser(UserMixin, db.Model):
         self.session_version = (self.session_version or 0) + 1
 
     def check_password(self, password: str) -> bool:
+        if not self.has_password:  # as long as a real check: the time tells nothing
+            check_password_hash(_unmatchable_hash(), password)
+            return False
         return check_password_hash(self.password_hash, password)
+
+    @property
+    def has_password(self) -> bool:
+        """False for an invited account whose owner has not set a password yet."""
+        return self.password_hash != NO_PASSWORD
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive accounts
@@ -68,3 +77,30 @@ def password_matches(user: StaffUser | None, password: str) -> bool:
         check_password_hash(_unmatchable_hash(), password)
         return False
     return user.check_password(password)
+
+
+# A password hash no password matches: an invited account until its owner sets one.
+NO_PASSWORD = "!"  # noqa: S105  (not a password: a hash nothing matches)
+
+ACCOUNT_LINK_PURPOSES = ("invite", "reset")
+
+
+class AccountLink(db.Model):
+    """An emailed link that lets a staff member set their password: an admin's invitation
+    or a reset they asked for. Single use and short-lived; only the token's SHA-256 is kept,
+    so a copy of the table opens no account."""
+
+    __tablename__ = "account_link"
+    __table_args__ = (sa.CheckConstraint("purpose IN ('invite', 'reset')", name="purpose"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    staff_user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("staff_user.id", ondelete="CASCADE"), index=True
+    )
+    purpose: Mapped[str] = mapped_column(sa.String(10))
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    staff_user: Mapped[StaffUser] = relationship()

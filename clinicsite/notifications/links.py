@@ -45,6 +45,15 @@ class Links:
     def staff_comments(self) -> str:
         return self.build("staff.comments")
 
+    def staff_set_password(self, token: str) -> str:
+        return self.build("staff.set_password", token=token)
+
+    def staff_login(self) -> str:
+        return self.build("staff.login")
+
+    def staff_password_reset(self) -> str:
+        return self.build("staff.password_reset")
+
     def my_sign_in(self) -> str:
         return self.build("my.sign_in")
 

@@ -2,7 +2,8 @@
 
 `bookings` (appointments, the calendar, phone bookings, free times), `schedules` (working
 hours, time off), `catalogue` (services, areas, studios, therapists, settings) and
-`editorial` (the blog, comments, the newsletter, inquiries) each register their views on
+`editorial` (the blog, comments, the newsletter, inquiries), `accounts` (invitations,
+roles, password resets) each register their views on
 `bp`; log in, the dashboard, the navigation and the calendar feeds stay at this level.
 """
 
@@ -11,6 +12,7 @@ from flask import Blueprint
 bp = Blueprint("staff", __name__)
 
 from clinicsite.staff import (  # noqa: E402,F401
+    accounts,
     bookings,
     cardfees,  # noqa: E402,F401  cards on file and fees (issue 14)
     catalogue,

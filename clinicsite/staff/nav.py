@@ -30,6 +30,7 @@ SECTIONS = [
     ("staff.coupons", "Coupons"),
     ("staff.gift_cards", "Gift cards"),
     ("staff.packages", "Packages"),
+    ("staff.accounts", "Accounts"),
 ]
 
 

@@ -1,7 +1,7 @@
 """Closures: clinic-wide or per-studio closed days and hours
 
 Revision ID: 9c1f5e2a7b40
-Revises: 2fe71f19764c
+Revises: a5c9e0d13b77
 Create Date: 2026-12-03 19:00:00.000000
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '9c1f5e2a7b40'
-down_revision = '2fe71f19764c'
+down_revision = 'a5c9e0d13b77'
 branch_labels = None
 depends_on = None
 

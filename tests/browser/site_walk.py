@@ -48,6 +48,7 @@ from clinicsite.models import (
     Service,
     ServiceArea,
     ServiceOption,
+    StaffUser,
     Subscriber,
     Therapist,
 )
@@ -81,6 +82,7 @@ STAFF_SKIPPED = {
     "staff.subscribers_csv": "a CSV download, not a page",
     "staff.lead_magnet_file": "the uploaded guide file itself, not a page",
     "staff.takings_csv": "a CSV download, not a page",
+    "staff.set_password": "walked logged out, from the invitation email's link (build_site)",
 }
 
 # Where the values of staff URL parameters come from: every id of the model.
@@ -100,6 +102,7 @@ STAFF_PARAMETERS = {
     "coupon_id": Coupon,
     "card_id": GiftCard,
     "package_id": Package,
+    "user_id": StaffUser,
 }
 
 NOW = MONDAY_8AM  # Monday 2026-12-07 08:00 in Los Angeles: the walk's stopped clock
@@ -194,7 +197,29 @@ def build_site(app: Flask) -> dict[str, str]:
         from clinicsite.models import PackagePurchase
 
         bought = db.session.get(PackagePurchase, purchase_id).token
+        # An invited therapist who has not chosen a password: the account's staff page, and
+        # the page the invitation's link opens.
+        from clinicsite.models import AccountLink
+        from clinicsite.models.staff import NO_PASSWORD
+        from clinicsite.staff.accounts.links import token_hash
+
+        invited = StaffUser(
+            email="ines@example.com", name="Ines Invited", role="editor", password_hash=NO_PASSWORD
+        )
+        db.session.add(invited)
+        db.session.flush()
+        db.session.add(
+            AccountLink(
+                staff_user_id=invited.id,
+                purpose="invite",
+                token_hash=token_hash("walk-invitation"),
+                created_at=NOW,
+                expires_at=NOW + timedelta(days=7),
+            )
+        )
+        db.session.commit()
         return {
+            "set-password": "/staff/set-password/walk-invitation",
             "package-bought": f"/packages/bought/{bought}",
             "manage-confirmed": f"/booking/{token[confirmed]}",
             "cancel": f"/booking/{token[confirmed]}/cancel",

@@ -118,7 +118,7 @@ def test_a_recipient_without_a_date_gets_the_card_at_once(clinic, client, now):
     [
         ({"choice": "custom", "custom_amount": "5"}, "from $25 to $500"),
         ({"choice": "custom", "custom_amount": "100000"}, "from $25 to $500"),
-        ({"choice": "custom", "custom_amount": "-50"}, "like 75"),
+        ({"choice": "custom", "custom_amount": "-50"}, "can't be negative"),
         ({"choice": "custom", "custom_amount": "ten"}, "like 75"),
         ({"choice": "custom", "custom_amount": ""}, "like 75"),
         ({"choice": "1"}, "Not a valid choice"),

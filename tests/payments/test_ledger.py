@@ -145,3 +145,73 @@ def test_garbage_days_is_a_usage_error(app, days):
     result = reconcile(app, "--days", days)
     assert result.exit_code == 2
     assert "Invalid value for '--days'" in result.output
+
+
+# -- the same check on the staff page ----------------------------------------------------------
+
+
+def intent_reads(stub) -> int:
+    return sum(
+        1 for r in stub.requests if r.method == "GET" and r.path.startswith("/v1/payment_intents/")
+    )
+
+
+def check_on_page(client, period="all"):
+    from tests.support.booking_helpers import post_form
+
+    return post_form(client, "/staff/payments/reconcile", period=period)
+
+
+def test_the_staff_page_shows_a_clean_ledger_and_its_totals(client, app, stub, login_as):
+    from tests.support.booking_helpers import page_html, text_of
+
+    confirmed_booking(client, app, stub)
+    login_as("admin")
+    assert "Check now" in page_html(client, "/staff/payments/reconcile")
+    assert intent_reads(stub) == 0  # showing the page asks the provider nothing
+    response = check_on_page(client)
+    assert response.status_code == 200
+    assert intent_reads(stub) == 1
+    page = text_of(response.get_data(as_text=True))
+    assert "Everything agrees: 1 payment checked." in page
+    assert "USD $35 $0 $35 $0" in page
+
+
+def test_the_staff_page_names_each_difference_in_words(client, app, stub, login_as):
+    from tests.support.booking_helpers import text_of
+
+    _, token, paid = confirmed_booking(client, app, stub)
+    gateway = StripeGateway("sk_test_x", WEBHOOK_SECRET, api_base=stub.url, max_network_retries=0)
+    gateway.refund(intent_of(paid), 2000, idempotency_key="dashboard-refund")
+    gateway.close()
+    login_as("admin")
+    page = text_of(check_on_page(client, "7").get_data(as_text=True))
+    appt_id = appointment(app, token)["id"]
+    assert "1 difference to look at" in page
+    assert (
+        f"{intent_of(paid)} (deposit of appointment {appt_id}): we recorded nothing refunded, "
+        "the provider refunded $20" in page
+    )
+
+
+@pytest.mark.parametrize("period", ["", "12", "forever", "x" * 500])
+def test_a_period_that_is_not_offered_is_a_form_error(client, app, stub, login_as, period):
+    from tests.support.booking_helpers import text_of
+
+    login_as("admin")
+    response = check_on_page(client, period)
+    assert response.status_code == 422
+    assert "Not a valid choice" in text_of(response.get_data(as_text=True))
+    assert "Everything agrees" not in text_of(response.get_data(as_text=True))
+
+
+def test_therapists_may_not_open_it(client, app, stub, login_as):
+    login_as("therapist")
+    assert client.get("/staff/payments/reconcile").status_code == 403
+
+
+def test_a_check_without_the_csrf_token_asks_the_provider_nothing(client, app, stub, login_as):
+    confirmed_booking(client, app, stub)
+    login_as("admin")
+    assert client.post("/staff/payments/reconcile", data={"period": "all"}).status_code == 400
+    assert intent_reads(stub) == 0

@@ -89,7 +89,7 @@ def test_the_summary_adds_up(clinic, client, login_as, at_desk):
         ("-5", "The amount can't be negative."),
         ("1e9", "Please enter an amount like 85 or 85.50."),
         ("12.345", "Please use at most two decimal places."),
-        ("99999999999999999999", "Please enter an amount like 85 or 85.50."),
+        ("99999999999999999999", "Please enter an amount of at most 100,000."),
         ("200000", "Please enter an amount of at most 100,000."),
         ("١٢", "Please enter an amount like 85 or 85.50."),
         ("NaN", "Please enter an amount like 85 or 85.50."),

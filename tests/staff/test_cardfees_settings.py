@@ -35,7 +35,7 @@ def test_fees_are_saved_in_cents(app, client, login_as):
     ("value", "message"),
     [
         ("-5", "can&#39;t be negative"),
-        ("fifty", "Please enter an amount in dollars"),
+        ("fifty", "Please enter an amount like 50"),
         ("5.555", "at most two decimal places"),
         ("99999999", "at most 100,000"),
     ],

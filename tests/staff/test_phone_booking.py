@@ -239,3 +239,70 @@ def test_a_visit_too_soon_for_a_payment_link_is_refused_with_what_to_do(clinic, 
     assert response.status_code == 422
     assert "starts too soon for a payment link" in text_of(response.get_data(as_text=True))
     assert booked(clinic) == []
+
+
+# -- a coupon read out on the phone ------------------------------------------------------------
+
+
+def test_a_coupon_read_out_on_the_phone_takes_its_discount_off(clinic, desk):
+    from tests.coupons.helpers import make_coupon
+
+    make_coupon(clinic, code="SPRING", value=2000)
+    response = desk.post("/staff/book", data=phone_form(desk, coupon=" spring "))
+    assert response.status_code == 303
+    [appointment] = booked(clinic)
+    assert (appointment.coupon_code, appointment.coupon_discount) == ("SPRING", 2000)
+    page = text_of(desk.get(response.headers["Location"]).get_data(as_text=True))
+    assert "SPRING" in page
+
+
+def test_a_coupon_lowers_the_deposit_of_a_payment_link(clinic, desk):
+    from tests.coupons.helpers import make_coupon
+
+    make_coupon(clinic, code="HALF", kind="percent", value=50)
+    response = desk.post("/staff/book", data=phone_form(desk, coupon="HALF", payment="link"))
+    assert response.status_code == 303
+    [appointment] = booked(clinic)
+    assert appointment.status == "held"
+    with clinic.app_context():
+        from clinicsite.models import ServiceOption
+
+        option = db.session.get(ServiceOption, appointment.option_id)
+        assert appointment.coupon_discount == option.price // 2
+        assert appointment.deposit == min(option.deposit, option.price - option.price // 2)
+
+
+@pytest.mark.parametrize(
+    ("code", "says"),
+    [
+        ("NOPE", "We do not know the code NOPE"),
+        ("x" * 65, "That code is too long."),
+        ("OLD", "OLD"),
+    ],
+)
+def test_a_code_that_cannot_be_used_is_a_form_error_and_books_nothing(clinic, desk, code, says):
+    from tests.coupons.helpers import make_coupon
+
+    make_coupon(clinic, code="OLD", value=1000, active=False)
+    response = desk.post("/staff/book", data=phone_form(desk, coupon=code))
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert says in text_of(html)
+    assert 'value="Phone Client"' in html  # everything else typed is kept
+    assert booked(clinic) == []
+
+
+def test_a_once_per_client_code_counts_a_client_without_email_by_their_record(clinic, desk):
+    from tests.coupons.helpers import make_coupon
+
+    make_coupon(clinic, code="ONCE", value=1000, max_uses_per_client=1)
+    first = desk.post("/staff/book", data=phone_form(desk, email="", coupon="ONCE"))
+    assert first.status_code == 303
+    # Another client without an email may use it too...
+    other = phone_form(desk, email="", phone="310 555 0111", name="Other Caller", time="12:00")
+    assert desk.post("/staff/book", data={**other, "coupon": "ONCE"}).status_code == 303
+    # ...but the first caller (the same phone number) not twice.
+    again = desk.post("/staff/book", data=phone_form(desk, email="", coupon="ONCE", time="14:00"))
+    assert again.status_code == 422
+    assert "this client has used it already" in text_of(again.get_data(as_text=True))
+    assert len(booked(clinic)) == 2

@@ -176,10 +176,10 @@ def test_prices_are_typed_in_dollars_and_kept_in_cents(app, admin, service_id, t
 @pytest.mark.parametrize(
     "typed, message",
     [
-        ("abc", "Please enter an amount in dollars, like 120 or 120.50."),
+        ("abc", "Please enter an amount like 120 or 120.50."),
         ("-5", "The amount can't be negative."),
-        ("12.345", "Please use at most two decimal places (cents)."),
-        ("1e3", "Please enter an amount in dollars, like 120 or 120.50."),
+        ("12.345", "Please use at most two decimal places."),
+        ("1e3", "Please enter an amount like 120 or 120.50."),
         ("", "Please enter a price, like 120."),
         ("99999999999999999999", "Please enter an amount of at most 100,000."),
     ],

@@ -24,7 +24,7 @@ from tests.support.staff_helpers import NOW, make_appointment
 
 ADMIN, THERAPIST, EDITOR = "admin", "therapist", "editor"
 ROLES = (ADMIN, THERAPIST, EDITOR)
-PUBLIC = {"staff.login", "staff.logout"}
+PUBLIC = {"staff.login", "staff.logout", "staff.password_reset", "staff.set_password"}
 
 # Pages that handle money or the clinic's set-up stay with admins, whatever a view declares.
 ADMIN_ONLY = (
@@ -37,6 +37,10 @@ ADMIN_ONLY = (
     "staff.client_export",
     "staff.client_anonymise",
     "staff.takings",
+    "staff.accounts",
+    "staff.account",
+    "staff.account_invite",
+    "staff.payments_reconcile",
 )
 APP = create_app(TestingConfig({}))
 

@@ -68,6 +68,12 @@ class PhoneBookingForm(FlaskForm):
             ),
         ],
     )
+    coupon = StringField(
+        "Coupon code (optional)",
+        filters=[strip],
+        render_kw={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"},
+        validators=[Optional(), Length(max=64, message="That code is too long.")],
+    )
     afterwards = BooleanField(
         f"Record a visit that already happened (a walk-in, up to {PAST_DAYS} days back): "
         "nothing is emailed and no reminder is sent"

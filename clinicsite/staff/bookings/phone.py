@@ -17,6 +17,8 @@ from clinicsite.appointments.checkout import MIN_CHECKOUT_MINUTES, checkout_url
 from clinicsite.appointments.errors import PaymentError, SlotTaken
 from clinicsite.appointments.holding import ClientDetails, HoldRequest, hold
 from clinicsite.clinic import get_clinic
+from clinicsite.coupons import uses
+from clinicsite.coupons.rules import CouponRefused, Priced, price
 from clinicsite.extensions import db
 from clinicsite.models import Location, Service, ServiceOption, Therapist
 from clinicsite.payments import get_gateway
@@ -111,7 +113,11 @@ def _book(form: PhoneBookingForm):
     if option.service not in therapist.services:
         form.therapist.errors.append(f"{therapist.name} does not offer {option.service.name}.")
         return None
-    waive = afterwards or form.payment.data != "link" or option.deposit == 0
+    priced = _coupon(form, option, clinic, now)
+    if form.coupon.errors:
+        return None
+    deposit = priced.deposit if priced else option.deposit
+    waive = afterwards or form.payment.data != "link" or deposit == 0
     hold_minutes = None if waive else link_hold_minutes(starts_at, now)
     if hold_minutes is not None and hold_minutes < MIN_CHECKOUT_MINUTES:
         form.payment.errors = [
@@ -127,9 +133,10 @@ def _book(form: PhoneBookingForm):
         _client(form),
         source="walk-in" if afterwards else "phone",
         actor=current_actor(),
-        deposit=0 if waive else None,
+        deposit=0 if waive else deposit,
         hold_minutes=hold_minutes,
         afterwards=afterwards,
+        under_lock=_take_coupon(priced, clinic),
     )
     try:
         appointment = hold(hold_request, clinic, now)
@@ -141,8 +148,35 @@ def _book(form: PhoneBookingForm):
     except SlotTaken:
         form.time.errors.append(f"{therapist.name} already has an appointment then.")
         return None
+    except CouponRefused as refused:
+        db.session.rollback()
+        form.coupon.errors.append(str(refused))
+        return None
     _tell_staff(appointment, afterwards, waive)
     return appointment
+
+
+def _coupon(form: PhoneBookingForm, option: ServiceOption, clinic, now) -> Priced | None:
+    """The code the client read out, applied to the price and deposit of the chosen length
+    (the same rules as online); a code that cannot be used is the field's error."""
+    if not form.coupon.data:
+        return None
+    try:
+        return price(form.coupon.data, option.service, option.price, option.deposit, clinic, now)
+    except CouponRefused as refused:
+        form.coupon.errors.append(str(refused))
+        return None
+
+
+def _take_coupon(priced: Priced | None, clinic):
+    """The hold's step that records the use, under the coupon's row lock."""
+    if priced is None:
+        return None
+
+    def take(appointment, now) -> None:
+        uses.take(priced, appointment, clinic, now)
+
+    return take
 
 
 def _client(form: PhoneBookingForm) -> ClientDetails:

@@ -3,15 +3,12 @@ amount is typed."""
 
 from __future__ import annotations
 
-import re
-
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField
 from wtforms.validators import InputRequired, Length, StopValidation
 
 from clinicsite.formfields import one_line
-
-AMOUNT = re.compile(r"^[0-9]{1,6}(?:\.[0-9]{1,2})?$")
+from clinicsite.money import parse_amount
 
 
 class ChargeForm(FlaskForm):
@@ -27,11 +24,12 @@ class RefundForm(FlaskForm):
     minor = 0
 
     def validate_amount(self, field):
-        text = (field.data or "").strip().removeprefix("$").strip()
-        if not AMOUNT.match(text):
-            raise StopValidation("Please enter an amount like 25 or 25.50.")
-        whole, _, cents = text.partition(".")
-        self.minor = int(whole) * 100 + int(cents.ljust(2, "0") or 0)
+        try:
+            self.minor = parse_amount(field.data, example="25")
+        except ValueError as error:
+            raise StopValidation(str(error)) from None
+        if self.minor == 0:
+            raise StopValidation("Please enter an amount to refund, like 25.")
 
 
 class CardLinkForm(FlaskForm):

@@ -41,35 +41,14 @@ from clinicsite.text import unique_slug
 MAX_SLUG = 80
 
 ZIP = re.compile(r"^[0-9]{5}$")
-AMOUNT = re.compile(r"^[0-9]+(?:\.[0-9]+)?$")
 PHOTO = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*\.(?:jpe?g|png|webp|avif|svg)$", re.IGNORECASE)
 MAX_POSITION = 10_000
-MAX_AMOUNT_WHOLE = 100_000  # dollars: far above any session, far below integer overflow
 SLOT_STEPS = (5, 10, 15, 20, 30, 60)
 
 
 @cache
 def time_zones() -> frozenset[str]:
     return frozenset(available_timezones())
-
-
-def parse_amount(typed: str, exponent: int = 2) -> int:
-    """'120' -> 12000 and '120.50' -> 12050 minor units; ValueError says what is wrong."""
-    typed = typed.strip().removeprefix("$").strip()
-    if re.match(r"^-\s*\$?[0-9]", typed):
-        raise ValueError("The amount can't be negative.")
-    if not AMOUNT.match(typed):
-        raise ValueError("Please enter an amount in dollars, like 120 or 120.50.")
-    units, _, fraction = typed.partition(".")
-    if len(fraction) > exponent:
-        raise ValueError(
-            "Please use at most two decimal places (cents)."
-            if exponent == 2
-            else "Please enter a whole amount."
-        )
-    if int(units) > MAX_AMOUNT_WHOLE:
-        raise ValueError(f"Please enter an amount of at most {MAX_AMOUNT_WHOLE:,}.")
-    return int(units) * 10**exponent + int(fraction.ljust(exponent, "0") or 0)
 
 
 class _StopOnBadInput:

@@ -37,6 +37,7 @@ from clinicsite.formfields import (
 )
 from clinicsite.models import AreaService, Location, Region, Service, ServiceArea, Therapist
 from clinicsite.models.addons import MAX_EXTRA_MINUTES
+from clinicsite.money import parse_amount
 from clinicsite.staff.catalogue.fields import (
     PHOTO,
     SLOT_STEPS,
@@ -49,7 +50,6 @@ from clinicsite.staff.catalogue.fields import (
     coordinate,
     markdown_field,
     name_field,
-    parse_amount,
     position_field,
     slug_field,
     time_zones,
@@ -106,7 +106,7 @@ class OptionForm(CatalogueForm):
 
     def _amount(self, field) -> int:
         try:
-            return parse_amount(field.data, self.exponent)
+            return parse_amount(field.data, self.exponent, example="120")
         except ValueError as error:
             raise ValidationError(str(error)) from None
 
@@ -141,7 +141,7 @@ class AddOnForm(CatalogueForm):
 
     def validate_price(self, field):
         try:
-            self.price_cents = parse_amount(field.data, self.exponent)
+            self.price_cents = parse_amount(field.data, self.exponent, example="20")
         except ValueError as error:
             raise ValidationError(str(error)) from None
 
@@ -286,7 +286,7 @@ class FeeAmountField(StringField):
     def process_formdata(self, valuelist):
         text = (valuelist[0] if valuelist else "").strip()
         try:
-            self.data = parse_amount(text) if text else 0
+            self.data = parse_amount(text, example="50")
         except ValueError as error:
             self.data = None
             raise ValueError(str(error)) from None

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import re
-
 from flask_wtf import FlaskForm
 from wtforms import EmailField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional, StopValidation
 
 from clinicsite.formfields import one_line, strip
-
-AMOUNT = re.compile(r"([+-]?)\s*\$?\s*(\d{1,6})(?:\.(\d{1,2}))?")
+from clinicsite.money import parse_amount
 
 
 class SignedAmountField(StringField):
@@ -21,16 +18,14 @@ class SignedAmountField(StringField):
     allow_negative = True
 
     def pre_validate(self, form):
-        match = AMOUNT.fullmatch((self.data or "").strip().replace(",", ""))
-        if match is None or (match.group(3) and self.exponent == 0):
-            raise StopValidation("Please enter an amount like 50 or 12.50.")
-        sign, whole, fraction = match.groups()
-        minor = int(whole) * 10**self.exponent + int(
-            (fraction or "").ljust(self.exponent, "0") or 0
-        )
-        if sign == "-" and not self.allow_negative:
-            raise StopValidation("The amount can't be negative.")
-        self.minor = -minor if sign == "-" else minor
+        if not (self.data or "").strip():
+            raise StopValidation("Please enter an amount, like 50.")
+        try:
+            self.minor = parse_amount(
+                self.data, self.exponent, signed=self.allow_negative, example="50"
+            )
+        except ValueError as error:
+            raise StopValidation(str(error)) from None
         if self.minor == 0:
             raise StopValidation("Please enter an amount other than 0.")
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from flask_wtf import FlaskForm
 from wtforms import SelectChoice, SelectField, StringField
 from wtforms.validators import Length, StopValidation
@@ -11,29 +9,7 @@ from wtforms.validators import Length, StopValidation
 from clinicsite.appointments.balance import METHOD_WORDS
 from clinicsite.formfields import one_line
 from clinicsite.models import STUDIO_METHODS
-
-AMOUNT = re.compile(r"^[0-9]{1,9}(?:\.[0-9]+)?$")
-MAX_WHOLE = 100_000  # far above any visit, far below an integer overflow
-
-
-def parse_amount(typed: str | None, exponent: int) -> int:
-    """'85' -> 8500 and '85.50' -> 8550 minor units (exponent 2); empty is 0. ValueError
-    says what is wrong, in words for the person who typed it."""
-    text = (typed or "").strip().removeprefix("$").strip().replace(",", "")
-    if not text:
-        return 0
-    if text.startswith("-"):
-        raise ValueError("The amount can't be negative.")
-    if not AMOUNT.match(text):
-        raise ValueError("Please enter an amount like 85 or 85.50.")
-    whole, _, fraction = text.partition(".")
-    if len(fraction) > exponent:
-        raise ValueError(
-            "Please use at most two decimal places." if exponent else "Please enter a whole amount."
-        )
-    if int(whole) > MAX_WHOLE:
-        raise ValueError(f"Please enter an amount of at most {MAX_WHOLE:,}.")
-    return int(whole) * 10**exponent + int(fraction.ljust(exponent, "0") or 0)
+from clinicsite.money import parse_amount
 
 
 class AmountField(StringField):
@@ -75,3 +51,18 @@ class DayForm(FlaskForm):
     """The close and reopen buttons carry only the day (and the CSRF token)."""
 
     date = StringField("Day")
+
+
+RECONCILE_PERIODS = (
+    SelectChoice("7", "The last 7 days"),
+    SelectChoice("30", "The last 30 days"),
+    SelectChoice("90", "The last 90 days"),
+    SelectChoice("365", "The last year"),
+    SelectChoice("all", "Everything"),
+)
+
+
+class ReconcileForm(FlaskForm):
+    period = SelectField(
+        "Payments made in", choices=RECONCILE_PERIODS, default="30", validate_choice=True
+    )

@@ -1,10 +1,12 @@
 """Money at the studio: recording a visit's balance (from the appointment page), voiding a
-mistake, and the day's takings for admins (totals by method, close-out, CSV export)."""
+mistake, the day's takings for admins (totals by method, close-out, CSV export), and the
+check of everything taken online against the payment provider (payments/ledger.py)."""
 
 from __future__ import annotations
 
 import csv
 import io
+from datetime import timedelta
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 
@@ -12,13 +14,15 @@ from clinicsite import clock
 from clinicsite.appointments import balance, takings
 from clinicsite.appointments.errors import NotAllowed
 from clinicsite.clinic import get_clinic
-from clinicsite.extensions import db
+from clinicsite.extensions import db, limiter
 from clinicsite.models import STUDIO_METHODS, Appointment, StudioPayment
-from clinicsite.money import minor_unit_exponent
+from clinicsite.money import format_amount, minor_unit_exponent
+from clinicsite.payments import get_gateway
+from clinicsite.payments.ledger import reconcile
 from clinicsite.staff import bp
 from clinicsite.staff.auth import current_actor, get_or_404, owns_therapist, roles_required
 from clinicsite.staff.localtime import LocalTimeError, parse_day
-from clinicsite.staff.payments.forms import BalanceForm, DayForm, VoidForm
+from clinicsite.staff.payments.forms import BalanceForm, DayForm, ReconcileForm, VoidForm
 from clinicsite.text import spreadsheet_safe
 
 
@@ -114,6 +118,25 @@ def takings_day():
         method_words=balance.method_words,
         today=takings.local_day(clock.now(), clinic.tz),
     )
+
+
+@bp.route("/payments/reconcile", methods=["GET", "POST"])
+@roles_required("admin")
+@limiter.limit("6 per minute", methods=["POST"])
+def payments_reconcile():
+    """Every payment taken online, checked one by one against what the provider holds. A
+    POST runs it: it asks the provider about each payment, so no crawler or prefetch
+    triggers it (the same check runs from cron as `flask payments reconcile`)."""
+    form = ReconcileForm()
+    result = None
+    if form.validate_on_submit():
+        days = None if form.period.data == "all" else int(form.period.data)
+        since = clock.now() - timedelta(days=days) if days else None
+        result = reconcile(get_gateway(), since)
+    status = 422 if form.errors else 200
+    return render_template(
+        "staff/payments/reconcile.html", form=form, result=result, amount=format_amount
+    ), status
 
 
 def back_to_day(day):
