@@ -7,10 +7,11 @@ import re
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Flask, current_app, request
+from flask import Flask, current_app, g, request
 from markupsafe import Markup
 
 from clinicsite import reference
+from clinicsite.catalogue import bookable_online_ids
 from clinicsite.clinic import get_clinic
 from clinicsite.extensions import db
 from clinicsite.models import Region, ServiceArea
@@ -110,6 +111,14 @@ def tel_href(phone: str) -> str:
     return f"tel:{'+' if phone.strip().startswith('+') else ''}{digits}"
 
 
+def bookable_online(service) -> bool:
+    """Whether clients can book `service` online (a Book button leads somewhere): the set
+    is read once per request."""
+    if "bookable_online" not in g:
+        g.bookable_online = bookable_online_ids()
+    return service.id in g.bookable_online
+
+
 def register(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.filters.update(
@@ -134,6 +143,10 @@ def register(app: Flask) -> None:
         day_label=day_label,
     )
     from clinicsite.appointments.deposit import deposit_of
+    from clinicsite.scheduling.closures import describe
+
+    app.jinja_env.globals["closure_label"] = lambda closure: describe(closure, get_clinic().tz)
+    app.jinja_env.globals["bookable_online"] = bookable_online
 
     app.jinja_env.globals["deposit_of"] = deposit_of
 

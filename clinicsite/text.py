@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 
 import nh3
 from markdown_it import MarkdownIt
@@ -86,6 +87,21 @@ def cut_slug(slug: str, limit: int) -> str:
         return slug
     cut = slug[:limit]
     return (cut.rsplit("-", 1)[0] if "-" in cut else cut).strip("-")
+
+
+def unique_slug(name: str, limit: int, taken: Callable[[str], bool]) -> str:
+    """A slug made from `name` (ASCII letters, digits and hyphens, at most `limit` long)
+    that `taken` says is free: 'Café Massage' -> 'cafe-massage', then 'cafe-massage-2',
+    'cafe-massage-3'... Empty when `name` has no letter or digit to make one from."""
+    base = cut_slug(slugify(name), limit)
+    if not base:
+        return ""
+    candidate, number = base, 1
+    while taken(candidate):
+        number += 1
+        suffix = f"-{number}"
+        candidate = cut_slug(base, limit - len(suffix)) + suffix
+    return candidate
 
 
 def spreadsheet_safe(value) -> str:

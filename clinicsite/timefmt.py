@@ -44,3 +44,18 @@ def day_label(day: date) -> str:
 def long_datetime(moment: datetime, tz: ZoneInfo) -> str:
     """'Tuesday, December 1, 2026 at 10:15 AM PST'"""
     return local(moment, tz).strftime("%A, %B %-d, %Y at %-I:%M %p %Z")
+
+
+def closed_span(start: datetime, end: datetime, tz: ZoneInfo) -> str:
+    """A closure in words: 'Friday, December 25, 2026 (all day)', 'Thursday, December 24 –
+    Saturday, December 26, 2026 (all day)', or 'Sunday, March 8, 2026, 1:00 PM–5:00 PM'
+    (local midnight to local midnight is whole days, however long the day really is)."""
+    first, last = local(start, tz), local(end, tz)
+    if first.time() == time(0) and last.time() == time(0):
+        final = last.date() - timedelta(days=1)
+        if final == first.date():
+            return f"{day_label(final)}, {final.year} (all day)"
+        return f"{day_label(first.date())} – {day_label(final)}, {final.year} (all day)"
+    if first.date() == last.date():
+        return f"{day_label(first.date())}, {first.year}, {clock_span(start, end, tz)}"
+    return f"{long_datetime(start, tz)} – {long_datetime(end, tz)}"

@@ -75,6 +75,7 @@ STAFF_JOBS = (
     "giftcards",
     "cardfees",
     "packages",
+    "closures",
     "accounts",
     "reports",
     "memberships",

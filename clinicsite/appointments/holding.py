@@ -24,6 +24,7 @@ from clinicsite.models import (
     Therapist,
 )
 from clinicsite.phones import region_for
+from clinicsite.scheduling.closures import refuse_if_closed
 from clinicsite.scheduling.holds import SlotTaken, claim
 
 
@@ -86,13 +87,14 @@ def new_token() -> str:
 def hold(request: HoldRequest, clinic: ClinicSettings, now: datetime) -> Appointment:
     """Take the time for the client and commit: `held` until the deposit is paid, or
     `confirmed` at once when there is no deposit to pay; either way it joins its client
-    record (clients/matching.py), found by email or phone or created. Raises SlotTaken,
-    or LimitReached when an online client already has as much as one client may. A visit
+    record (clients/matching.py), found by email or phone or created. Raises SlotTaken
+    (StudioClosed when the time is in a closure of the clinic or of the studio), or
+    LimitReached when an online client already has as much as one client may. A visit
     recorded afterwards is confirmed with no email and no reminder."""
     if request.afterwards and request.needs_payment:
         raise ValueError("a visit recorded afterwards has no payment step: pass deposit=0")
     appointment = new_appointment(request, clinic, now)
-    _claim(appointment, now, _limits_guard(request, appointment, clinic, now))
+    _claim(appointment, now, _guard(request, appointment, clinic, now))
     join_client(appointment, request.client, clinic)
     try:  # either hook may refuse by raising: the whole hold is rolled back
         if request.under_lock is not None:
@@ -162,6 +164,23 @@ def _hold_expiry(request: HoldRequest, clinic: ClinicSettings, now: datetime) ->
         return None
     # One minute over the hold: Stripe wants a Checkout Session to live 30 minutes.
     return now + timedelta(minutes=(request.hold_minutes or clinic.hold_minutes) + 1)
+
+
+def _guard(
+    request: HoldRequest, appointment: Appointment, clinic: ClinicSettings, now: datetime
+) -> Callable[[], None] | None:
+    """The checks that run under the therapist's lock: the time must not be in a closure
+    (a visit recorded afterwards is a fact, not a booking), then the client's limits."""
+    limits_guard = _limits_guard(request, appointment, clinic, now)
+    if request.afterwards:
+        return limits_guard
+
+    def guard() -> None:
+        refuse_if_closed(appointment.location_id, appointment.starts_at, appointment.ends_at)
+        if limits_guard is not None:
+            limits_guard()
+
+    return guard
 
 
 def _limits_guard(

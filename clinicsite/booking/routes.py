@@ -29,6 +29,7 @@ from clinicsite.coupons.rules import CouponRefused
 from clinicsite.extensions import db, limiter
 from clinicsite.models import Appointment
 from clinicsite.payments import fulfilment, get_gateway
+from clinicsite.scheduling import closures
 from clinicsite.templating import absolute_url
 
 
@@ -47,6 +48,7 @@ def start():
         if page.problem:
             sel.problems.append(page.problem)
         context["day_page"] = page
+        context["closures"] = [c for c in closures.upcoming(now) if c.covers(sel.location.id)]
         if sel.day is not None:
             slots = selection.slots_on(sel, [sel.day], clinic, now)
             context["times"] = selection.first_per_start(slots) if sel.any_therapist else slots
@@ -204,6 +206,9 @@ def _not_free(form, sel, clinic, now, status=409):
         s.start == sel.start
         for s in selection.slots_on(sel, [sel.day], clinic, now, ignore_bookings=True)
     )
+    # Under a closure the client is told why, whether or not it is new since they chose.
+    end = sel.start + timedelta(minutes=sel.option.duration_minutes + sel.extra_minutes)
+    closure = closures.closure_at(sel.location.id, sel.start, end)
     alternatives = selection.nearest_free(sel, clinic, now)
     form.request_key.data = secrets.token_urlsafe(24)
     wanted, sel.start = sel.start, None  # the summary must not show the lost time
@@ -213,7 +218,8 @@ def _not_free(form, sel, clinic, now, status=409):
         sel=sel,
         offered=[],
         taken=True,
-        just_taken=bookable,
+        just_taken=bookable and closure is None,
+        closure=closure,
         taken_start=wanted,
         alternatives=alternatives,
         inside_window=False,

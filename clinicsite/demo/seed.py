@@ -16,6 +16,7 @@ from clinicsite import clock
 from clinicsite.demo.addons import load_add_ons
 from clinicsite.demo.blog import load_blog_demo
 from clinicsite.demo.clients import load_demo_clients
+from clinicsite.demo.closures import load_closures
 from clinicsite.demo.content import DemoContent, load_content
 from clinicsite.demo.coupons import load_coupons
 from clinicsite.demo.memberships import load_memberships
@@ -104,6 +105,7 @@ def load_demo(content: DemoContent | None = None) -> dict[str, int]:
     tz = ZoneInfo(content.clinic["timezone"])
     load_newsletter_demo(content.newsletter, tz, clock.now(), count)
     load_reminders(content.clinic, count)
+    load_closures(content.clinic, clock.now(), count)
     db.session.commit()
     return created
 

@@ -26,6 +26,7 @@ from clinicsite.models.cardfees import FEE_KINDS, CardSetup, FeeCharge, FeeConse
 from clinicsite.models.catalogue import Service, ServiceOption
 from clinicsite.models.clients import Client
 from clinicsite.models.clinic import ClinicSettings, Location
+from clinicsite.models.closures import Closure
 from clinicsite.models.content import ContentVersion
 from clinicsite.models.coupons import Coupon, CouponUse, coupon_service
 from clinicsite.models.giftcards import GiftCard, GiftCardEntry, GiftCardOrder
@@ -63,6 +64,7 @@ __all__ = [
     "appointment_details",
     "AuditEvent",
     "Category",
+    "Closure",
     "Comment",
     "LeadMagnet",
     "NewsletterDelivery",

@@ -29,6 +29,7 @@ from clinicsite.models import (
     AreaService,
     Category,
     ClinicSettings,
+    Closure,
     Comment,
     ContentVersion,
     ExtraHours,
@@ -73,6 +74,7 @@ SHOWN = {
     Comment: BLOG,
     StaffUser: BLOG,  # posts show their author's name
     AddOn: SITE,  # the booking page offers a service's add-ons
+    Closure: SITE,  # the booking and contact pages name the closed days
 }
 # Columns whose change shows on no public page.
 UNSHOWN = {

@@ -28,6 +28,7 @@ from clinicsite.models import Inquiry, Service
 from clinicsite.public import bp, queries
 from clinicsite.public import sitemap as sitemaps
 from clinicsite.public.forms import ContactForm
+from clinicsite.scheduling import closures
 from clinicsite.security import session_free_form
 from clinicsite.templating import absolute_url, money
 
@@ -238,6 +239,7 @@ def contact():
         "public/contact.html",
         form=form,
         locations=queries.active_locations(),
+        closures=closures.upcoming(clock.now()),
         business_ld=seo.local_business(get_clinic(), []),
     ), status
 

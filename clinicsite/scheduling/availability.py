@@ -58,6 +58,16 @@ class Interval:
 
 
 @dataclass(frozen=True)
+class Closed:
+    """A half-open span [start, end) of aware UTC datetimes when one studio, or the whole
+    clinic (location_id None), takes no appointments."""
+
+    start: datetime
+    end: datetime
+    location_id: int | None = None
+
+
+@dataclass(frozen=True)
 class Slot:
     """A bookable start; end = start + duration (both aware UTC)."""
 
@@ -105,6 +115,30 @@ def _merge(spans: Iterable[tuple[datetime, datetime]]) -> list[tuple[datetime, d
         else:
             merged.append((start, end))
     return merged
+
+
+class _OffBlocks:
+    """Time off plus closures, as the blocks of one studio (built once per studio)."""
+
+    def __init__(self, time_off: list[tuple[datetime, datetime]], closures: Sequence[Closed]):
+        self._time_off = time_off
+        self._closures: list[tuple[int | None, datetime, datetime]] = []
+        for closed in closures:
+            start, end = _utc(closed.start, "closure"), _utc(closed.end, "closure")
+            if end < start:
+                raise ValueError(f"closure ends before it starts: {closed!r}")
+            self._closures.append((closed.location_id, start, end))
+        self._by_location: dict[int, _Blocks] = {}
+
+    def at(self, location_id: int) -> _Blocks:
+        if location_id not in self._by_location:
+            spans = self._time_off + [
+                (start, end)
+                for where, start, end in self._closures
+                if where is None or where == location_id
+            ]
+            self._by_location[location_id] = _Blocks(spans)
+        return self._by_location[location_id]
 
 
 def _utc(value: datetime, what: str) -> datetime:
@@ -275,28 +309,30 @@ def free_slots(
     rules: Rules,
     now: datetime,
     location_id: int | None = None,
+    closures: Sequence[Closed] = (),
 ) -> list[Slot]:
     """Every bookable slot on the given local days, sorted by start then location id.
 
     `busy` holds existing appointments and unexpired holds, already widened by their own
     buffers. A start is free when [start, start + duration + buffer) misses every busy
-    interval, [start, start + duration) misses all time off, and
-    now + min_notice <= start <= now + horizon. Raises ValueError for naive datetimes,
-    a non-positive duration or step, a negative buffer, or an interval ending before it
-    starts.
+    interval, [start, start + duration) misses all time off and every closure of the
+    clinic or of the slot's studio, and now + min_notice <= start <= now + horizon.
+    Raises ValueError for naive datetimes, a non-positive duration or step, a negative
+    buffer, or an interval ending before it starts.
     """
     _check_rules(rules)
     now = _utc(now, "now")
     busy_blocks = _Blocks(_utc_spans(busy, "busy"))
-    off_blocks = _Blocks(_utc_spans(time_off, "time_off"))
+    off_blocks = _OffBlocks(list(_utc_spans(time_off, "time_off")), closures)
     window = (now + rules.min_notice, now + rules.horizon)
     slots: list[Slot] = []
     for day in sorted(set(days)):
         ranges = _day_ranges(day, weekly, extra, rules.tz, location_id)
         union = _utc_union(ranges)
         for item in ranges:
+            off = off_blocks.at(item.location_id)
             slots.extend(
-                _range_slots(item, union[item.location_id], rules, window, busy_blocks, off_blocks)
+                _range_slots(item, union[item.location_id], rules, window, busy_blocks, off)
             )
     # Local days never overlap in UTC, so this is already nearly sorted; dict.fromkeys
     # guarantees uniqueness even for exotic zones.

@@ -20,6 +20,7 @@ from clinicsite.models import (
     WorkingHours,
 )
 from clinicsite.scheduling import availability as av
+from clinicsite.scheduling.closures import closed_spans
 from clinicsite.scheduling.holds import blocking_condition
 
 
@@ -66,7 +67,8 @@ def find_slots(
     (the one being rescheduled); `ignore_bookings` answers "is this time open at all?";
     `min_notice` replaces the clinic's (staff booking by phone need none), `horizon_days`
     the clinic's booking horizon (a standing appointment reaches further ahead);
-    `extra_minutes` lengthens the visit (the add-ons chosen, models/addons.py)."""
+    `extra_minutes` lengthens the visit (the add-ons chosen, models/addons.py). Closures of
+    the clinic or of a studio (models/closures.py) are left out whatever the other flags."""
     # No day outside notice and horizon can have a slot; dropping them also keeps the
     # window arithmetic below away from the ends of the calendar (year 1 or 9999).
     today = now.astimezone(clinic.tz).date()
@@ -82,6 +84,7 @@ def find_slots(
     weekly, extra, time_off, busy = _load(
         ids, days, window_start, window_end, now, exclude_appointment_id, ignore_bookings
     )
+    closures = closed_spans(window_start, window_end)  # whatever the bookings, closed is closed
     rules = rules_for(option, clinic, min_notice, horizon_days, extra_minutes)
     found: list[TherapistSlot] = []
     for therapist in therapists:
@@ -94,6 +97,7 @@ def find_slots(
             rules=rules,
             now=now,
             location_id=location_id,
+            closures=closures,
         ):
             found.append(TherapistSlot(slot.start, slot.end, slot.location_id, therapist))
     order = {t.id: i for i, t in enumerate(therapists)}

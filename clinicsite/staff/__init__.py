@@ -17,6 +17,7 @@ from clinicsite.staff import (  # noqa: E402,F401
     cardfees,  # noqa: E402,F401  cards on file and fees (issue 14)
     catalogue,
     clients,
+    closures,  # noqa: E402,F401  closed days and hours (issue 15)
     coupons,  # noqa: E402,F401
     editorial,
     feeds,

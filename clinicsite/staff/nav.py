@@ -16,6 +16,7 @@ SECTIONS = [
     ("staff.phone_booking", "Book a client"),
     ("staff.clients", "Clients"),
     ("staff.schedules", "Schedules"),
+    ("staff.closures_page", "Closures"),
     ("staff.blog_posts", "Blog"),
     ("staff.comments", "Comments"),
     ("staff.subscribers", "Newsletter"),

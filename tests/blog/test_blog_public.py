@@ -15,7 +15,13 @@ import pytest
 from clinicsite.extensions import db
 from clinicsite.models import Post
 from tests.support.blog_factories import NOW, make_category, make_comment, make_post, make_tag
-from tests.support.factories import make_clinic, make_service, make_staff
+from tests.support.factories import (
+    make_clinic,
+    make_location,
+    make_service,
+    make_staff,
+    make_therapist,
+)
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 SITEMAP = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9"}
@@ -57,6 +63,8 @@ def blog(app, at):
         recovery = make_category("Recovery", slug="recovery", description="Getting better.")
         neck = make_tag("Neck", slug="neck")
         service = make_service("Neuromuscular Therapy", slug="neuromuscular-therapy")
+        # Someone performs it, so the post's Book button leads to times (issue 15).
+        make_therapist([service], [(make_location(), 2, "09:00", "17:00")])
         make_post(
             "Easing a stiff neck",
             slug="stiff-neck",

@@ -213,6 +213,34 @@ def test_a_past_day_lists_no_times_and_says_why(clinic, desk):
     assert listed(response.get_data(as_text=True)) == []
 
 
+# -- a payment link's hold ends by the visit's start (issue 15) ---------------------------------
+
+
+def test_a_payment_link_for_a_visit_today_holds_only_until_it_starts(clinic, desk):
+    data = phone_form(desk, date="2026-12-07", time="11:00", payment="link")
+    response = desk.post("/staff/book", data=data, follow_redirects=True)
+    assert "Held until Monday, December 7, 2026 at 11:00 AM PST" in text_of(
+        response.get_data(as_text=True)
+    )
+    (appointment,) = booked(clinic)
+    assert appointment.status == "held"
+    assert appointment.hold_expires_at == appointment.starts_at
+
+
+def test_a_payment_link_for_a_visit_tomorrow_still_holds_24_hours(clinic, desk):
+    desk.post("/staff/book", data=phone_form(desk, payment="link"))  # Wednesday 10:00
+    (appointment,) = booked(clinic)
+    assert timedelta(hours=23) < appointment.hold_expires_at - NOW <= timedelta(hours=24)
+
+
+def test_a_visit_too_soon_for_a_payment_link_is_refused_with_what_to_do(clinic, desk):
+    data = phone_form(desk, date="2026-12-07", time="08:20", payment="link")
+    response = desk.post("/staff/book", data=data)
+    assert response.status_code == 422
+    assert "starts too soon for a payment link" in text_of(response.get_data(as_text=True))
+    assert booked(clinic) == []
+
+
 # -- a coupon read out on the phone ------------------------------------------------------------
 
 

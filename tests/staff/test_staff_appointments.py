@@ -12,6 +12,7 @@ import sqlalchemy as sa
 
 from clinicsite.extensions import db
 from clinicsite.models import Appointment, AuditEvent, Inquiry, OutboxEmail, Refund
+from tests.support.booking_helpers import text_of
 from tests.support.staff_helpers import NOW, appointment, form_token, make_appointment, therapist_id
 
 WEDNESDAY_10 = datetime(2026, 12, 9, 18, 0, tzinfo=UTC)  # 10:00 in Los Angeles
@@ -326,3 +327,96 @@ def test_inquiries_can_be_marked_handled(clinic, client, login_as):
     client.post(f"/staff/inquiries/{inquiry_id}/handled", data={"csrf_token": form_token(html)})
     assert "Parking question" not in client.get("/staff/inquiries").get_data(as_text=True)
     assert "Parking question" in client.get("/staff/inquiries?show=handled").get_data(as_text=True)
+
+
+# -- undoing an outcome within a day (issue 15) --------------------------------------------------
+
+
+class Clock:
+    def __init__(self, moment):
+        self.moment = moment
+
+    def __call__(self):
+        return self.moment
+
+
+@pytest.fixture
+def marked(clinic, client, login_as, monkeypatch):
+    """Dana's Wednesday 10:00 visit, marked a no-show at noon by an admin."""
+    clock = Clock(WEDNESDAY_10 + timedelta(hours=2))
+    monkeypatch.setattr("clinicsite.clock.now", clock)
+    appt_id = make_appointment(clinic, WEDNESDAY_10)
+    login_as("admin")
+    post(client, appt_id, "status", status="no_show")
+    assert appointment(clinic, appt_id).status == "no_show"
+    return appt_id, clock
+
+
+def test_a_no_show_marked_by_mistake_is_undone_and_audited(clinic, client, marked):
+    appt_id, clock = marked
+    clock.moment += timedelta(hours=3)
+    page = text_of(client.get(f"/staff/appointments/{appt_id}").get_data(as_text=True))
+    assert "can be put back to confirmed until Thursday, December 10, 2026 at 12:00 PM PST" in page
+    response = post(client, appt_id, "status/undo")
+    assert response.status_code == 303
+    assert appointment(clinic, appt_id).status == "confirmed"
+    last = events(clinic, appt_id)[-1]
+    assert last.action == "no-show undone"
+    assert (last.before["status"], last.after["status"]) == ("no_show", "confirmed")
+    after = client.get(f"/staff/appointments/{appt_id}", follow_redirects=True)
+    assert "The no-show mark is undone" in text_of(after.get_data(as_text=True))
+
+
+def test_a_completed_mark_can_be_undone_and_set_again(clinic, client, marked):
+    appt_id, _ = marked
+    post(client, appt_id, "status/undo")
+    post(client, appt_id, "status", status="completed")
+    assert appointment(clinic, appt_id).status == "completed"
+    post(client, appt_id, "status/undo")
+    assert appointment(clinic, appt_id).status == "confirmed"
+
+
+def test_after_a_day_the_mark_stays(clinic, client, marked):
+    appt_id, clock = marked
+    clock.moment += timedelta(days=1, minutes=1)
+    page = client.get(f"/staff/appointments/{appt_id}").get_data(as_text=True)
+    assert "/status/undo" not in page
+    response = post(client, appt_id, "status/undo")
+    assert response.status_code == 303
+    assert appointment(clinic, appt_id).status == "no_show"
+    flashed = client.get(f"/staff/appointments/{appt_id}").get_data(as_text=True)
+    assert "more than a day ago" in text_of(flashed)
+
+
+def test_undo_needs_a_marked_appointment_and_the_csrf_token(clinic, client, login_as, frozen):
+    appt_id = make_appointment(clinic, WEDNESDAY_10)
+    login_as("admin")
+    post(client, appt_id, "status/undo")
+    assert appointment(clinic, appt_id).status == "confirmed"
+    assert events(clinic, appt_id)[-1].action != "no-show undone"
+    no_token = client.post(f"/staff/appointments/{appt_id}/status/undo")
+    assert no_token.status_code == 400
+
+
+def test_another_therapist_cannot_undo(clinic, client, login_as, marked):
+    appt_id, _ = marked
+    client.post(
+        "/staff/logout",
+        data={"csrf_token": form_token(client.get("/staff/").get_data(as_text=True))},
+    )
+    login_as("therapist", therapist_id=therapist_id(clinic, "lena-marchetti"))
+    token = form_token(client.get("/staff/").get_data(as_text=True))
+    response = client.post(f"/staff/appointments/{appt_id}/status/undo", data={"csrf_token": token})
+    assert response.status_code == 403
+    assert appointment(clinic, appt_id).status == "no_show"
+
+
+# -- holds on the dashboard show their day (issue 15) --------------------------------------------
+
+
+def test_holds_on_the_dashboard_show_their_date(clinic, client, login_as, frozen):
+    make_appointment(clinic, datetime(2026, 12, 11, 16, 0, tzinfo=UTC), deposit=True)  # Fri 8:00
+    login_as("admin")
+    page = text_of(client.get("/staff/").get_data(as_text=True))
+    held = page.split("Held, waiting for payment", 1)[1]
+    assert "Friday, December 11, 8:00 AM–9:00 AM" in held

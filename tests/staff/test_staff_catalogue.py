@@ -856,3 +856,57 @@ def test_every_admin_page_renders_with_one_h1(app, admin):
     overview = text(admin.get("/staff/catalogue"))
     for plural in ("services", "regions", "areas", "locations", "therapists"):
         assert f'href="/staff/catalogue/{plural}"' in overview
+
+
+# -- slugs made from names (issue 15) ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "url, data, model, expected",
+    [
+        (
+            "/staff/catalogue/services/new",
+            {**SERVICE_FIELDS, "name": "Crème Brûlée Massage", "slug": ""},
+            Service,
+            "creme-brulee-massage",
+        ),
+        (
+            "/staff/catalogue/regions/new",
+            {"name": "Inland Empire", "slug": "", "position": "0"},
+            Region,
+            None,
+        ),
+        (
+            "/staff/catalogue/therapists/new",
+            {"name": "Zoë O'Brien", "slug": "", "position": "0"},
+            Therapist,
+            "zoe-o-brien",
+        ),
+    ],
+)
+def test_an_empty_slug_is_made_from_the_name(app, admin, url, data, model, expected):
+    response = post(admin, url, data)
+    assert response.status_code == 302, text(response)
+    with app.app_context():
+        row = db.session.scalar(sa.select(model).filter_by(name=data["name"]))
+        assert row.slug == (expected or "inland-empire")
+        assert row.slug.isascii()
+
+
+def test_a_made_slug_already_in_use_gets_the_next_number(app, admin):
+    with app.app_context():
+        make_service("Hot Stone", slug="hot-stone")
+        make_service("Hot Stone Two", slug="hot-stone-2")
+        db.session.commit()
+    data = {**SERVICE_FIELDS, "name": "Hot Stone", "slug": ""}
+    assert post(admin, "/staff/catalogue/services/new", data).status_code == 302
+    with app.app_context():
+        slugs = set(db.session.scalars(sa.select(Service.slug).filter_by(name="Hot Stone")))
+        assert slugs == {"hot-stone", "hot-stone-3"}
+
+
+def test_a_name_without_letters_needs_a_typed_slug(app, admin):
+    data = {**SERVICE_FIELDS, "name": "???", "slug": ""}
+    response = post(admin, "/staff/catalogue/services/new", data)
+    assert response.status_code == 422
+    assert "no letters or digits to make a slug from" in text(response)

@@ -66,6 +66,7 @@ def appointment(appointment_id):
         # stays the second one when the form is sent back unchanged.
         start_offset=format_offset(local_start.utcoffset()),
         offsets=zone_offsets(clinic.tz, appt.starts_at),
+        undo_until=outcomes.undo_until(appt, clock.now()),
     )
 
 
@@ -85,6 +86,19 @@ def appointment_status(appointment_id):
         flash(str(refused), "error")
         return back(appt)
     flash(f"Marked {done}.", "success")
+    return back(appt)
+
+
+@bp.post("/appointments/<appointment_id>/status/undo")
+@roles_required("admin", "therapist")
+def appointment_status_undo(appointment_id):
+    appt = appointment_for_staff(appointment_id)
+    try:
+        undone = outcomes.undo_outcome(appt, current_actor(), clock.now())
+    except NotAllowed as refused:
+        flash(str(refused), "error")
+        return back(appt)
+    flash(f"The {undone} mark is undone: the appointment is confirmed again.", "success")
     return back(appt)
 
 

@@ -61,7 +61,11 @@ class PhoneBookingForm(FlaskForm):
         default="waive",
         choices=[
             SelectChoice("waive", "Waive the deposit: confirm now"),
-            SelectChoice("link", "Email the client a payment link (held for 24 hours)"),
+            SelectChoice(
+                "link",
+                "Email the client a payment link (held for 24 hours, or until the visit "
+                "starts if sooner)",
+            ),
         ],
     )
     coupon = StringField(

@@ -13,7 +13,7 @@ from flask_login import current_user
 from wtforms import SelectChoice
 
 from clinicsite import clock, notifications
-from clinicsite.appointments.checkout import checkout_url
+from clinicsite.appointments.checkout import MIN_CHECKOUT_MINUTES, checkout_url
 from clinicsite.appointments.errors import PaymentError, SlotTaken
 from clinicsite.appointments.holding import ClientDetails, HoldRequest, hold
 from clinicsite.clinic import get_clinic
@@ -22,15 +22,24 @@ from clinicsite.coupons.rules import CouponRefused, Priced, price
 from clinicsite.extensions import db
 from clinicsite.models import Location, Service, ServiceOption, Therapist
 from clinicsite.payments import get_gateway
+from clinicsite.scheduling.closures import StudioClosed, describe
 from clinicsite.staff import bp
 from clinicsite.staff.auth import current_actor, roles_required
 from clinicsite.staff.bookings.forms import PAST_DAYS, PhoneBookingForm
 from clinicsite.staff.bookings.free_times import free_times
 from clinicsite.staff.localtime import LocalTimeError, parse_local, zone_offsets
 from clinicsite.templating import absolute_url
+from clinicsite.timefmt import long_datetime
 
 # Stripe lets a Checkout Session live at most 24 hours.
 LINK_HOLD_MINUTES = 24 * 60 - 5
+
+
+def link_hold_minutes(starts_at, now) -> int:
+    """How long a payment link holds the time: up to LINK_HOLD_MINUTES, and never past the
+    start of the visit (the hold's expiry is this many minutes plus one from now)."""
+    until_start = int((starts_at - now).total_seconds() // 60)
+    return min(LINK_HOLD_MINUTES, until_start - 1)
 
 
 def fill_choices(form: PhoneBookingForm) -> None:
@@ -109,6 +118,13 @@ def _book(form: PhoneBookingForm):
         return None
     deposit = priced.deposit if priced else option.deposit
     waive = afterwards or form.payment.data != "link" or deposit == 0
+    hold_minutes = None if waive else link_hold_minutes(starts_at, now)
+    if hold_minutes is not None and hold_minutes < MIN_CHECKOUT_MINUTES:
+        form.payment.errors = [
+            f"The visit starts too soon for a payment link (it must stay open at least "
+            f"{MIN_CHECKOUT_MINUTES} minutes): waive the deposit and take it at the studio."
+        ]
+        return None
     hold_request = HoldRequest(
         option,
         therapist,
@@ -118,12 +134,17 @@ def _book(form: PhoneBookingForm):
         source="walk-in" if afterwards else "phone",
         actor=current_actor(),
         deposit=0 if waive else deposit,
-        hold_minutes=None if waive else LINK_HOLD_MINUTES,
+        hold_minutes=hold_minutes,
         afterwards=afterwards,
         under_lock=_take_coupon(priced, clinic),
     )
     try:
         appointment = hold(hold_request, clinic, now)
+    except StudioClosed as closed:
+        form.time.errors.append(
+            f"{describe(closed.closure, clinic.tz)}. Remove the closure first to book then."
+        )
+        return None
     except SlotTaken:
         form.time.errors.append(f"{therapist.name} already has an appointment then.")
         return None
@@ -221,4 +242,5 @@ def _send_link(appointment) -> None:
         return
     notifications.payment_link(appointment, url)
     db.session.commit()
-    flash("Held for 24 hours; the payment link has been emailed to the client.", "success")
+    until = long_datetime(appointment.hold_expires_at, get_clinic().tz)
+    flash(f"Held until {until}; the payment link has been emailed to the client.", "success")

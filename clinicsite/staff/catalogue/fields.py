@@ -20,6 +20,7 @@ from wtforms import (
 )
 from wtforms.fields.core import UnboundField
 from wtforms.validators import (
+    Length,
     NumberRange,
     Optional,
     StopValidation,
@@ -31,9 +32,13 @@ from clinicsite.formfields import (
     SLUG,
     is_phone,
     long_text,
+    text,
     text_field,
 )
 from clinicsite.models import Service
+from clinicsite.text import unique_slug
+
+MAX_SLUG = 80
 
 ZIP = re.compile(r"^[0-9]{5}$")
 PHOTO = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*\.(?:jpe?g|png|webp|avif|svg)$", re.IGNORECASE)
@@ -101,12 +106,15 @@ def name_field(label: str = "Name") -> StringField:
 
 
 def slug_field() -> StringField:
-    return text_field(
+    # Not required: left empty, it is made from the name (CatalogueForm.validate_slug).
+    too_long = Length(max=MAX_SLUG, message=f"Please keep it to {MAX_SLUG} characters.")
+    return StringField(
         "Slug",
-        80,
-        "Please give a slug: it is the last part of the page's address.",
+        filters=[text],
+        validators=[too_long],
         description="The page's address, like deep-tissue-massage: lowercase letters, digits "
-        "and hyphens. Changing it breaks old links and bookmarks.",
+        "and hyphens. Leave it empty to make it from the name. Changing it breaks old links "
+        "and bookmarks.",
     )
 
 
@@ -169,7 +177,25 @@ class CatalogueForm(FlaskForm):
         for name in self.columns():
             setattr(row, name, self[name].data)
 
+    def _slug_taken(self, slug: str) -> bool:
+        query = sa.select(self.model.id).where(self.model.slug == slug)
+        if self.row_id is not None:
+            query = query.where(self.model.id != self.row_id)
+        return db.session.scalar(query.limit(1)) is not None
+
     def validate_slug(self, field):
+        if not field.data:
+            name = self._fields.get("name")
+            if name is None:
+                raise ValidationError("Please give a slug: it is the last part of the address.")
+            if not name.data:
+                return  # the name's own message says what to do
+            field.data = unique_slug(name.data, MAX_SLUG, self._slug_taken)
+            if not field.data:
+                raise ValidationError(
+                    "The name has no letters or digits to make a slug from; please type one."
+                )
+            return
         if not SLUG.match(field.data or ""):
             raise ValidationError(
                 "Use lowercase letters, digits and single hyphens, like deep-tissue-massage."

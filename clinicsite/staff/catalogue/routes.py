@@ -11,6 +11,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, url_for
 
+from clinicsite.catalogue import online_booking_problems
 from clinicsite.clinic import get_clinic
 from clinicsite.extensions import db
 from clinicsite.models import AreaService, ClinicSettings, Service, ServiceArea, ServiceOption
@@ -322,3 +323,9 @@ def settings():
             return redirect(url_for("staff.settings"))
     page = render_template("staff/catalogue/settings.html", form=form)
     return page, 422 if form.errors else 200
+
+
+@bp.record_once
+def offer_to_templates(state) -> None:
+    """The service page warns when clients cannot book the service online, and says why."""
+    state.app.jinja_env.globals["online_booking_problems"] = online_booking_problems

@@ -34,7 +34,7 @@ from clinicsite.formfields import (
 )
 from clinicsite.models import Category, Post, PostRedirect, Service
 from clinicsite.staff.localtime import LocalTimeError, parse_local
-from clinicsite.text import cut_slug, slugify
+from clinicsite.text import slugify, unique_slug
 
 MAX_SLUG = 120  # Post.slug
 MAX_BODY = 100_000
@@ -46,6 +46,13 @@ ACTIONS = ("save", "preview", "publish", "schedule", "unpublish")
 def names(typed: str | None) -> list[str]:
     """'Sciatica, desk work,, ' -> ['Sciatica', 'desk work']"""
     return [" ".join(part.split()) for part in (typed or "").split(",") if part.strip()]
+
+
+def _post_slug_taken(slug: str) -> bool:
+    """Whether a post has `slug`, now or as an old address that still redirects."""
+    if db.session.get(PostRedirect, slug) is not None:
+        return True
+    return db.session.scalar(sa.select(Post.id).where(Post.slug == slug).limit(1)) is not None
 
 
 class PostForm(FlaskForm):
@@ -133,7 +140,8 @@ class PostForm(FlaskForm):
         if not field.data and self.post is None:
             if not self.title.data:
                 return  # the title's own message says what to do
-            field.data = cut_slug(slugify(self.title.data), MAX_SLUG)
+            # A title used before gets the next free slug: easing-sciatica-2.
+            field.data = unique_slug(self.title.data, MAX_SLUG, _post_slug_taken)
             if not field.data:
                 raise ValidationError(
                     "The title has no letters or digits to make a slug from; please give one."
