@@ -41,6 +41,7 @@ from clinicsite.models import (
     GiftCard,
     Inquiry,
     Location,
+    MembershipPlan,
     NewsletterIssue,
     Package,
     Post,
@@ -106,6 +107,7 @@ STAFF_PARAMETERS = {
     "package_id": Package,
     "user_id": StaffUser,
     "issue_id": NewsletterIssue,
+    "plan_id": MembershipPlan,
 }
 
 NOW = MONDAY_8AM  # Monday 2026-12-07 08:00 in Los Angeles: the walk's stopped clock
