@@ -10,6 +10,7 @@ from clinicsite.appointments.errors import NotAllowed
 from clinicsite.audit import CLIENT, Actor
 from clinicsite.extensions import db
 from clinicsite.models import Appointment, ClinicSettings, Location, Therapist
+from clinicsite.scheduling.closures import closed_guard
 from clinicsite.scheduling.holds import SlotTaken, claim
 from clinicsite.waitlist import offers
 
@@ -25,7 +26,8 @@ def reschedule(
     actor: Actor = CLIENT,
 ) -> None:
     """Move a confirmed appointment to a new free time (the deposit carries over) and
-    commit. Raises SlotTaken or NotAllowed."""
+    commit. Raises SlotTaken (StudioClosed when the new time is in a closure, checked under
+    the therapist's lock) or NotAllowed."""
     if appointment.status != "confirmed":
         raise NotAllowed("Only a confirmed appointment can be moved.")
     if enforce_policy and not cancellation.cancellation_terms(appointment, clinic, now).refundable:
@@ -41,8 +43,8 @@ def reschedule(
     appointment.reminder_queued_at = None  # the new time gets its own reminder
     appointment.moved_at = now  # reminders already due for the new time are not sent late
     try:
-        claim(appointment, now, previous_therapist_id=previous[1])
-    except SlotTaken:
+        claim(appointment, now, previous_therapist_id=previous[1], guard=closed_guard(appointment))
+    except SlotTaken:  # StudioClosed too
         db.session.rollback()
         raise
     notifications.booking_rescheduled(appointment, previous[0])

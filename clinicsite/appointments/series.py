@@ -25,6 +25,7 @@ from clinicsite.audit import Actor
 from clinicsite.extensions import db
 from clinicsite.models import Appointment, ClinicSettings, Location, Series
 from clinicsite.models.series import MAX_COUNT, MAX_EVERY_WEEKS
+from clinicsite.scheduling.closures import closed_guard
 from clinicsite.scheduling.holds import SlotTaken, claim
 from clinicsite.scheduling.slots import TherapistSlot, find_slots
 from clinicsite.scheduling.wallclock import instants
@@ -145,7 +146,7 @@ def book_visit(
     appointment = new_appointment(replace(visit, starts_at=found[0]), clinic, now)
     appointment.series_id, appointment.series_position = series.id, position
     try:
-        claim(appointment, now)
+        claim(appointment, now, guard=closed_guard(appointment))
     except SlotTaken:
         occurrence.problem = TAKEN
         return occurrence
@@ -231,7 +232,7 @@ def book_alternative(
     appointment = new_appointment(request, clinic, now)
     appointment.series_id, appointment.series_position = series.id, position
     try:
-        claim(appointment, now)
+        claim(appointment, now, guard=closed_guard(appointment))
     except SlotTaken:
         db.session.rollback()
         raise

@@ -17,6 +17,7 @@ from clinicsite.clinic import get_clinic
 from clinicsite.extensions import db, limiter
 from clinicsite.models import Appointment, appointment_details
 from clinicsite.payments import get_gateway
+from clinicsite.scheduling.closures import StudioClosed, describe
 
 
 def appointment_or_404(token: str) -> Appointment:
@@ -191,6 +192,8 @@ def _move(appointment: Appointment, slots: list, clinic, now):
         rescheduling.reschedule(
             appointment, chosen.start, chosen.therapist, appointment.location, clinic, now
         )
+    except StudioClosed as closed:
+        flash(f"{describe(closed.closure, clinic.tz)}. Please pick another time.", "error")
     except SlotTaken:
         flash("That time was just taken. Please pick another.", "error")
     except NotAllowed as exc:

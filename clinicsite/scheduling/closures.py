@@ -58,6 +58,14 @@ def refuse_if_closed(location_id: int | None, start: datetime, end: datetime) ->
         raise StudioClosed(closure)
 
 
+def closed_guard(appointment: Appointment):
+    """A `claim` guard refusing the appointment's time when it is in a closure: for moves
+    and standing appointments, which claim without going through `hold`."""
+    return lambda: refuse_if_closed(
+        appointment.location_id, appointment.starts_at, appointment.ends_at
+    )
+
+
 def bookings_covered(
     location_id: int | None, start: datetime, end: datetime, now: datetime
 ) -> list[Appointment]:

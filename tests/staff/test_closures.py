@@ -333,3 +333,78 @@ def test_clients_see_the_closed_days_on_the_contact_and_booking_pages(clinic, cl
 def test_past_closures_are_not_shown(clinic, client, frozen):
     add_closure(clinic, "2026-12-01 00:00", "2026-12-02 00:00", note="Long gone")
     assert "Long gone" not in client.get("/contact").get_data(as_text=True)
+
+
+# -- moves and standing appointments (they claim without `hold`) ---------------------------------
+
+
+def test_a_move_into_a_closure_is_refused_under_the_lock(clinic, frozen):
+    from clinicsite.appointments.rescheduling import reschedule
+
+    appt_id = make_appointment(clinic, local(f"{WEDNESDAY} 10:00"))
+    add_closure(clinic, "2026-12-10 00:00", "2026-12-11 00:00", note="Floors being redone")
+    with clinic.test_request_context():
+        appointment = db.session.get(Appointment, appt_id)
+        was = appointment.starts_at
+        with pytest.raises(StudioClosed):
+            reschedule(
+                appointment,
+                local("2026-12-10 10:00"),
+                appointment.therapist,
+                appointment.location,
+                get_clinic(),
+                NOW,
+                enforce_policy=False,
+            )
+        assert db.session.get(Appointment, appt_id).starts_at == was
+
+
+def test_the_desk_moving_a_visit_into_a_closure_is_told_why(clinic, admin):
+    appt_id = make_appointment(clinic, local(f"{WEDNESDAY} 10:00"))
+    add_closure(clinic, "2026-12-16 00:00", "2026-12-17 00:00", note="Staff training")
+    with clinic.app_context():
+        appointment = db.session.get(Appointment, appt_id)
+        where = {
+            "therapist_id": str(appointment.therapist_id),
+            "location_id": str(appointment.location_id),
+        }
+    page = admin.get(f"/staff/appointments/{appt_id}").get_data(as_text=True)
+    response = admin.post(
+        f"/staff/appointments/{appt_id}/move",
+        data={"csrf_token": form_token(page), "date": "2026-12-16", "time": "10:00", **where},
+        follow_redirects=True,
+    )
+    assert "Closed Wednesday, December 16, 2026 (all day): Staff training; nothing was moved." in (
+        text_of(response.get_data(as_text=True))
+    )
+    with clinic.app_context():
+        assert db.session.get(Appointment, appt_id).starts_at == local(f"{WEDNESDAY} 10:00")
+
+
+def test_a_standing_appointment_skips_the_closed_week_and_books_the_rest(clinic, frozen):
+    from clinicsite.appointments.series import book_series
+    from clinicsite.audit import SYSTEM
+
+    add_closure(clinic, "2026-12-23 00:00", "2026-12-24 00:00", note="Holiday")
+    with clinic.test_request_context():
+        option = db.session.scalar(sa.select(ServiceOption).where(ServiceOption.deposit == 0))
+        dana = db.session.scalar(sa.select(Therapist).filter_by(slug="dana-okafor"))
+        hermosa = db.session.scalar(sa.select(Location).filter_by(slug="hermosa-beach-studio"))
+        request = HoldRequest(
+            option,
+            dana,
+            hermosa,
+            local(f"{WEDNESDAY} 10:00"),
+            ClientDetails(name="Sol Weekly", email="sol@example.com"),
+        )
+        result = book_series(request, 1, 3, SYSTEM, NOW, get_clinic())
+        booked = [o.appointment.starts_at for o in result.booked]
+        assert booked == [local(f"{WEDNESDAY} 10:00"), local("2026-12-16 10:00")]
+        assert (
+            db.session.scalar(
+                sa.select(sa.func.count(Appointment.id)).where(
+                    Appointment.starts_at == local("2026-12-23 10:00")
+                )
+            )
+            == 0
+        )

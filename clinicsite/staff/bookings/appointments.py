@@ -19,6 +19,7 @@ from clinicsite.clinic import get_clinic
 from clinicsite.extensions import db
 from clinicsite.models import Appointment, Location, Therapist, appointment_details
 from clinicsite.payments import get_gateway
+from clinicsite.scheduling.closures import StudioClosed, describe
 from clinicsite.staff import bp
 from clinicsite.staff.auth import (
     current_actor,
@@ -187,6 +188,8 @@ def appointment_move(appointment_id):
             enforce_policy=False,
             actor=current_actor(),
         )
+    except StudioClosed as closed:
+        flash(f"{describe(closed.closure, clinic.tz)}; nothing was moved.", "error")
     except SlotTaken:
         flash(
             f"{therapist.name} already has an appointment at that time; nothing was moved.", "error"
