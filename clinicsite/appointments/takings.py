@@ -1,6 +1,7 @@
-"""A day's takings in the clinic's time zone: deposits taken online, refunds, what was paid
-at the studio and the tips, by method; closing a day out (after which its studio payments
-can't be voided or added to until an admin reopens it)."""
+"""A day's takings in the clinic's time zone: deposits taken online, gift cards, packages
+and membership months sold online, refunds, what was paid at the studio and the tips, by
+method; closing a day out (after which its studio payments can't be voided or added to
+until an admin reopens it)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,8 @@ from clinicsite.models import (
     Appointment,
     ClinicSettings,
     DayClose,
+    GiftCardOrder,
+    PackagePurchase,
     Payment,
     Refund,
     StudioPayment,
@@ -65,7 +68,10 @@ class Takings:
     last: date
     currency: str
     deposits: int = 0  # taken online, by the deposits' paid time
-    refunds: int = 0  # given back, by the refunds' time
+    refunds: int = 0  # given back, by the refunds' time (deposits' and packages')
+    # Sold online, by the time the payment was confirmed: "gift_cards", "packages",
+    # "memberships" (each paid month of a membership).
+    sales: dict[str, int] = field(default_factory=dict)
     by_method: dict[str, MethodTotal] = field(default_factory=dict)
     payments: list[StudioPayment] = field(default_factory=list)  # voided ones too
     closed: DayClose | None = None
@@ -86,13 +92,15 @@ class Takings:
         A gift card spent is no money in (it came in when the card was sold)."""
         spent = self.by_method.get("gift_card")
         on_cards = spent.amount + spent.tip if spent else 0
-        return self.deposits - self.refunds + self.studio + self.tips - on_cards
+        sold = sum(self.sales.values())
+        return self.deposits + sold - self.refunds + self.studio + self.tips - on_cards
 
     def snapshot(self) -> dict:
         """The totals as plain values, kept with a close-out."""
         return {
             "currency": self.currency,
             "deposits": self.deposits,
+            "sales": dict(self.sales),
             "refunds": self.refunds,
             "studio": self.studio,
             "tips": self.tips,
@@ -120,6 +128,33 @@ def _studio_payments(start: datetime, end: datetime) -> list[StudioPayment]:
     )
 
 
+def _sales(start: datetime, end: datetime) -> tuple[dict[str, int], int]:
+    """Gift cards, packages and membership months paid online in [start, end), and the
+    package refunds made then. (A gift card order refunded for a wrong amount keeps no
+    time of its refund: its day's sale still counts it.)"""
+
+    def total(query) -> int:
+        return db.session.scalar(query) or 0
+
+    gift_cards = total(
+        sa.select(sa.func.sum(GiftCardOrder.amount)).where(
+            GiftCardOrder.paid_at >= start, GiftCardOrder.paid_at < end
+        )
+    )
+    bought = sa.select(sa.func.sum(PackagePurchase.amount)).where(
+        PackagePurchase.activated_at >= start, PackagePurchase.activated_at < end
+    )
+    packages = total(bought.where(PackagePurchase.membership_id.is_(None)))
+    memberships = total(bought.where(PackagePurchase.membership_id.is_not(None)))
+    refunds = total(
+        sa.select(sa.func.sum(PackagePurchase.amount_refunded)).where(
+            PackagePurchase.refunded_at >= start, PackagePurchase.refunded_at < end
+        )
+    )
+    sales = {"gift_cards": gift_cards, "packages": packages, "memberships": memberships}
+    return sales, refunds
+
+
 def takings(first: date, last: date, tz: ZoneInfo, currency: str) -> Takings:
     """The takings of the local days `first` to `last` (inclusive)."""
     start, end = day_bounds(first, tz)[0], day_bounds(last, tz)[1]
@@ -141,6 +176,8 @@ def takings(first: date, last: date, tz: ZoneInfo, currency: str) -> Takings:
             Payment.provider != "gift_card",  # back on the card: no money out
         )
     )
+    result.sales, package_refunds = _sales(start, end)
+    result.refunds += package_refunds
     result.by_method = {m: MethodTotal(m) for m in STUDIO_METHODS}
     result.payments = _studio_payments(start, end)
     for payment in result.payments:

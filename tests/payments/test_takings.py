@@ -206,3 +206,59 @@ def test_the_csv_export_parses_and_keeps_voided_rows(clinic, client, login_as, e
 def test_a_bad_export_range_is_a_400(clinic, client, login_as, evening, query):
     login_as("admin")
     assert client.get(f"/staff/payments/export.csv{query}").status_code == 400
+
+
+def test_gift_cards_packages_and_membership_months_sold_online_are_the_day_s_takings(
+    clinic, client, login_as
+):
+    import secrets
+
+    from clinicsite.models import GiftCardOrder, PackagePurchase
+    from tests.support.membership_helpers import active_member, make_plan
+    from tests.support.package_helpers import active_purchase, make_package
+
+    noon = datetime(2026, 11, 1, 20, 0, tzinfo=UTC)  # noon in Los Angeles, on the long day
+    with clinic.app_context():
+        db.session.add(
+            GiftCardOrder(
+                token=secrets.token_urlsafe(24),
+                amount=7500,
+                currency="USD",
+                status="paid",
+                buyer_name="Bea",
+                buyer_email="bea@example.com",
+                provider="stripe",
+                paid_at=noon,
+            )
+        )
+        db.session.commit()
+    package_id = make_package(clinic)
+    bought = active_purchase(clinic, package_id, "pat@example.com", noon)
+    active_member(clinic, make_plan(clinic), "mo@example.com", noon)
+    # A package bought the day before and refunded (in part) on this day.
+    earlier = active_purchase(clinic, package_id, "old@example.com", noon - timedelta(days=1))
+    with clinic.app_context():
+        old = db.session.get(PackagePurchase, earlier)
+        old.amount_refunded, old.refunded_at, old.status = 5000, noon, "refunded"
+        package_price = db.session.get(PackagePurchase, bought).amount
+        db.session.commit()
+
+    with clinic.app_context():
+        day = takings.takings(FALL_BACK, FALL_BACK, takings.clinic_zone(), "USD")
+        before = takings.takings(
+            FALL_BACK - timedelta(days=1),
+            FALL_BACK - timedelta(days=1),
+            takings.clinic_zone(),
+            "USD",
+        )
+    assert day.sales == {"gift_cards": 7500, "packages": package_price, "memberships": 9900}
+    assert day.refunds == 5000
+    assert day.net == 7500 + package_price + 9900 - 5000
+    assert before.sales["packages"] == package_price and before.refunds == 0
+
+    login_as("admin")
+    page = text_of(
+        client.get(f"/staff/payments/?date={FALL_BACK.isoformat()}").get_data(as_text=True)
+    )
+    assert "Gift cards sold online 75.00" in page
+    assert "Membership months paid 99.00" in page
