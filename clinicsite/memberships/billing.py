@@ -3,7 +3,9 @@ says that something changed; the checkout, subscription or invoice it names is r
 and the membership brought in line with that, under the membership's row lock. So events
 that come twice, late or out of order (an invoice paid before its checkout's event) all end
 in the same state, and each paid invoice grants its month's sessions exactly once (also
-held by the unique `package_purchase.invoice_id`).
+held by the unique `package_purchase.invoice_id`). The first month's email welcomes the
+member; each later one is a receipt. A month keeps the payment intent that paid its invoice,
+so the ledger (payments/ledger.py) checks it against Stripe like any other payment.
 
 A month's sessions are a PackagePurchase of the plan's carrier package, expiring when the
 invoice's period ends: unused ones lapse then, and bookings draw and return them through
@@ -183,6 +185,7 @@ def grant(membership: Membership, invoice: InvoiceState, now: datetime, links: L
         expires_at=ends,
         membership_id=membership.id,
         invoice_id=invoice.id,
+        payment_intent_id=invoice.payment_intent_id,
     )
     db.session.add(period)
     if membership.status != "ended":
@@ -197,6 +200,8 @@ def grant(membership: Membership, invoice: InvoiceState, now: datetime, links: L
     record(membership, "month paid, sessions granted", STRIPE, note=f"{invoice.id}: {note}")
     if first:
         welcome(membership, period, links, now)
+    else:
+        receipt(membership, period, links)
     return "month granted"
 
 
@@ -224,6 +229,27 @@ def payment_failed(membership: Membership, invoice: InvoiceState, now: datetime,
         key=f"membership-failed-{invoice.id}",
     )
     return "payment failed: nothing granted"
+
+
+def receipt(membership: Membership, period: PackagePurchase, links: Links) -> None:
+    """A renewal's receipt: what the invoice took and the month's sessions (once per
+    invoice: the outbox key is the invoice's)."""
+    email = render(
+        "membership_renewed",
+        links,
+        clinic=get_clinic(),
+        membership=membership,
+        period=period,
+        paid=format_money(period.amount, period.currency),
+        my_url=links.my_sign_in(),
+    )
+    enqueue(
+        to=membership.buyer_email,
+        subject=email.subject,
+        text=email.text,
+        html=email.html,
+        key=f"membership-receipt-{period.invoice_id}",
+    )
 
 
 def welcome(membership: Membership, period: PackagePurchase, links: Links, now: datetime):

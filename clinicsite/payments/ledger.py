@@ -9,6 +9,8 @@
   with their `amount_refunded`;
 - packages: `PackagePurchase` rows paid through the provider (a payment intent, no longer
   pending), with their `amount_refunded` (package refunds keep no rows of their own);
+- membership months: the `PackagePurchase` rows each paid invoice of a membership grants,
+  with the payment intent that paid the invoice;
 - fees: `FeeCharge` rows that reached the provider (a payment intent: a declined or
   unconfirmed charge took nothing, which Stripe must agree with), with their `FeeRefund`
   rows.
@@ -89,7 +91,8 @@ class Reconciliation:
 
 def ledger(since: datetime | None = None) -> list[IntentLedger]:
     """Every payment intent our rows say went through Stripe, in the order first met
-    (deposits, gift card orders, packages, fees); `since` keeps the rows made from then on."""
+    (deposits, gift card orders, packages and membership months, fees); `since` keeps the
+    rows made from then on."""
     by_intent: dict[str, IntentLedger] = {}
 
     def add(intent: str, currency: str, taken: int, refunded: int, purpose: str) -> None:
@@ -164,7 +167,9 @@ def ledger(since: datetime | None = None) -> list[IntentLedger]:
             purchase.currency,
             purchase.amount,
             purchase.amount_refunded,
-            f"package purchase {purchase.id}",
+            f"membership month {purchase.id} (invoice {purchase.invoice_id})"
+            if purchase.membership_id is not None
+            else f"package purchase {purchase.id}",
         )
 
     fee_refunds = dict(

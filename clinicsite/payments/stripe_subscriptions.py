@@ -4,11 +4,13 @@
   with a monthly `price_data.recurring` line and `subscription_data.metadata`
 - `client.v1.subscriptions.retrieve(id)` and `client.v1.subscriptions.update(id,
   {"cancel_at_period_end": True}, {"idempotency_key"})`
-- `client.v1.invoices.retrieve(id)`
+- `client.v1.invoices.retrieve(id, {"expand": ["payments"]})`
 
 Read for the API version the SDK pins: a subscription's period is on its items (older
 versions had it on the subscription), an invoice's subscription under
-`parent.subscription_details` (older: `invoice.subscription`); both are accepted."""
+`parent.subscription_details` (older: `invoice.subscription`), and the payment intent that
+paid it among its `payments` (an includable field; older: `invoice.payment_intent`); both
+are accepted."""
 
 from __future__ import annotations
 
@@ -88,7 +90,7 @@ class StripeSubscriptions:
 
     def retrieve_invoice(self, invoice_id: str) -> InvoiceState:
         try:
-            invoice = self._client.v1.invoices.retrieve(invoice_id)
+            invoice = self._client.v1.invoices.retrieve(invoice_id, {"expand": ["payments"]})
         except stripe.StripeError as exc:
             self._fail(f"could not read Stripe invoice {invoice_id}", exc)
         plain = invoice.to_dict()
@@ -107,7 +109,18 @@ class StripeSubscriptions:
             period_start=_when(period.get("start") or plain.get("period_start")),
             period_end=_when(period.get("end") or plain.get("period_end")),
             attempted=bool(plain.get("attempted")),
+            payment_intent_id=_paid_by(plain),
         )
+
+
+def _paid_by(invoice: dict[str, Any]) -> str | None:
+    """The payment intent of the invoice's paid payment (the last, should there be several)."""
+    payments = ((invoice.get("payments") or {}).get("data")) or []
+    for payment in reversed(payments):
+        detail = payment.get("payment") or {}
+        if payment.get("status") == "paid" and detail.get("type") == "payment_intent":
+            return _id(detail.get("payment_intent"))
+    return _id(invoice.get("payment_intent"))
 
 
 def _subscription_state(sub: Any) -> SubscriptionState:

@@ -52,6 +52,7 @@ class InvoiceState:
     period_start: datetime | None  # the service period its subscription line covers (UTC)
     period_end: datetime | None
     attempted: bool = False
+    payment_intent_id: str | None = None  # what took the money of a paid invoice
 
     @property
     def paid(self) -> bool:

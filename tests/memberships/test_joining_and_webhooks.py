@@ -228,3 +228,55 @@ def test_erasing_the_client_erases_the_members_name_and_email(client, app, stub,
         row = db.session.scalar(db.select(Membership))
         assert row.buyer_email == "" and "Ana" not in row.buyer_name
         assert row.status == "active"  # the membership itself goes on
+
+
+def test_each_renewal_emails_a_receipt_once_and_the_first_month_only_a_welcome(
+    client, app, stub, clock, tmp_path
+):
+    session_id = joined(client, app, stub)
+    paid = stub.complete_session(session_id)
+    webhook(client, "checkout.session.completed", paid)
+    clock.advance(days=30)
+    renewal = stub.renew(paid["subscription"])
+    for _ in range(2):
+        webhook(client, "invoice.paid", renewal)
+    mails = deliver(app, tmp_path)
+    receipts = [m for m in mails if m["Subject"].startswith("Receipt: Monthly 60")]
+    assert len(receipts) == 1 and len(mails) == 2  # the welcome, then one receipt
+    assert receipts[0]["To"] == "ana@example.com"
+    body = plain(receipts[0])
+    assert "Paid: $99" in body and renewal["id"] in body
+    assert "1 new session(s) of Neuromuscular Therapy, 60 minutes" in body
+    assert "/my/" in body
+    assert receipts[0].get_content_type() == "multipart/alternative"
+
+
+def test_membership_months_are_in_the_ledger_and_reconcile_with_stripe(client, app, stub, clock):
+    from clinicsite.payments import get_gateway
+    from clinicsite.payments.ledger import ledger, reconcile
+
+    session_id = joined(client, app, stub)
+    paid = stub.complete_session(session_id)
+    webhook(client, "checkout.session.completed", paid)
+    clock.advance(days=30)
+    webhook(client, "invoice.paid", stub.renew(paid["subscription"]))
+    [read] = stub.requests_to(f"/v1/invoices/{paid['invoice']}", "GET")[:1]
+    assert read.params["expand"] == ["payments"]
+    intents = [
+        p["payment"]["payment_intent"]
+        for invoice in stub.invoices.values()
+        for p in invoice["payments"]["data"]
+    ]
+    with app.app_context():
+        lines = {line.payment_intent_id: line for line in ledger()}
+        assert sorted(lines) == sorted(intents) and len(intents) == 2
+        assert all(
+            line.taken == 9900 and "membership month" in line.purpose for line in lines.values()
+        )
+        assert reconcile(get_gateway()).ok
+        # A refund made in Stripe's dashboard behind the site's back is named in words.
+        get_gateway().refund(intents[1], 2000, idempotency_key="dashboard-refund")
+        result = reconcile(get_gateway())
+    assert not result.ok
+    [mismatch] = result.mismatches
+    assert intents[1] in mismatch and "$20" in mismatch and "membership month" in mismatch

@@ -9,10 +9,13 @@
     POST /v1/subscriptions/{id}      cancel_at_period_end=true|false only
     GET  /v1/invoices/{id}           status, amount_paid, amount_due, attempted, currency,
                                      parent.subscription_details.subscription, lines.data[0]
-                                     .period
+                                     .period; with expand[]=payments (an includable field,
+                                     as in the current API) the invoice's payments, each
+                                     naming the payment intent that took the money
 
 Completing a subscription session (`complete_session`) makes the customer, a card, the
-subscription (a month from now) and its first invoice, paid. For what happens later, as
+subscription (a month from now) and its first invoice, paid by a payment intent of its own
+(readable at /v1/payment_intents/{id}, refundable like a deposit's). For what happens later, as
 Stripe does on its own: `renew(sub_id)` (the next month's invoice, paid; with
 `paid=False` it fails: open, attempted, the subscription past_due), `end(sub_id)` (the
 subscription is deleted: status canceled). Each returns a copy of the object, ready to be
@@ -30,7 +33,8 @@ INTERVALS = ("day", "week", "month", "year")
 
 class SubscriptionsStub:
     """Needs the StripeStub's `clock`, `_lock`, `_public`, `_find`, `_new_customer`,
-    `_new_card`, `_expiry`, `sessions`, `_session_extra`, `default_card`."""
+    `_new_card`, `_expiry`, `sessions`, `_session_extra`, `default_card`, `payment_intents`,
+    `_refunded`."""
 
     subscriptions: dict[str, dict[str, Any]]
     invoices: dict[str, dict[str, Any]]
@@ -195,10 +199,46 @@ class SubscriptionsStub:
             "period_start": start,
             "period_end": end,
             "status": "paid" if paid else "open",
+            "payments": {"object": "list", "data": []},
         }
         self.invoices[invoice_id] = invoice
         sub["latest_invoice"] = invoice_id
+        if paid:
+            self._pay(invoice)
         return invoice
+
+    def _pay(self, invoice: dict[str, Any]) -> None:
+        """The payment intent that takes an invoice's amount, listed in its payments."""
+        from tests.support.stripe_stub import _new_id
+
+        sub = self.subscriptions[invoice["parent"]["subscription_details"]["subscription"]]
+        pi_id = _new_id("pi_test_")
+        self.payment_intents[pi_id] = {
+            "id": pi_id,
+            "object": "payment_intent",
+            "amount": invoice["amount_due"],
+            "amount_received": invoice["amount_due"],
+            "currency": invoice["currency"],
+            "created": int(self.clock()),
+            "customer": invoice["customer"],
+            "livemode": False,
+            "metadata": {},
+            "payment_method": sub["default_payment_method"],
+            "status": "succeeded",
+        }
+        self._refunded[pi_id] = 0
+        invoice["payments"]["data"].append(
+            {
+                "id": _new_id("inpay_test_"),
+                "object": "invoice_payment",
+                "amount_paid": invoice["amount_due"],
+                "currency": invoice["currency"],
+                "invoice": invoice["id"],
+                "is_default": True,
+                "payment": {"type": "payment_intent", "payment_intent": pi_id},
+                "status": "paid",
+            }
+        )
 
     # -- what Stripe does later, by itself --
 
@@ -221,6 +261,7 @@ class SubscriptionsStub:
         with self._lock:
             invoice = self.invoices[invoice_id]
             invoice.update(status="paid", amount_paid=invoice["amount_due"], amount_remaining=0)
+            self._pay(invoice)
             sub = self.subscriptions[invoice["parent"]["subscription_details"]["subscription"]]
             item = sub["items"]["data"][0]
             period = invoice["lines"]["data"][0]["period"]
@@ -267,5 +308,12 @@ class SubscriptionsStub:
                 return 200, self._public(sub)
         if match := re.fullmatch(r"/v1/invoices/([^/]+)", p):
             if m == "GET":
-                return 200, self._public(self._find(self.invoices, match[1], "invoice"))
+                invoice = self._public(self._find(self.invoices, match[1], "invoice"))
+                expand = req.params.get("expand")
+                wanted = expand if isinstance(expand, list) else ([expand] if expand else [])
+                if unknown := set(wanted) - {"payments"}:
+                    raise StubError(400, f"This property cannot be expanded ({unknown}).")
+                if "payments" not in wanted:
+                    del invoice["payments"]  # includable: shown only when asked for
+                return 200, invoice
         return None
