@@ -12,7 +12,6 @@ from zoneinfo import ZoneInfo
 import pytest
 import sqlalchemy as sa
 from icalendar import Calendar
-from werkzeug.security import generate_password_hash
 
 from clinicsite.extensions import db
 from clinicsite.models import Appointment, AuditEvent, StaffUser, Therapist
@@ -30,15 +29,6 @@ TZID = "America/Los_Angeles"
 # Saturday 2026-08-01 09:00 PDT. With a 120-day horizon the feed runs from July 2 to
 # November 29, so it holds a summer (PDT) and a winter (PST, the fall-back day) appointment.
 FROZEN = datetime(2026, 8, 1, 16, 0, tzinfo=UTC)
-
-
-@pytest.fixture(autouse=True)
-def cheap_passwords(monkeypatch):
-    """Staff passwords are hashed slowly on purpose; these tests log in a lot."""
-    monkeypatch.setattr(
-        "clinicsite.models.staff.generate_password_hash",
-        lambda password: generate_password_hash(password, method="pbkdf2:sha256:1"),
-    )
 
 
 @pytest.fixture(autouse=True)

@@ -26,16 +26,6 @@ FIELDS = {
 }
 
 
-@pytest.fixture(autouse=True)
-def cheap_password_hash(monkeypatch):
-    from werkzeug.security import generate_password_hash
-
-    monkeypatch.setattr(
-        "clinicsite.models.staff.generate_password_hash",
-        lambda password: generate_password_hash(password, method="pbkdf2:sha256:1"),
-    )
-
-
 @pytest.fixture
 def service_id(clinic) -> int:
     with clinic.app_context():

@@ -34,17 +34,6 @@ from tests.support.factories import (
 )
 
 
-@pytest.fixture(autouse=True)
-def cheap_password_hash(monkeypatch):
-    """login_as hashes a password per test; the real hash is slow on purpose."""
-    from werkzeug.security import generate_password_hash
-
-    monkeypatch.setattr(
-        "clinicsite.models.staff.generate_password_hash",
-        lambda password: generate_password_hash(password, method="pbkdf2:sha256:1"),
-    )
-
-
 @pytest.fixture
 def admin(app, client, login_as):
     with app.app_context():

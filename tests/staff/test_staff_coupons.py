@@ -29,16 +29,6 @@ FIELDS = {
 }
 
 
-@pytest.fixture(autouse=True)
-def cheap_password_hash(monkeypatch):
-    from werkzeug.security import generate_password_hash
-
-    monkeypatch.setattr(
-        "clinicsite.models.staff.generate_password_hash",
-        lambda password: generate_password_hash(password, method="pbkdf2:sha256:1"),
-    )
-
-
 def post(client, url: str, data: dict | None = None, token_from: str | None = None):
     token = csrf_token(client, token_from or url)
     return client.post(url, data={**(data or {}), "csrf_token": token})

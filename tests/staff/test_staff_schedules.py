@@ -11,7 +11,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
-from werkzeug.security import generate_password_hash
 
 from clinicsite.extensions import db
 from clinicsite.models import Appointment, AuditEvent, ExtraHours, TimeOff, WorkingHours
@@ -27,15 +26,6 @@ LA = ZoneInfo("America/Los_Angeles")
 # Monday 2026-10-26 08:00 PDT: Tuesday morning is more than the 12 h notice away.
 FROZEN = datetime(2026, 10, 26, 15, 0, tzinfo=UTC)
 TUESDAY, WEDNESDAY = "2026-10-27", "2026-10-28"
-
-
-@pytest.fixture(autouse=True)
-def cheap_passwords(monkeypatch):
-    """Staff passwords are hashed slowly on purpose; these tests log in a lot."""
-    monkeypatch.setattr(
-        "clinicsite.models.staff.generate_password_hash",
-        lambda password: generate_password_hash(password, method="pbkdf2:sha256:1"),
-    )
 
 
 @pytest.fixture

@@ -3,8 +3,6 @@ kept in minor units; everything is checked here, so bad input is a form error.""
 
 from __future__ import annotations
 
-import re
-
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, RadioField, SelectChoice, SelectField, StringField
 from wtforms.validators import (
@@ -17,15 +15,7 @@ from wtforms.validators import (
 )
 
 from clinicsite.formfields import one_line, strip
-
-AMOUNT = re.compile(r"^[0-9]{1,6}(?:\.[0-9]{1,2})?$")
-
-
-def to_minor(typed: str, exponent: int) -> int:
-    whole, _, fraction = typed.partition(".")
-    if fraction and exponent == 0:
-        raise ValueError("Please enter a whole amount.")
-    return int(whole) * 10**exponent + int(fraction.ljust(exponent, "0") or 0)
+from clinicsite.money import parse_amount
 
 
 class PackageForm(FlaskForm):
@@ -74,11 +64,8 @@ class PackageForm(FlaskForm):
     price_minor = 0
 
     def validate_price(self, field) -> None:
-        text = (field.data or "").removeprefix("$").replace(",", "")
-        if not AMOUNT.match(text):
-            raise ValidationError("Please enter a price like 600 or 600.00.")
         try:
-            self.price_minor = to_minor(text, self.exponent)
+            self.price_minor = parse_amount(field.data, self.exponent, example="600")
         except ValueError as exc:
             raise ValidationError(str(exc)) from None
         if self.price_minor <= 0:
