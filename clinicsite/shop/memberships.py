@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import sqlalchemy as sa
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, redirect, render_template, request, url_for
 
 from clinicsite import clock
 from clinicsite.clinic import get_clinic
@@ -17,9 +17,9 @@ from clinicsite.memberships import billing, buying, plans
 from clinicsite.models import MembershipPlan
 from clinicsite.notifications import site_links
 from clinicsite.payments import get_gateway
-from clinicsite.payments.gateway import PaymentError
 from clinicsite.payments.subscriptions import InvoiceState
 from clinicsite.shop import bp
+from clinicsite.shop.checkout import to_checkout
 from clinicsite.shop.forms import JoinForm
 from clinicsite.shop.routes import PRIVATE_PAGE
 from clinicsite.templating import absolute_url
@@ -47,9 +47,9 @@ def join(slug: str):
     plan = _on_sale_or_404(slug)
     form = JoinForm()
     if form.validate_on_submit():
-        now, gateway = clock.now(), get_gateway()
-        membership = buying.start(plan, form.name.data, form.email.data, get_clinic(), now)
-        try:
+
+        def begin(gateway, now):
+            membership = buying.start(plan, form.name.data, form.email.data, get_clinic(), now)
             url = buying.checkout(
                 membership,
                 gateway,
@@ -57,17 +57,13 @@ def join(slug: str):
                 success_url=absolute_url("shop.joined", token=membership.token),
                 cancel_url=absolute_url("shop.join", slug=plan.slug),
             )
-        except PaymentError:
-            db.session.rollback()
-            flash(
-                "We could not reach the payment service. Nothing was charged; please try again.",
-                "error",
-            )
-            return render_template("shop/join.html", form=form, plan=plan), 503
-        if gateway.name == "fake":
-            url = url_for("shop.fake_membership_checkout", token=membership.token)
-        db.session.commit()
-        return redirect(url, code=303)
+            return membership.token, url
+
+        return to_checkout(
+            begin,
+            "shop.fake_membership_checkout",
+            lambda: render_template("shop/join.html", form=form, plan=plan),
+        )
     page = render_template("shop/join.html", form=form, plan=plan)
     return page, 422 if form.errors else 200
 

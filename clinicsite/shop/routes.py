@@ -5,7 +5,7 @@ signed webhook does, or the fake gateway's own page in a local demo)."""
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, redirect, render_template, request, url_for
 
 from clinicsite import clock
 from clinicsite.clinic import get_clinic
@@ -14,8 +14,9 @@ from clinicsite.models import Package
 from clinicsite.notifications import site_links
 from clinicsite.packages import buying
 from clinicsite.payments import get_gateway
-from clinicsite.payments.gateway import CheckoutState, PaymentError
+from clinicsite.payments.gateway import CheckoutState
 from clinicsite.shop import bp
+from clinicsite.shop.checkout import to_checkout
 from clinicsite.shop.forms import BuyForm
 from clinicsite.templating import absolute_url
 
@@ -47,9 +48,9 @@ def buy(slug: str):
     package = _on_sale_or_404(slug)
     form = BuyForm()
     if form.validate_on_submit():
-        now, gateway = clock.now(), get_gateway()
-        purchase = buying.start(package, form.name.data, form.email.data, get_clinic(), now)
-        try:
+
+        def begin(gateway, now):
+            purchase = buying.start(package, form.name.data, form.email.data, get_clinic(), now)
             url = buying.checkout(
                 purchase,
                 gateway,
@@ -57,18 +58,13 @@ def buy(slug: str):
                 success_url=absolute_url("shop.bought", token=purchase.token),
                 cancel_url=absolute_url("shop.buy", slug=package.slug),
             )
-        except PaymentError:
-            db.session.rollback()
-            flash(
-                "We could not reach the payment service. Nothing was charged; please try again.",
-                "error",
-            )
-            page = render_template("shop/buy.html", form=form, package=package)
-            return page, 503
-        if gateway.name == "fake":
-            url = url_for("shop.fake_checkout", token=purchase.token)
-        db.session.commit()
-        return redirect(url, code=303)
+            return purchase.token, url
+
+        return to_checkout(
+            begin,
+            "shop.fake_checkout",
+            lambda: render_template("shop/buy.html", form=form, package=package),
+        )
     page = render_template(
         "shop/buy.html", form=form, package=package, saving=buying.saving_of(package)
     )

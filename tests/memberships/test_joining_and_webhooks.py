@@ -280,3 +280,18 @@ def test_membership_months_are_in_the_ledger_and_reconcile_with_stripe(client, a
     assert not result.ok
     [mismatch] = result.mismatches
     assert intents[1] in mismatch and "$20" in mismatch and "membership month" in mismatch
+
+
+def test_stripe_unreachable_when_joining_keeps_the_form_and_no_membership(client, app, stub):
+    make_plan(app)
+    stub.fail_next = 10
+    response = join(client)
+    stub.fail_next = 0
+    assert response.status_code == 503
+    page = text_of(response.get_data(as_text=True))
+    assert "could not reach the payment service" in page and "Nothing was charged" in page
+    assert 'value="ana@example.com"' in response.get_data(as_text=True)
+    with app.app_context():
+        from clinicsite.models import Membership
+
+        assert db.session.scalar(db.select(Membership)) is None

@@ -191,3 +191,15 @@ def test_a_form_without_its_csrf_token_is_refused(client, app, stub):
 def test_an_unknown_receipt_token_is_not_found(client, app):
     assert client.get("/packages/bought/nope").status_code == 404
     assert client.get("/packages/bought/" + "x" * 500).status_code == 404
+
+
+def test_stripe_unreachable_keeps_the_form_and_no_purchase(client, app, stub):
+    make_package(app, price=PRICE)
+    stub.fail_next = 10
+    response = buy(client, name="Ana Client", email="ana@example.com")
+    stub.fail_next = 0
+    assert response.status_code == 503
+    page = text_of(response.get_data(as_text=True))
+    assert "could not reach the payment service" in page and "Nothing was charged" in page
+    assert 'value="ana@example.com"' in response.get_data(as_text=True)
+    assert purchases(app) == []
