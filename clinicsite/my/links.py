@@ -10,26 +10,21 @@ signed-in session it starts; `session_is_live` checks such a session later, and
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
-from clinicsite import notifications
+from clinicsite import notifications, onetime
 from clinicsite.extensions import db
 from clinicsite.models import SignInLink
 from clinicsite.my.bookings import has_bookings, normalise_email
 from clinicsite.notifications import Links
+from clinicsite.onetime import token_hash
 
 LIFETIME = timedelta(minutes=30)
 SESSION_LIFETIME = timedelta(days=7)
-MAX_TOKEN_LENGTH = 64
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def request_link(email: str, now: datetime, links: Links) -> bool:
@@ -65,10 +60,7 @@ def forget_old_links(now: datetime) -> None:
 
 
 def find(token: str) -> SignInLink | None:
-    if not token or len(token) > MAX_TOKEN_LENGTH:
-        return None
-    query = sa.select(SignInLink).where(SignInLink.token_hash == token_hash(token))
-    return db.session.scalar(query)
+    return onetime.find(SignInLink, token)
 
 
 def state_of(link: SignInLink | None, now: datetime) -> str:
@@ -98,17 +90,7 @@ def use_link(token: str, now: datetime) -> SignedIn | str:
     state = state_of(link, now)
     if state != "usable":
         return state
-    spent = db.session.execute(
-        sa.update(SignInLink)
-        .where(
-            SignInLink.id == link.id,
-            SignInLink.used_at.is_(None),
-            SignInLink.expires_at > now,
-        )
-        .values(used_at=now)
-        .execution_options(synchronize_session=False)
-    )
-    if spent.rowcount != 1:
+    if not onetime.spend(SignInLink, link.id, now):
         return "used"  # another click won
     return SignedIn(email=link.email, link_id=link.id, until=now + SESSION_LIFETIME)
 

@@ -12,7 +12,6 @@ time, still free, to the next entries.
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from datetime import datetime, timedelta
 
@@ -22,14 +21,11 @@ from clinicsite import notifications
 from clinicsite.extensions import db
 from clinicsite.models import ClinicSettings, Therapist, WaitlistEntry, WaitlistOffer
 from clinicsite.notifications.links import Links, site_links
+from clinicsite.onetime import token_hash as hash_token
 from clinicsite.scheduling.slots import find_slots
 from clinicsite.waitlist import matching, texts
 
 OFFER_AT_ONCE = 3
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def live(now: datetime):

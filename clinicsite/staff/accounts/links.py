@@ -1,31 +1,27 @@
 """The emailed links that set a staff password: an admin's invitation (a week) and a reset
 someone asked for (an hour).
 
-A link is used once: `spend` is a conditional UPDATE, so two submits of the same form set
-the password once. Making a new link voids the account's earlier ones. `request_reset`
-answers nothing about whether an address has an account and does the same work either
-way; only an active account gets a link.
+A link is used once (clinicsite/onetime.py: a conditional UPDATE), so two submits of the
+same form set the password once. Making a new link voids the account's earlier ones.
+`request_reset` answers nothing about whether an address has an account and does the same
+work either way; only an active account gets a link.
 """
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
+from clinicsite import onetime
 from clinicsite.extensions import db
 from clinicsite.models import AccountLink, StaffUser
 from clinicsite.notifications import accounts as emails
 from clinicsite.notifications.links import Links
+from clinicsite.onetime import token_hash
 
 LIFETIMES = {"invite": timedelta(days=7), "reset": timedelta(hours=1)}
-MAX_TOKEN_LENGTH = 64
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def _new_link(user: StaffUser, purpose: str, now: datetime, token: str | None = None) -> str:
@@ -74,11 +70,7 @@ def request_reset(email: str, now: datetime, links: Links) -> bool:
 
 
 def find(token: str) -> AccountLink | None:
-    if not token or len(token) > MAX_TOKEN_LENGTH:
-        return None
-    return db.session.scalar(
-        sa.select(AccountLink).where(AccountLink.token_hash == token_hash(token))
-    )
+    return onetime.find(AccountLink, token)
 
 
 def state_of(link: AccountLink | None, now: datetime) -> str:
@@ -98,17 +90,7 @@ def set_password(link: AccountLink, password: str, now: datetime) -> str:
     state = state_of(link, now)
     if state != "usable":
         return state
-    spent = db.session.execute(
-        sa.update(AccountLink)
-        .where(
-            AccountLink.id == link.id,
-            AccountLink.used_at.is_(None),
-            AccountLink.expires_at > now,
-        )
-        .values(used_at=now)
-        .execution_options(synchronize_session=False)
-    )
-    if spent.rowcount != 1:
+    if not onetime.spend(AccountLink, link.id, now):
         return "used"  # another submit won
     link.staff_user.set_password(password)
     return "done"
