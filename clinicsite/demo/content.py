@@ -42,7 +42,8 @@ class DemoContent:
     tags: dict[str, str]
     posts: list[dict[str, Any]]
     comments: list[dict[str, Any]]
-    # Clients with their visits (clients.toml; demo/clients.py): none in a clinic without it.
+    # Clients with their visits (clients.toml, and week.toml for the current week's
+    # calendar; demo/clients.py): none in a clinic without them.
     clients: list[dict[str, Any]] = field(default_factory=list)
     # clients on the waitlist (waitlist.toml, optional: the tests' clinic has none)
     waitlist: list[dict[str, Any]] = field(default_factory=list)
@@ -165,9 +166,8 @@ def read_content(directory: Path = CONTENT_DIR) -> DemoContent:
         tags=blog["tags"],
         posts=_posts(directory),
         comments=blog["comment"],
-        clients=_toml("clients.toml", directory)["client"]
-        if (directory / "clients.toml").exists()
-        else [],
+        clients=_optional_toml("clients.toml", directory).get("client", [])
+        + _optional_toml("week.toml", directory).get("client", []),
         waitlist=_optional_toml("waitlist.toml", directory).get("entry", []),
         coupons=_optional_toml("coupons.toml", directory).get("coupon", []),
         packages=_optional_toml("packages.toml", directory).get("package", []),

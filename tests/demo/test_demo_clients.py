@@ -5,7 +5,8 @@ day the demo was loaded; loading twice adds nothing."""
 from __future__ import annotations
 
 import shutil
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
@@ -49,7 +50,11 @@ def test_demo_clients_have_visits_a_no_show_and_notes(app, monkeypatch):
         records = {c.name: client_record(c, NOW) for c in clients}
         assert all(r.client.notes for r in records.values())
         assert sum(len(r.no_shows) for r in records.values()) >= 1
-        assert all(r.past for r in records.values())
+        # The clients of clients.toml have histories; week.toml's fill the current week.
+        history = {
+            c["name"] for c in read_content(CONTENT_DIR).clients if c["visit"][0]["week"] < 0
+        }
+        assert all(r.past for name, r in records.items() if name in history)
         assert any(r.upcoming for r in records.values())
         assert any(r.client.email is None and r.client.phone for r in records.values())
         assert any(r.payments for r in records.values())
@@ -190,3 +195,30 @@ def test_a_demo_person_has_one_email_and_phone_across_the_demo_files():
     assert mentioned, "the demo's series and waitlist name demo clients"
     for name, email, phone in mentioned:
         assert (email, phone) == people[name], name
+
+
+def test_the_demo_week_fills_the_calendar_as_it_stands_the_day_it_is_loaded(demo, client, login_as):
+    # Loaded on a Thursday afternoon: the week's visits before it are completed, the rest
+    # are to come, and every therapist has a working week of clients.
+    tz = ZoneInfo("America/Los_Angeles")
+    monday = datetime(2026, 12, 7, 8, 0, tzinfo=UTC)  # Monday 00:00 in Los Angeles
+    with demo.app_context():
+        week = db.session.scalars(
+            sa.select(Appointment).where(
+                Appointment.starts_at >= monday,
+                Appointment.starts_at < monday + timedelta(days=7),
+                Appointment.status != "cancelled",
+            )
+        ).all()
+        assert len(week) >= 20
+        therapists = {a.therapist.slug for a in week}
+        assert therapists == {"dana-okafor", "lena-marchetti", "theo-nakamura"}
+        assert {a.starts_at.astimezone(tz).weekday() for a in week} >= {0, 1, 2, 3, 4, 5}
+        for a in week:
+            expected = "completed" if a.ends_at <= LOADED else "confirmed"
+            if a.series_id is None and a.status != "no_show":
+                assert a.status == expected, (a.client_name, a.starts_at)
+    login_as("admin")
+    friday = client.get("/staff/calendar/day?date=2026-12-11").get_data(as_text=True)
+    assert friday.count('class="appt-block"') >= 5
+    assert "Beatriz Souza" in friday and "Deep Tissue" in friday

@@ -36,15 +36,15 @@ def test_day_view_shows_local_hours_on_dst_days(
     labels = row_labels(html)
     assert labels[0].strip() == first_label
     assert "10:00 AM" in labels
-    # From 08:00 to 20:00 local are 48 quarter-hour rows, even on a 23- or 25-hour day.
-    assert html.count('<th scope="row">') == 48
+    # From 08:00 to 20:00 local are 144 five-minute rows, even on a 23- or 25-hour day.
+    assert html.count('<th scope="row">') == 144
     rows = html.split("<tr")
     ten = next(i for i, r in enumerate(rows) if '<th scope="row">10:00 AM' in r)
     assert "Rita Client" in rows[ten]
     # The free 20-minute discovery session; on a day the clocks change, with the zone.
     zone = {"2026-03-08": " PDT", "2026-11-01": " PST"}.get(day, "")
     assert f"10:00 AM{zone}–10:20 AM{zone}" in rows[ten]
-    assert 'rowspan="2"' in rows[ten]
+    assert 'rowspan="4"' in rows[ten]  # 20 minutes drawn as 20 minutes, not half an hour
 
 
 def test_therapist_sees_only_their_own_appointments(clinic, client, login_as, frozen):
@@ -76,3 +76,51 @@ def test_bad_dates_show_today_with_a_message(clinic, client, login_as, frozen):
         response = client.get(url)
         assert response.status_code == 400
         assert "That date could not be read" in response.get_data(as_text=True)
+
+
+def free_links(html: str, therapist: int | None = None) -> dict[str, str]:
+    """The day view's click-to-book cells (of one therapist): their visible time -> link."""
+    found = re.findall(
+        r'<a class="book-slot" href="([^"]+)"><span class="visually-hidden">Book </span>([^<]+)<',
+        html,
+    )
+    return {
+        label: href.replace("&amp;", "&")
+        for href, label in found
+        if therapist is None or f"therapist={therapist}&" in href
+    }
+
+
+def test_a_free_quarter_hour_links_to_a_phone_booking_at_that_time(
+    clinic, client, login_as, frozen
+):
+    # Monday December 7, 08:00 in Los Angeles; Dana works 9-13 and 14-18 at Hermosa Beach.
+    make_appointment(clinic, datetime(2026, 12, 7, 18, 0, tzinfo=UTC))  # 10:00-10:20 taken
+    login_as("admin")
+    html = client.get("/staff/calendar/day?date=2026-12-07").get_data(as_text=True)
+    dana = therapist_id(clinic, "dana-okafor")
+    links = free_links(html, dana)
+    assert "9:00 AM" in links and "9:45 AM" in links and "11:15 AM" in links
+    assert "10:00 AM" not in links and "10:15 AM" not in links  # booked
+    assert "10:20 AM" in links and "10:30 AM" in links  # free from the end of the visit
+    assert "1:15 PM" not in links  # her lunch hour is not working time
+    assert "with Dana Okafor" in html
+    page = client.get(links["9:45 AM"])
+    assert page.status_code == 200
+    form = page.get_data(as_text=True)
+    assert 'value="2026-12-07"' in form and 'value="09:45"' in form
+    assert re.search(rf'<option selected value="{dana}">|<option value="{dana}" selected', form)
+
+
+def test_a_time_that_has_passed_has_no_link_and_one_to_come_carries_its_offset(
+    clinic, client, login_as, monkeypatch
+):
+    # The day after the clocks went back: the link says which reading of the time it means
+    # (the phone booking page asks for it only on a night when an hour repeats).
+    now = datetime(2026, 11, 2, 18, 7, tzinfo=UTC)  # Monday 10:07 PST
+    monkeypatch.setattr("clinicsite.clock.now", lambda: now)
+    login_as("admin")
+    html = client.get("/staff/calendar/day?date=2026-11-02").get_data(as_text=True)
+    links = free_links(html, therapist_id(clinic, "dana-okafor"))
+    assert "10:00 AM" not in links and "9:45 AM" not in links
+    assert "offset=-08:00" in links["10:15 AM"]

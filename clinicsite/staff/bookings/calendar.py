@@ -7,7 +7,7 @@ from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
-from flask import render_template, request
+from flask import render_template, request, url_for
 from flask_login import current_user
 
 from clinicsite import clock
@@ -25,7 +25,7 @@ from clinicsite.scheduling import availability as av
 from clinicsite.scheduling.holds import blocking_condition
 from clinicsite.staff import bp, localtime
 from clinicsite.staff.auth import roles_required
-from clinicsite.staff.bookings.calendar_grid import build_day
+from clinicsite.staff.bookings.calendar_grid import Working, build_day
 
 
 def visible_therapists() -> list[Therapist]:
@@ -110,10 +110,12 @@ def calendar_day():
     start, end = day_window(day, clinic.tz)
     appointments = appointments_between(start, end, ids)
     grid = build_day(day, clinic.tz, therapists, appointments, working_on(day, ids, clinic.tz))
+    _link_free_cells(grid, clinic.tz, clock.now())
     return render_template(
         "staff/calendar_day.html",
         day=day,
         grid=grid,
+        services=sorted({a.service for a in appointments}, key=lambda s: (s.position, s.id)),
         today=today,
         problem=problem,
         previous=day - timedelta(days=1),
@@ -121,8 +123,27 @@ def calendar_day():
     ), (400 if problem else 200)
 
 
-def working_on(day: date, therapist_ids: list[int], tz) -> dict[int, list]:
-    """Each therapist's working intervals that day (UTC), less their time off."""
+def _link_free_cells(grid, tz, now: datetime) -> None:
+    """Each free cell to come links to the phone booking page with its therapist, studio,
+    day and time filled in (and the offset, so a time in the repeated hour of a fall-back
+    night is the one clicked)."""
+    for row in grid.cells:
+        for therapist, cell in zip(grid.columns, row, strict=True):
+            if cell.kind != "free" or cell.start is None or cell.start <= now:
+                continue
+            local = cell.start.astimezone(tz)
+            cell.link = url_for(
+                "staff.phone_booking",
+                therapist=therapist.id,
+                location=cell.location_id,
+                date=local.date().isoformat(),
+                time=local.strftime("%H:%M"),
+                offset=localtime.format_offset(local.utcoffset() or timedelta(0)),
+            )
+
+
+def working_on(day: date, therapist_ids: list[int], tz) -> dict[int, list[Working]]:
+    """Each therapist's working time that day (UTC, with its studio), less their time off."""
     weekly: dict[int, list] = defaultdict(list)
     for h in db.session.scalars(
         sa.select(WorkingHours).where(WorkingHours.therapist_id.in_(therapist_ids))
@@ -150,8 +171,8 @@ def working_on(day: date, therapist_ids: list[int], tz) -> dict[int, list]:
     result = {}
     for therapist_id in therapist_ids:
         spans = [
-            (interval.start, interval.end)
-            for interval, _ in av.working_intervals(
+            Working(interval.start, interval.end, location_id)
+            for interval, location_id in av.working_intervals(
                 day, weekly[therapist_id], extra[therapist_id], tz
             )
         ]
@@ -159,16 +180,16 @@ def working_on(day: date, therapist_ids: list[int], tz) -> dict[int, list]:
     return result
 
 
-def _subtract(spans, holes):
+def _subtract(spans: list[Working], holes) -> list[Working]:
     for hole_start, hole_end in holes:
         next_spans = []
-        for a, b in spans:
-            if hole_end <= a or hole_start >= b:
-                next_spans.append((a, b))
+        for span in spans:
+            if hole_end <= span.start or hole_start >= span.end:
+                next_spans.append(span)
                 continue
-            if a < hole_start:
-                next_spans.append((a, hole_start))
-            if hole_end < b:
-                next_spans.append((hole_end, b))
+            if span.start < hole_start:
+                next_spans.append(Working(span.start, hole_start, span.location_id))
+            if hole_end < span.end:
+                next_spans.append(Working(hole_end, span.end, span.location_id))
         spans = next_spans
     return spans

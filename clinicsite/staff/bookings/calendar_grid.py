@@ -1,7 +1,12 @@
-"""The day view as a table: one column per therapist, one row per 15 minutes, an
-appointment as a cell spanning its rows. Rows are real instants (stepped in UTC from the
-local opening time), labelled in local time, so days when the clocks change have the
-right number of rows and every appointment sits at its true time."""
+"""The day view as a table: one column per therapist, one row per 5 minutes, an
+appointment as a cell spanning its rows, so a 20-minute visit is drawn a third of the
+height of an hour. Rows are real instants (stepped in UTC from the local opening time),
+labelled in local time, so days when the clocks change have the right number of rows and
+every appointment sits at its true time.
+
+Free working time comes in cells of at most a quarter hour, each starting on a local
+quarter hour: the desk clicks one to book that time by phone. Time outside working hours
+is merged into one cell per hour."""
 
 from __future__ import annotations
 
@@ -9,8 +14,17 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-ROW = timedelta(minutes=15)
+ROW = timedelta(minutes=5)
 DEFAULT_OPEN, DEFAULT_CLOSE = time(8, 0), time(20, 0)
+
+
+@dataclass(frozen=True)
+class Working:
+    """A stretch of a therapist's working time (UTC) at one studio."""
+
+    start: datetime
+    end: datetime
+    location_id: int | None = None
 
 
 @dataclass
@@ -18,6 +32,9 @@ class Cell:
     kind: str  # "free", "off" (outside working hours), "appointment", "covered"
     rowspan: int = 1
     appointment: object | None = None
+    start: datetime | None = None  # a free cell: the instant a click books (UTC)
+    location_id: int | None = None  # a free cell: the studio the therapist works at then
+    link: str | None = None  # a free cell to come: its phone booking page (set by the view)
 
 
 @dataclass
@@ -38,10 +55,10 @@ def build_day(
     tz: ZoneInfo,
     therapists: list,
     appointments: list,
-    working: dict[int, list[tuple[datetime, datetime]]],
+    working: dict[int, list[Working]],
 ) -> DayGrid:
     """`appointments` have therapist_id, starts_at, ends_at (UTC); `working` maps a
-    therapist id to that day's working intervals in UTC."""
+    therapist id to that day's working time."""
     opens, closes = _hours_shown(day, tz, appointments, working)
     first, last = local_bounds(day, tz, opens, closes)
     rows = []
@@ -50,16 +67,18 @@ def build_day(
         rows.append(moment)
         moment += ROW
     grid = DayGrid(rows=rows, columns=therapists)
-    grid.cells = [[Cell("free") for _ in therapists] for _ in rows]
+    grid.cells = [[Cell("off") for _ in therapists] for _ in rows]
     for c, therapist in enumerate(therapists):
-        intervals = working.get(therapist.id, [])
+        spans = working.get(therapist.id, [])
         for r, row_start in enumerate(rows):
-            if not any(a <= row_start < b for a, b in intervals):
-                grid.cells[r][c].kind = "off"
+            span = next((s for s in spans if s.start <= row_start < s.end), None)
+            if span is not None:
+                grid.cells[r][c] = Cell("free", start=row_start, location_id=span.location_id)
         for appt in sorted(
             (a for a in appointments if a.therapist_id == therapist.id), key=lambda a: a.starts_at
         ):
             _place(grid, c, appt)
+        _merge_gaps(grid, c, tz)
     return grid
 
 
@@ -77,10 +96,28 @@ def _place(grid: DayGrid, column: int, appt) -> None:
         grid.cells[r][column] = Cell("covered")
 
 
+def _merge_gaps(grid: DayGrid, column: int, tz: ZoneInfo) -> None:
+    """Join runs of free rows (at one studio) into quarter-hour cells, and off rows into
+    hour cells, each run broken where a local quarter (or hour) begins."""
+    top = None
+    for r, row_start in enumerate(grid.rows):
+        cell = grid.cells[r][column]
+        minute = row_start.astimezone(tz).minute
+        if top is not None:
+            head = grid.cells[top][column]
+            same = cell.kind == head.kind and cell.location_id == head.location_id
+            boundary = minute % (15 if head.kind == "free" else 60) == 0
+            if same and not boundary:
+                head.rowspan += 1
+                grid.cells[r][column] = Cell("covered")
+                continue
+        top = r if cell.kind in ("free", "off") else None
+
+
 def _hours_shown(day, tz, appointments, working) -> tuple[time, time]:
     """From the earliest start to the latest end of the day's work and bookings, in whole
     hours, at least 08:00-20:00."""
-    moments = [m for spans in working.values() for span in spans for m in span]
+    moments = [m for spans in working.values() for span in spans for m in (span.start, span.end)]
     moments += [a.starts_at for a in appointments] + [a.ends_at for a in appointments]
     local = [m.astimezone(tz) for m in moments if m.astimezone(tz).date() == day]
     earliest = min([DEFAULT_OPEN, *(m.time() for m in local)])
