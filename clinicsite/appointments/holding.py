@@ -57,6 +57,7 @@ class HoldRequest:
     client: ClientDetails
     request_key: str | None = None
     source: str = "online"
+    origin: str | None = None  # where an online booking came from (booking/origin.py)
     actor: Actor = CLIENT
     deposit: int | None = None
     hold_minutes: int | None = None
@@ -147,6 +148,7 @@ def new_appointment(request: HoldRequest, clinic: ClinicSettings, now: datetime)
         client_notes=client.notes,
         intake=client.intake,
         source=request.source,
+        origin=request.origin,
         created_at=now,  # the limits count bookings of the last 24 hours by this clock
         # A past visit is never reminded of (the reminder job looks ahead only; this says so).
         reminder_queued_at=now if request.afterwards else None,

@@ -21,7 +21,7 @@ from clinicsite import clock
 from clinicsite.appointments import holding, limits
 from clinicsite.appointments.checkout import checkout_url
 from clinicsite.appointments.errors import LimitReached, PaymentError, SlotTaken
-from clinicsite.booking import bp, cards, gift_card, packages, selection
+from clinicsite.booking import bp, cards, gift_card, origin, packages, selection
 from clinicsite.booking import coupons as coupon_step
 from clinicsite.booking.forms import DetailsForm
 from clinicsite.clinic import get_clinic
@@ -38,6 +38,7 @@ def start():
     clinic, now = get_clinic(), clock.now()
     services = selection.bookable_services()
     sel = selection.parse(request.args, clinic, services, now)
+    _arrived_from(sel)
     context = {"sel": sel, "services": services, "now": now}
     if sel.option and sel.location is None:
         context["locations"] = selection.locations_for(sel.service)
@@ -56,6 +57,12 @@ def start():
     return render_template("booking/start.html", **context), status
 
 
+def _arrived_from(sel: selection.Selection) -> None:
+    """A first booking page: where the client came from, unless a link already says."""
+    if sel.origin is None:
+        sel.origin = origin.from_referrer(request.referrer, request.host)
+
+
 def _offered(sel: selection.Selection, clinic, now):
     """The free therapists at exactly the chosen start (several when "any")."""
     slots = selection.slots_on(sel, [sel.day], clinic, now)
@@ -70,8 +77,13 @@ def details():
     form = DetailsForm()
     args = request.args
     if request.method == "POST":  # the extras are repeated hidden fields, not form fields
-        args = form.data | {"addon": request.form.getlist("addon")}
+        args = form.data | {
+            "addon": request.form.getlist("addon"),
+            "from": request.form.get("from", ""),
+        }
     sel = selection.parse(args, clinic, services, now)
+    if request.method == "GET":  # a time linked straight from another page
+        _arrived_from(sel)
     if sel.start is None or not sel.therapist_ready or sel.problems:
         for problem in sel.problems or ["Please choose a time first."]:
             flash(problem, "error")
@@ -104,6 +116,7 @@ def details():
                         request_key=form.request_key.data or None,
                         client_keys=_client_keys(form.email.data, device),
                         add_ons=tuple(sel.add_ons),
+                        origin=sel.origin or "direct",
                         **coupon_step.hold_args(priced, clinic),
                     ),
                     clinic,
