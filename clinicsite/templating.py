@@ -11,6 +11,7 @@ from flask import Flask, current_app, g, request
 from markupsafe import Markup
 
 from clinicsite import reference
+from clinicsite.appointments import origins
 from clinicsite.catalogue import bookable_online_ids
 from clinicsite.clinic import get_clinic
 from clinicsite.extensions import db
@@ -119,6 +120,15 @@ def bookable_online(service) -> bool:
     return service.id in g.bookable_online
 
 
+def booking_from() -> dict[str, str]:
+    """The `from` parameter of a booking link on this page (appointments/origins.py); in
+    the booking flow itself, the one it already carries."""
+    if (request.endpoint or "").startswith("booking."):
+        given = origins.given(request.args)
+        return {"from": given} if given else {}
+    return {"from": origins.of_page(request.endpoint, request.view_args)}
+
+
 def register(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.filters.update(
@@ -147,6 +157,7 @@ def register(app: Flask) -> None:
 
     app.jinja_env.globals["closure_label"] = lambda closure: describe(closure, get_clinic().tz)
     app.jinja_env.globals["bookable_online"] = bookable_online
+    app.jinja_env.globals["booking_from"] = booking_from
 
     app.jinja_env.globals["deposit_of"] = deposit_of
 

@@ -21,7 +21,7 @@ from clinicsite import clock
 from clinicsite.appointments import holding, limits
 from clinicsite.appointments.checkout import checkout_url
 from clinicsite.appointments.errors import LimitReached, PaymentError, SlotTaken
-from clinicsite.booking import bp, cards, gift_card, origin, packages, selection
+from clinicsite.booking import bp, cards, gift_card, packages, selection
 from clinicsite.booking import coupons as coupon_step
 from clinicsite.booking.forms import DetailsForm
 from clinicsite.clinic import get_clinic
@@ -38,7 +38,6 @@ def start():
     clinic, now = get_clinic(), clock.now()
     services = selection.bookable_services()
     sel = selection.parse(request.args, clinic, services, now)
-    _arrived_from(sel)
     context = {"sel": sel, "services": services, "now": now}
     if sel.option and sel.location is None:
         context["locations"] = selection.locations_for(sel.service)
@@ -55,12 +54,6 @@ def start():
             context["times"] = selection.first_per_start(slots) if sel.any_therapist else slots
     status = 400 if sel.problems else 200
     return render_template("booking/start.html", **context), status
-
-
-def _arrived_from(sel: selection.Selection) -> None:
-    """A first booking page: where the client came from, unless a link already says."""
-    if sel.origin is None:
-        sel.origin = origin.from_referrer(request.referrer, request.host)
 
 
 def _offered(sel: selection.Selection, clinic, now):
@@ -82,8 +75,6 @@ def details():
             "from": request.form.get("from", ""),
         }
     sel = selection.parse(args, clinic, services, now)
-    if request.method == "GET":  # a time linked straight from another page
-        _arrived_from(sel)
     if sel.start is None or not sel.therapist_ready or sel.problems:
         for problem in sel.problems or ["Please choose a time first."]:
             flash(problem, "error")

@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import sqlalchemy as sa
 
-from clinicsite.booking import origin
+from clinicsite.appointments import origins
 from clinicsite.booking.addons import match_add_ons, requested_add_on_ids
 from clinicsite.catalogue import active_services
 from clinicsite.extensions import db
@@ -155,7 +155,7 @@ def parse(
     now: datetime | None = None,
 ) -> Selection:
     """Read the choices in order; stop at the first one that is missing or wrong."""
-    sel = Selection(origin=origin.given(args))
+    sel = Selection(origin=origins.given(args))
     slug = (args.get("service") or "").strip()
     if not slug:
         return sel

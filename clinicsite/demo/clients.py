@@ -187,7 +187,7 @@ DEMO_ORIGINS = (
     "area:torrance",
     "site",
     "post:paddling-shoulders",
-    "elsewhere",
+    "direct",
 )
 
 

@@ -321,7 +321,7 @@ def test_the_post_page_shows_everything_about_the_post(blog, client):
     assert "By Noor Haddad" in html
     assert "March 9, 2026" in html and "1 min read" in html
     assert 'href="/blog/category/recovery"' in html and 'href="/blog/tag/neck"' in html
-    assert 'href="/book/?service=neuromuscular-therapy"' in html
+    assert 'href="/book/?service=neuromuscular-therapy&amp;from=post:stiff-neck"' in html
     assert 'action="/blog/stiff-neck/comments#comment-form"' in html
     assert "0 comments" in html
 

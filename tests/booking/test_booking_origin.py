@@ -1,6 +1,5 @@
-"""Where online bookings come from: the first booking page reads it off the page the client
-was on (or an email's `from`), every step carries it on, the appointment keeps it, and the
-reports count it."""
+"""Where online bookings come from: every link into booking names the page it is on, every
+step carries it on, the appointment keeps it, and the reports count it."""
 
 from __future__ import annotations
 
@@ -12,7 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import sqlalchemy as sa
 
-from clinicsite.booking.origin import from_referrer
+from clinicsite.appointments.origins import given, of_page
 from clinicsite.extensions import db
 from clinicsite.models import Appointment, ClinicSettings
 from clinicsite.reports import report
@@ -31,10 +30,6 @@ from tests.support.booking_helpers import (
     text_of,
 )
 
-HOST = "localhost"
-SITE = f"http://{HOST}"
-AREA_SERVICE = f"{SITE}/areas/torrance/discovery-session"
-
 
 @pytest.fixture
 def app(migrated, monkeypatch):
@@ -50,12 +45,6 @@ def app(migrated, monkeypatch):
         wipe(app)
 
 
-def get(client, url: str, referrer: str | None = None) -> str:
-    response = client.get(url, headers={"Referer": referrer} if referrer else {})
-    assert response.status_code == 200, (url, response.status_code)
-    return response.get_data(as_text=True)
-
-
 def hrefs(html: str, path: str) -> list[str]:
     return [h.replace("&amp;", "&") for h in re.findall(rf'href="({re.escape(path)}[^"]*)"', html)]
 
@@ -65,28 +54,57 @@ def froms(urls: list[str]) -> set[str]:
 
 
 @pytest.mark.parametrize(
-    ("referrer", "expected"),
+    ("endpoint", "view_args", "expected"),
     [
-        (None, "direct"),
-        ("", "direct"),
-        (f"{SITE}/areas/torrance", "area:torrance"),
+        ("public.area", {"area_slug": "torrance"}, "area:torrance"),
         (
-            f"{SITE}/areas/torrance/neuromuscular-therapy?x=1",
+            "public.area_service",
+            {"area_slug": "torrance", "service_slug": "neuromuscular-therapy"},
             "area_service:torrance/neuromuscular-therapy",
         ),
-        (f"{SITE}/blog/five-minute-tennis-ball-routine", "post:five-minute-tennis-ball-routine"),
-        (f"{SITE}/services/neuromuscular-therapy", "site"),
-        (f"{SITE}/", "site"),
-        (f"{SITE}/no/such/page", "site"),
-        (f"{SITE}/book/?service=x", "site"),
-        ("https://www.google.com/", "elsewhere"),
-        ("http://[::1", "elsewhere"),  # not even a URL
-        (f"{SITE}/areas/{'x' * 300}", "site"),  # too long to keep: not an origin
+        (
+            "blog.post",
+            {"slug": "five-minute-tennis-ball-routine"},
+            "post:five-minute-tennis-ball-routine",
+        ),
+        ("public.service", {"slug": "neuromuscular-therapy"}, "site"),
+        ("public.index", {}, "site"),
+        (None, None, "site"),  # an error page
+        ("public.area", {"area_slug": "x" * 300}, "site"),  # too long to be an origin
     ],
 )
-def test_the_first_page_reads_the_referrer(app, referrer, expected):
-    with app.test_request_context(base_url=SITE):
-        assert from_referrer(referrer, HOST) == expected
+def test_a_page_names_itself_in_its_booking_links(endpoint, view_args, expected):
+    assert of_page(endpoint, view_args) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "kept"),
+    [
+        ("newsletter", "newsletter"),
+        ("area:torrance", "area:torrance"),
+        ("<script>", None),
+        ("javascript:alert(1)", None),
+        ("area:Torrance", None),
+        ("post:" + "a" * 81, None),
+        ("", None),
+    ],
+)
+def test_only_our_own_codes_are_read_from_a_link(value, kept):
+    assert given({"from": value}) == kept
+
+
+def test_booking_links_on_area_post_and_home_pages_say_which_page(app):
+    client = app.test_client()
+    for path, expected in [
+        ("/areas/torrance", "area:torrance"),
+        ("/areas/torrance/discovery-session", "area_service:torrance/discovery-session"),
+        ("/blog/five-minute-tennis-ball-routine", "post:five-minute-tennis-ball-routine"),
+        ("/", "site"),
+    ]:
+        html = page_html(client, path)
+        links = hrefs(html, "/book/")
+        assert links and froms(links) == {expected}, (path, links)
+        assert page_html(client, path) == html  # the same for everyone: cacheable
 
 
 def test_every_step_carries_the_area_service_page_on_and_the_booking_keeps_it(app):
@@ -94,9 +112,8 @@ def test_every_step_carries_the_area_service_page_on_and_the_booking_keeps_it(ap
     area_page = page_html(client, "/areas/torrance/discovery-session")
     book_links = hrefs(area_page, "/book/")
     assert book_links, "the area and service page links to booking"
-    start = get(client, book_links[0], AREA_SERVICE)
-    steps = [u for u in hrefs(start, "/book/") if u != "/book/"]  # not the menu's Book
-    assert steps and froms(steps) == {"area_service:torrance/discovery-session"}
+    start = page_html(client, book_links[-1])  # the page's own Book button
+    assert froms(hrefs(start, "/book/")) == {"area_service:torrance/discovery-session"}
     slot = first_free_slot(client, DISCOVERY, TUESDAY)
     url = (
         details_url(
@@ -108,7 +125,7 @@ def test_every_step_carries_the_area_service_page_on_and_the_booking_keeps_it(ap
         )
         + "&from=area_service%3Atorrance%2Fdiscovery-session"
     )
-    html = get(client, url, f"{SITE}/book/")
+    html = page_html(client, url)
     fields = extract_hidden_fields(html)
     assert fields["from"] == "area_service:torrance/discovery-session"
     sent = client.post("/book/details", data={**fields, **CLIENT_DETAILS})
@@ -118,23 +135,19 @@ def test_every_step_carries_the_area_service_page_on_and_the_booking_keeps_it(ap
     assert kept == ["area_service:torrance/discovery-session"]
 
 
-def test_a_time_linked_from_a_blog_post_counts_for_the_post_and_a_bad_from_is_ignored(app):
+def test_a_link_without_a_known_origin_books_as_direct(app):
     client = app.test_client()
     slot = first_free_slot(client, DISCOVERY, TUESDAY)
-    url = (
-        details_url(
-            DISCOVERY,
-            slot["option_id"],
-            location_slug(app, slot["location"]),
-            slot["therapist"],
-            slot["start"],
-        )
-        + "&from=%3Cscript%3E"
+    url = details_url(
+        DISCOVERY,
+        slot["option_id"],
+        location_slug(app, slot["location"]),
+        slot["therapist"],
+        slot["start"],
     )
-    post = f"{SITE}/blog/five-minute-tennis-ball-routine"
-    fields = extract_hidden_fields(get(client, url, post))
-    assert fields["from"] == "post:five-minute-tennis-ball-routine"
-    fields["from"] = "javascript:alert(1)"  # tampered with on the way back: kept as direct
+    fields = extract_hidden_fields(page_html(client, url + "&from=%3Cscript%3E"))
+    assert "from" not in fields
+    fields["from"] = "javascript:alert(1)"  # tampered with on the way back
     assert client.post("/book/details", data={**fields, **CLIENT_DETAILS}).status_code == 303
     with app.app_context():
         assert db.session.scalars(sa.select(Appointment.origin)).all() == ["direct"]
