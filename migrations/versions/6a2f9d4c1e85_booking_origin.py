@@ -1,4 +1,5 @@
-"""Where an online booking came from (area page, blog post, newsletter, direct...)
+"""Where an online booking came from (area page, blog post, newsletter, direct...), and
+uploaded therapist portraits
 
 Revision ID: 6a2f9d4c1e85
 Revises: 9c1f5e2a7b40
@@ -20,8 +21,14 @@ depends_on = None
 def upgrade():
     with op.batch_alter_table('appointment', schema=None) as batch_op:
         batch_op.add_column(sa.Column('origin', sa.String(length=200), nullable=True))
+    with op.batch_alter_table('therapist', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('portrait', sa.String(length=200), nullable=True))
 
 
 def downgrade():
-    with op.batch_alter_table('appointment', schema=None) as batch_op:
+    # recreate='never': SQLite 3.35+ drops a column in place; recreating either table would
+    # drop one that other rows point to, which the app's PRAGMA foreign_keys=ON refuses.
+    with op.batch_alter_table('therapist', schema=None, recreate='never') as batch_op:
+        batch_op.drop_column('portrait')
+    with op.batch_alter_table('appointment', schema=None, recreate='never') as batch_op:
         batch_op.drop_column('origin')
