@@ -154,6 +154,12 @@ class Config:
             env.get("STRIPE_CHECKOUT_ORIGIN", "").strip().rstrip("/") or STRIPE_CHECKOUT_ORIGIN
         )
 
+        # Websites allowed to show the booking widget (/embed/book/) in a frame: exact
+        # origins, separated by spaces or commas (the CSP's frame-ancestors). Empty: none.
+        self.EMBED_ORIGINS = [
+            o.strip().rstrip("/") for o in env.get("EMBED_ORIGINS", "").replace(",", " ").split()
+        ]
+
         # Text messages: "off", "fake" (.txt files beside the .eml ones, for demos) or
         # "twilio". TWILIO_API_BASE only points the SDK at a local stub in tests.
         self.SMS_BACKEND = (env.get("SMS_BACKEND", "") or "off").strip().lower()
@@ -177,6 +183,12 @@ class Config:
                 "SITE_URL must be set to the site's address, such as https://www.example.com "
                 "(every link in emails and Stripe's return addresses is built on it)"
             )
+        for origin in self.EMBED_ORIGINS:
+            if not _is_origin(origin):
+                raise RuntimeError(
+                    "EMBED_ORIGINS must list origins such as https://www.example.com, "
+                    f"got {origin!r}"
+                )
         if not _is_origin(self.STRIPE_CHECKOUT_ORIGIN):
             raise RuntimeError(
                 "STRIPE_CHECKOUT_ORIGIN must be an origin such as https://checkout.stripe.com, "

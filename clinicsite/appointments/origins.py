@@ -1,7 +1,8 @@
 """Where an online booking came from, as kept on the appointment and counted by the
 reports: a short code, never a URL. "area:torrance", "area_service:torrance/sports-massage"
 and "post:<slug>" name the page of this site the client was on when they started booking,
-"site" any other page of it, "newsletter" a link in an email, and "direct" no page of ours
+"site" any other page of it, "newsletter" a link in an email, "embed" the booking widget
+framed on another website (booking/embed.py), and "direct" no page of ours
 (typed, bookmarked, another website).
 
 It travels as the `from` parameter: every link into booking on this site's pages carries
@@ -16,13 +17,16 @@ import re
 from collections.abc import Mapping
 
 SLUG = r"[a-z0-9][a-z0-9-]{0,79}"
-ORIGIN = re.compile(rf"direct|newsletter|site|area:{SLUG}|area_service:{SLUG}/{SLUG}|post:{SLUG}")
+ORIGIN = re.compile(
+    rf"direct|newsletter|embed|site|area:{SLUG}|area_service:{SLUG}/{SLUG}|post:{SLUG}"
+)
 # The kinds, in the order the reports list them, with their words.
 KINDS = {
     "area": "Area pages",
     "area_service": "Area and service pages",
     "post": "Blog posts",
     "newsletter": "Newsletter emails",
+    "embed": "The booking widget on another website",
     "site": "Other pages of the site",
     "direct": "Direct (typed, bookmarked or another website)",
 }
