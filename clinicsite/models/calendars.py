@@ -17,7 +17,9 @@ class ExternalCalendar(db.Model):
     sync`. The address is a secret (whoever has it reads the calendar): pages show it
     masked (calendars/feeds.py). `etag` and `last_modified` are the answer's validators,
     sent back so an unchanged feed costs a 304. `synced_at` is the last fetch that worked
-    (a 304 included), `error` what went wrong at the last one, if it did."""
+    (a 304 included), `error` what went wrong at the last one, if it did, and `warning`
+    what was odd in the last file read (an unknown time zone). The busy rows cover up to
+    `covered_until`; past it the next sync reads the whole file again, 304 or not."""
 
     __tablename__ = "external_calendar"
 
@@ -29,6 +31,8 @@ class ExternalCalendar(db.Model):
     synced_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     error: Mapped[str] = mapped_column(sa.String(500), default="")
+    warning: Mapped[str] = mapped_column(sa.String(300), default="")
+    covered_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     therapist: Mapped[Therapist] = relationship()

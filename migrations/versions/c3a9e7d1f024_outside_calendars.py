@@ -28,6 +28,8 @@ def upgrade():
         sa.Column('synced_at', sa.DateTime(timezone=True), nullable=True),
         sa.Column('checked_at', sa.DateTime(timezone=True), nullable=True),
         sa.Column('error', sa.String(length=500), nullable=False),
+        sa.Column('warning', sa.String(length=300), nullable=False),
+        sa.Column('covered_until', sa.DateTime(timezone=True), nullable=True),
         sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(['therapist_id'], ['therapist.id'], name=op.f('fk_external_calendar_therapist_id_therapist')),
         sa.PrimaryKeyConstraint('id', name=op.f('pk_external_calendar')),

@@ -62,6 +62,7 @@ def free_times(form, args) -> FreeTimes:
         now,
         location_id=int(chosen[2]),
         min_notice=timedelta(0),
+        outside_calendars=False,
     )
     for slot in slots:
         local = slot.start.astimezone(clinic.tz)
