@@ -2,8 +2,9 @@
 
 Safe from cron, and twice at once: nothing is locked while a feed downloads, and the
 replacement (delete the calendar's rows, insert the new ones, note the validators) runs
-under the calendar's row lock in one transaction, so readers see the old set or the new
-one, never a mix, and two syncs of one feed cannot leave both sets behind. A failed fetch
+under the therapist's booking lock and the calendar's row lock in one transaction, so
+readers see the old set or the new one, never a mix, and two syncs of one feed cannot
+leave both sets behind. A failed fetch
 or an unreadable file keeps the busy times there were and records the error.
 """
 
@@ -20,6 +21,7 @@ from clinicsite.calendars.fetching import FetchError, Limits, fetch
 from clinicsite.calendars.parsing import FeedUnreadable, busy_spans
 from clinicsite.extensions import db
 from clinicsite.models import ExternalBusy, ExternalCalendar
+from clinicsite.scheduling.holds import lock_therapists
 
 # Busy times are read this far past the booking horizon, so an unchanged feed (304) can
 # be trusted for that long before the whole file is read again for the days coming in.
@@ -58,7 +60,7 @@ def sync_one(
     )
     if calendar is None:
         return Outcome("?", "failed", message="The calendar was removed meanwhile.")
-    name, url = calendar.therapist.name, calendar.url
+    name, url, therapist_id = calendar.therapist.name, calendar.url, calendar.therapist_id
     start, end = now, now + timedelta(days=horizon_days) + SPARE
     # Validators only while the rows still reach the horizon: else the whole file is read.
     fresh = calendar.covered_until is not None and calendar.covered_until >= end - SPARE
@@ -70,6 +72,11 @@ def sync_one(
     except (FetchError, FeedUnreadable) as error:
         _record_failure(calendar_id, url, str(error), now)
         return Outcome(name, "failed", message=str(error))
+    if busy is not None:
+        # New busy times change what the therapist can be booked for: the booking lock
+        # (taken first, as staff pages take it before the calendar's row) orders this with
+        # bookings, and its counter renews the cached availability (booking/api.py).
+        lock_therapists(therapist_id)
     if not _lock(calendar_id, url, now):
         db.session.rollback()
         return Outcome(name, "failed", message="The address changed while it was read.")
@@ -84,9 +91,7 @@ def sync_one(
         return Outcome(name, "unchanged", count)
     db.session.execute(sa.delete(ExternalBusy).where(ExternalBusy.calendar_id == calendar_id))
     db.session.add_all(
-        ExternalBusy(
-            calendar_id=calendar_id, therapist_id=calendar.therapist_id, starts_at=s, ends_at=e
-        )
+        ExternalBusy(calendar_id=calendar_id, therapist_id=therapist_id, starts_at=s, ends_at=e)
         for s, e in busy.spans
     )
     calendar.warning, calendar.covered_until = busy.warning, end
