@@ -35,6 +35,16 @@ def _env_int(env: Mapping[str, str], name: str, default: int) -> int:
         raise RuntimeError(f"{name} must be a whole number, got {raw!r}") from exc
 
 
+def _env_float(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        return float(raw)
+    except ValueError as exc:
+        raise RuntimeError(f"{name} must be a number, got {raw!r}") from exc
+
+
 def _env_bool(env: Mapping[str, str], name: str, default: bool) -> bool:
     raw = env.get(name, "").strip().lower()
     if not raw:
@@ -92,6 +102,7 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
     RATELIMIT_HEADERS_ENABLED = True
     default_secure_cookies = False
+    local_calendars = False  # http:// calendar addresses and local hosts (see below)
 
     def __init__(self, environ: Mapping[str, str] | None = None) -> None:
         env = os.environ if environ is None else environ
@@ -168,6 +179,16 @@ class Config:
         self.TWILIO_FROM = env.get("TWILIO_FROM", "")
         self.TWILIO_API_BASE = env.get("TWILIO_API_BASE", "")
 
+        # Therapists' own calendars (`flask calendars sync`): seconds to connect, per read
+        # and for the whole download, and the largest file read. Addresses must be https
+        # on public hosts; development and tests allow http and local servers.
+        self.CALENDAR_CONNECT_TIMEOUT = _env_float(env, "CALENDAR_CONNECT_TIMEOUT", 5)
+        self.CALENDAR_READ_TIMEOUT = _env_float(env, "CALENDAR_READ_TIMEOUT", 10)
+        self.CALENDAR_TOTAL_TIMEOUT = _env_float(env, "CALENDAR_TOTAL_TIMEOUT", 30)
+        self.CALENDAR_MAX_BYTES = _env_int(env, "CALENDAR_MAX_BYTES", 2 * 1024 * 1024)
+        self.CALENDAR_ALLOW_HTTP = _env_bool(env, "CALENDAR_ALLOW_HTTP", self.local_calendars)
+        self.CALENDAR_ALLOW_PRIVATE_HOSTS = self.CALENDAR_ALLOW_HTTP
+
     def validate(self) -> None:
         """Raise RuntimeError when these settings cannot run safely."""
         if self.SMS_BACKEND not in ("off", "fake", "twilio"):
@@ -198,6 +219,7 @@ class Config:
 
 class DevelopmentConfig(Config):
     ENV_NAME = "development"
+    local_calendars = True
 
     def __init__(self, environ: Mapping[str, str] | None = None) -> None:
         super().__init__(environ)
@@ -220,6 +242,7 @@ class TestingConfig(Config):
     __test__ = False  # not a pytest test class despite the name
     ENV_NAME = "testing"
     TESTING = True
+    local_calendars = True
 
     def __init__(self, environ: Mapping[str, str] | None = None) -> None:
         super().__init__({} if environ is None else environ)
@@ -254,6 +277,8 @@ class ProductionConfig(Config):
             )
         if not self.STRIPE_SECRET_KEY or not self.STRIPE_WEBHOOK_SECRET:
             problems.append("STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET must be set")
+        if self.CALENDAR_ALLOW_HTTP:
+            problems.append("CALENDAR_ALLOW_HTTP must be off (calendar addresses are https)")
         if self.SMS_BACKEND == "fake":
             problems.append("SMS_BACKEND must be twilio or off (the fake one is for demos)")
         if self.SMS_BACKEND == "twilio" and not (

@@ -12,6 +12,7 @@ from clinicsite import audit, notifications
 from clinicsite.appointments import limits
 from clinicsite.appointments.limits import ClientKeys, LimitReached
 from clinicsite.audit import CLIENT, Actor
+from clinicsite.calendars.busy import refuse_if_busy_elsewhere
 from clinicsite.clients import matching
 from clinicsite.extensions import db
 from clinicsite.models import (
@@ -172,13 +173,18 @@ def _guard(
     request: HoldRequest, appointment: Appointment, clinic: ClinicSettings, now: datetime
 ) -> Callable[[], None] | None:
     """The checks that run under the therapist's lock: the time must not be in a closure
-    (a visit recorded afterwards is a fact, not a booking), then the client's limits."""
+    (a visit recorded afterwards is a fact, not a booking), nor, online, in a busy time of
+    the therapist's own calendar (staff may book over those), then the client's limits."""
     limits_guard = _limits_guard(request, appointment, clinic, now)
     if request.afterwards:
         return limits_guard
 
     def guard() -> None:
         refuse_if_closed(appointment.location_id, appointment.starts_at, appointment.ends_at)
+        if request.source == "online":
+            refuse_if_busy_elsewhere(
+                appointment.therapist_id, appointment.starts_at, appointment.blocks_until
+            )
         if limits_guard is not None:
             limits_guard()
 
