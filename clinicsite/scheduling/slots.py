@@ -22,6 +22,7 @@ from clinicsite.models import (
 from clinicsite.scheduling import availability as av
 from clinicsite.scheduling.closures import closed_spans
 from clinicsite.scheduling.holds import blocking_condition
+from clinicsite.scheduling.rooms import pools
 
 
 @dataclass(frozen=True)
@@ -68,7 +69,9 @@ def find_slots(
     `min_notice` replaces the clinic's (staff booking by phone need none), `horizon_days`
     the clinic's booking horizon (a standing appointment reaches further ahead);
     `extra_minutes` lengthens the visit (the add-ons chosen, models/addons.py). Closures of
-    the clinic or of a studio (models/closures.py) are left out whatever the other flags."""
+    the clinic or of a studio (models/closures.py) are left out whatever the other flags;
+    at a studio with rooms or equipment a time needs a suitable room and item free
+    (scheduling/rooms.py)."""
     # No day outside notice and horizon can have a slot; dropping them also keeps the
     # window arithmetic below away from the ends of the calendar (year 1 or 9999).
     today = now.astimezone(clinic.tz).date()
@@ -85,6 +88,9 @@ def find_slots(
         ids, days, window_start, window_end, now, exclude_appointment_id, ignore_bookings
     )
     closures = closed_spans(window_start, window_end)  # whatever the bookings, closed is closed
+    rooms = pools(
+        option.service, window_start, window_end, now, exclude_appointment_id, ignore_bookings
+    )
     rules = rules_for(option, clinic, min_notice, horizon_days, extra_minutes)
     found: list[TherapistSlot] = []
     for therapist in therapists:
@@ -98,6 +104,7 @@ def find_slots(
             now=now,
             location_id=location_id,
             closures=closures,
+            rooms=rooms,
         ):
             found.append(TherapistSlot(slot.start, slot.end, slot.location_id, therapist))
     order = {t.id: i for i, t in enumerate(therapists)}
