@@ -76,6 +76,7 @@ STAFF_JOBS = (
     "cardfees",
     "packages",
     "closures",
+    "rooms",
     "accounts",
     "reports",
     "memberships",

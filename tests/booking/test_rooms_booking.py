@@ -9,34 +9,15 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from clinicsite.appointments.holding import ClientDetails, HoldRequest, hold
 from clinicsite.appointments.rescheduling import reschedule
 from clinicsite.clinic import get_clinic
 from clinicsite.extensions import db
-from clinicsite.models import Appointment, Location, Room, ServiceOption, Therapist
+from clinicsite.models import Appointment, Room, ServiceOption, Therapist
 from clinicsite.scheduling.rooms import NoRoomFree
 from clinicsite.scheduling.slots import find_slots
-from tests.support.room_helpers import NOW, START, studio_with_rooms
+from tests.support.room_helpers import NOW, START, book, studio_with_rooms
 
 HOUR = timedelta(hours=1)
-
-
-def book(app, studio, therapist: int, start=START, email=None) -> Appointment:
-    with app.app_context():
-        therapist_row = db.session.get(Therapist, studio.therapist_ids[therapist])
-        who = ClientDetails(name="Ana", email=email or f"c{therapist}-{start:%H%M}@example.com")
-        appointment = hold(
-            HoldRequest(
-                db.session.get(ServiceOption, studio.option_id),
-                therapist_row,
-                db.session.get(Location, studio.location_id),
-                start,
-                who,
-            ),
-            get_clinic(),
-            NOW,
-        )
-        return appointment.id
 
 
 def room_of(app, appointment_id) -> str | None:

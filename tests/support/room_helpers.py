@@ -8,8 +8,10 @@ from datetime import UTC, datetime
 
 from flask import Flask
 
+from clinicsite.appointments.holding import ClientDetails, HoldRequest, hold
+from clinicsite.clinic import get_clinic
 from clinicsite.extensions import db
-from clinicsite.models import Equipment, Room
+from clinicsite.models import Equipment, Location, Room, ServiceOption, Therapist
 from tests.support.factories import make_clinic, make_location, make_service, make_therapist
 
 NOW = datetime(2026, 12, 7, 16, 0, tzinfo=UTC)  # Monday 08:00 in Los Angeles
@@ -64,3 +66,22 @@ def studio_with_rooms(
             tuple(t.id for t in people),
             tuple(r.id for r in made),
         )
+
+
+def book(app, studio, therapist: int, start=START, email=None) -> int:
+    """Hold `start` with the studio's `therapist`-th therapist; returns the id."""
+    with app.app_context():
+        therapist_row = db.session.get(Therapist, studio.therapist_ids[therapist])
+        who = ClientDetails(name="Ana", email=email or f"c{therapist}-{start:%H%M}@example.com")
+        appointment = hold(
+            HoldRequest(
+                db.session.get(ServiceOption, studio.option_id),
+                therapist_row,
+                db.session.get(Location, studio.location_id),
+                start,
+                who,
+            ),
+            get_clinic(),
+            NOW,
+        )
+        return appointment.id
