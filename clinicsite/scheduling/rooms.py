@@ -128,9 +128,7 @@ def lock_studio(location_id: int) -> Location:
 def take_room(appointment: Appointment, now: datetime) -> None:
     """Give `appointment` a free room at its studio, under the studio's lock, or raise
     NoRoomFree; check the equipment it needs the same way. Call under the therapist's lock.
-
-    A service that takes any room is given a room of a kind no service asks for when one
-    is free, so the prenatal room stays free for the visits that can use no other."""
+    """
     service = db.session.get(Service, appointment.service_id)
     location_id = appointment.location_id
     start, end = appointment.starts_at, appointment.blocks_until
@@ -156,15 +154,33 @@ def take_room(appointment: Appointment, now: datetime) -> None:
         if av.peak_use([(lo, hi) for _, lo, hi in users], start, end) >= count:
             raise NoRoomFree(location, service.equipment_needed)
     if limits_room:
-        suitable = [r for r in rooms if suits(r, service)]
-        query = sa.select(Appointment.room_id).where(
-            Appointment.room_id.in_([r.id for r in suitable])
-        )
-        taken = {room_id for (room_id,) in _taken(query, now, start, end, appointment.id)}
-        free = [r for r in suitable if r.id not in taken]
+        free = _free_rooms(rooms, service, start, end, now, appointment.id)
         if not free:
             raise NoRoomFree(location)
-        if not service.room_kind:
-            special = _special_kinds()
-            free.sort(key=lambda r: r.kind in special)  # stable: position order within
         appointment.room = free[0]
+
+
+def _free_rooms(rooms, service, start, end, now, exclude_id) -> list[Room]:
+    """The rooms of `rooms` that suit `service` and are free for [start, end), the one to
+    give first: a visit that takes any room gets a room of a kind no service asks for when
+    one is free, so the prenatal room stays free for the visits that can use no other."""
+    suitable = [r for r in rooms if suits(r, service)]
+    query = sa.select(Appointment.room_id).where(Appointment.room_id.in_([r.id for r in suitable]))
+    taken = {room_id for (room_id,) in _taken(query, now, start, end, exclude_id)}
+    free = [r for r in suitable if r.id not in taken]
+    if not service.room_kind and len(free) > 1:
+        special = _special_kinds()
+        free.sort(key=lambda r: r.kind in special)  # stable: position order within
+    return free
+
+
+def room_for(service: Service, location_id: int, start, end, now) -> Room | None:
+    """A free room for a visit written without the booking lock (the demo's past and
+    booked visits, loaded by one process): the room `take_room` would give, or None."""
+    if not service.needs_room:
+        return None
+    rooms = db.session.scalars(
+        sa.select(Room).where(Room.location_id == location_id).order_by(Room.position, Room.id)
+    ).all()
+    free = _free_rooms(rooms, service, start, end, now, None)
+    return free[0] if free else None
