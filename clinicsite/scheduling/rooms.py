@@ -6,7 +6,7 @@ and one that lists no equipment limits none; each kind of limit starts with the 
 staff add. A visit holds its room and equipment from its start until its buffer ends.
 
 Under the lock (`take_room`, called by holds.claim after the therapist's lock) the studio's
-row is locked too: with SELECT ... FOR UPDATE on PostgreSQL, so two therapists' bookings
+row is locked too: with SELECT ... FOR NO KEY UPDATE on PostgreSQL, so two therapists' bookings
 at one studio queue for its rooms; on SQLite the therapist's UPDATE already made the
 transaction the only writer. Locks are always taken therapists first, then the studio.
 """
@@ -119,9 +119,11 @@ def _special_kinds() -> set[str]:
 
 
 def lock_studio(location_id: int) -> Location:
-    """Take the studio's room lock (its row, until commit) and return it."""
+    """Take the studio's room lock (its row, until commit) and return it. FOR NO KEY
+    UPDATE: room takers queue for each other, but rows that merely point at the studio
+    (a closure, another studio's booking) are not held up by it."""
     return db.session.scalar(
-        sa.select(Location).where(Location.id == location_id).with_for_update()
+        sa.select(Location).where(Location.id == location_id).with_for_update(key_share=True)
     )
 
 
