@@ -82,10 +82,10 @@ class ServiceForm(CatalogueForm):
     # What a visit holds at a studio with rooms or equipment (/staff/rooms/).
     needs_room = BooleanField("Needs a room (at studios whose rooms are listed)", default=True)
     room_kind = SelectField(
-        "Kind of room", choices=[], invalid_choice_message=ROOM_CHOICE, coerce=text
+        "Kind of room", choices=[], default="", invalid_choice_message=ROOM_CHOICE, coerce=text
     )
     equipment_needed = SelectField(
-        "Equipment needed", choices=[], invalid_choice_message=ROOM_CHOICE, coerce=text
+        "Equipment needed", choices=[], default="", invalid_choice_message=ROOM_CHOICE, coerce=text
     )
 
     def __init__(self, *args, **kwargs):
