@@ -77,6 +77,7 @@ STAFF_JOBS = (
     "cardfees",
     "packages",
     "closures",
+    "rooms",
     "accounts",
     "reports",
     "memberships",

@@ -18,6 +18,7 @@ from clinicsite.extensions import db, limiter
 from clinicsite.models import Appointment, appointment_details
 from clinicsite.payments import get_gateway
 from clinicsite.scheduling.closures import StudioClosed, describe
+from clinicsite.scheduling.rooms import NoRoomFree
 
 
 def appointment_or_404(token: str) -> Appointment:
@@ -194,6 +195,8 @@ def _move(appointment: Appointment, slots: list, clinic, now):
         )
     except StudioClosed as closed:
         flash(f"{describe(closed.closure, clinic.tz)}. Please pick another time.", "error")
+    except NoRoomFree as full:
+        flash(f"{full}: the last room was just taken. Please pick another time.", "error")
     except SlotTaken:
         flash("That time was just taken. Please pick another.", "error")
     except NotAllowed as exc:

@@ -34,6 +34,7 @@ from clinicsite.models import (
     Therapist,
 )
 from clinicsite.phones import phone_key, region_for
+from clinicsite.scheduling.rooms import room_for
 
 Count = Callable[[str, bool], None]
 
@@ -98,12 +99,15 @@ def _visit(
     booked_at = min(now, starts_at - timedelta(days=6))
     source = visit.get("source", "online" if spec.get("email") else "phone")
     paid = bool(visit.get("paid")) and option.deposit > 0
+    location = db.session.scalar(sa.select(Location).filter_by(slug=visit["location"]))
+    held = visit["status"] in BLOCKING  # a visit that took its time takes a room with it
     appointment = Appointment(
         token=secrets.token_urlsafe(24),
         service=service,
         option=option,
         therapist=therapist,
-        location=db.session.scalar(sa.select(Location).filter_by(slug=visit["location"])),
+        location=location,
+        room=room_for(service, location.id, starts_at, blocks_until, now) if held else None,
         starts_at=starts_at,
         ends_at=ends_at,
         blocks_until=blocks_until,

@@ -23,6 +23,7 @@ from clinicsite.demo.memberships import load_memberships
 from clinicsite.demo.newsletter import load_newsletter_demo
 from clinicsite.demo.packages import load_packages
 from clinicsite.demo.reminders import load_reminders
+from clinicsite.demo.rooms import load_rooms
 from clinicsite.demo.series import load_series_demo
 from clinicsite.demo.waitlist import load_waitlist_demo
 from clinicsite.extensions import db
@@ -93,6 +94,7 @@ def load_demo(content: DemoContent | None = None) -> dict[str, int]:
     load_memberships(content.memberships, services, content.clinic["currency"], count)
     areas = _areas(content, services, count)
     locations = _locations(content, areas, count)
+    load_rooms(content.locations, locations, count)
     _therapists(content, services, locations, password_hash, count)
     _ensure_staff(DEMO_ADMIN_EMAIL, "Clinic Owner", "admin", None, password_hash, count)
     _ensure_staff("editor@example.com", "Blog Editor", "editor", None, password_hash, count)
@@ -141,6 +143,8 @@ def _services(content: DemoContent, count: Count) -> dict[str, Service]:
             summary=s["summary"],
             description=s["description"],
             buffer_minutes=s["buffer_minutes"],
+            room_kind=s.get("room_kind", ""),
+            equipment_needed=s.get("equipment_needed", ""),
             position=position,
             featured=position < 4,
         )

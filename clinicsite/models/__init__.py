@@ -44,6 +44,7 @@ from clinicsite.models.newsletter import (
 from clinicsite.models.packages import Package, PackagePurchase, PackageUse
 from clinicsite.models.payments import STUDIO_METHODS, DayClose, StudioPayment
 from clinicsite.models.reminders import ReminderRule, ReminderSent, SmsOptOut
+from clinicsite.models.rooms import Equipment, Room
 from clinicsite.models.series import Series
 from clinicsite.models.signin import SignInLink
 from clinicsite.models.staff import ROLES, AccountLink, StaffUser
@@ -130,4 +131,6 @@ __all__ = [
     "Package",
     "PackagePurchase",
     "PackageUse",
+    "Equipment",
+    "Room",
 ]

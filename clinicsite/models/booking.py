@@ -12,6 +12,7 @@ from clinicsite.extensions import db
 from clinicsite.models.catalogue import Service, ServiceOption
 from clinicsite.models.clients import Client
 from clinicsite.models.clinic import Location
+from clinicsite.models.rooms import Room
 from clinicsite.models.therapists import Therapist
 from clinicsite.models.types import UTCDateTime, utcnow
 
@@ -47,6 +48,8 @@ class Appointment(db.Model):
     option_id: Mapped[int] = mapped_column(sa.ForeignKey("service_option.id"))
     therapist_id: Mapped[int] = mapped_column(sa.ForeignKey("therapist.id"))
     location_id: Mapped[int] = mapped_column(sa.ForeignKey("location.id"))
+    # The room the visit holds (scheduling/rooms.py); None at a studio without rooms.
+    room_id: Mapped[int | None] = mapped_column(sa.ForeignKey("room.id"), index=True)
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
     # ends_at plus the service's buffer: the therapist is not free again before this.
@@ -107,6 +110,7 @@ class Appointment(db.Model):
     option: Mapped[ServiceOption] = relationship()
     therapist: Mapped[Therapist] = relationship()
     location: Mapped[Location] = relationship()
+    room: Mapped[Room | None] = relationship()
     client: Mapped[Client | None] = relationship(back_populates="appointments")
     payments: Mapped[list[Payment]] = relationship(
         back_populates="appointment", order_by="Payment.id"
@@ -135,6 +139,7 @@ def appointment_details(payments: bool = False) -> list:
         selectinload(Appointment.option),
         selectinload(Appointment.therapist),
         selectinload(Appointment.location),
+        selectinload(Appointment.room),
     ]
     if payments:
         options.append(selectinload(Appointment.payments))

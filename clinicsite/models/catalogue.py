@@ -30,6 +30,12 @@ class Service(db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     featured: Mapped[bool] = mapped_column(default=False)
     position: Mapped[int] = mapped_column(default=0)
+    # What a visit holds at a studio that has rooms (models/rooms.py): a room unless
+    # `needs_room` is off, of the kind `room_kind` ("" = any), and one item of the studio's
+    # equipment named `equipment_needed` ("" = none).
+    needs_room: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
+    room_kind: Mapped[str] = mapped_column(sa.String(60), default="", server_default="")
+    equipment_needed: Mapped[str] = mapped_column(sa.String(60), default="", server_default="")
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     options: Mapped[list[ServiceOption]] = relationship(

@@ -32,12 +32,14 @@ from clinicsite.models import (
     Closure,
     Comment,
     ContentVersion,
+    Equipment,
     ExtraHours,
     LeadMagnet,
     Location,
     Post,
     PostRedirect,
     Region,
+    Room,
     Service,
     ServiceArea,
     ServiceOption,
@@ -75,6 +77,8 @@ SHOWN = {
     StaffUser: BLOG,  # posts show their author's name
     AddOn: SITE,  # the booking page offers a service's add-ons
     Closure: SITE,  # the booking and contact pages name the closed days
+    Room: SITE,  # rooms and equipment decide which times are free
+    Equipment: SITE,
 }
 # Columns whose change shows on no public page.
 UNSHOWN = {

@@ -68,6 +68,25 @@ class Closed:
 
 
 @dataclass(frozen=True)
+class RoomPool:
+    """What one studio's rooms and equipment leave for the service being booked. A studio
+    without a pool takes any number of visits at once (it lists no rooms or equipment).
+
+    `rooms` has one entry per room that suits the service (active, of the kind it needs),
+    the times that room is taken; None when the service needs no room there. A visit needs
+    one room free for all of [start, end + buffer). `equipment` is how many items of what
+    the service needs the studio has (None: it needs none there), and `equipment_busy` the
+    visits using them; a visit needs one item left over for all of [start, end + buffer).
+    Taken times include their own buffers, like `busy`.
+    """
+
+    location_id: int
+    rooms: Sequence[Sequence[Interval]] | None = None
+    equipment: int | None = None
+    equipment_busy: Sequence[Interval] = ()
+
+
+@dataclass(frozen=True)
 class Slot:
     """A bookable start; end = start + duration (both aware UTC)."""
 
@@ -139,6 +158,46 @@ class _OffBlocks:
             ]
             self._by_location[location_id] = _Blocks(spans)
         return self._by_location[location_id]
+
+
+def peak_use(spans: Iterable[tuple[datetime, datetime]], start: datetime, end: datetime) -> int:
+    """The most spans in use at one instant of [start, end) (touching does not count)."""
+    events = []
+    for lo, hi in spans:
+        lo, hi = max(lo, start), min(hi, end)
+        if lo < hi:
+            events += [(lo, 1), (hi, -1)]
+    events.sort()  # at equal instants -1 sorts first: a span ending frees its item at once
+    peak = level = 0
+    for _, change in events:
+        level += change
+        peak = max(peak, level)
+    return peak
+
+
+class _Rooms:
+    """The room pools by studio, answering "is a room (and the equipment) free?"."""
+
+    def __init__(self, pools: Sequence[RoomPool]) -> None:
+        self._rooms: dict[int, list[_Blocks] | None] = {}
+        self._equipment: dict[int, tuple[int, list[tuple[datetime, datetime]]]] = {}
+        for pool in pools:
+            if pool.rooms is not None:
+                self._rooms[pool.location_id] = [
+                    _Blocks(_utc_spans(taken, "room")) for taken in pool.rooms
+                ]
+            if pool.equipment is not None:
+                spans = list(_utc_spans(pool.equipment_busy, "equipment"))
+                self._equipment[pool.location_id] = (pool.equipment, spans)
+
+    def free(self, location_id: int, start: datetime, end: datetime) -> bool:
+        rooms = self._rooms.get(location_id)
+        if rooms is not None and all(room.overlaps(start, end) for room in rooms):
+            return False
+        if location_id in self._equipment:
+            count, spans = self._equipment[location_id]
+            return peak_use(spans, start, end) < count
+        return True
 
 
 def _utc(value: datetime, what: str) -> datetime:
@@ -281,6 +340,7 @@ def _range_slots(
     window: tuple[datetime, datetime],
     busy: _Blocks,
     time_off: _Blocks,
+    rooms: _Rooms,
 ) -> Iterator[Slot]:
     """The free slots of one range; a slot may run on into touching working time."""
     earliest, latest = window
@@ -295,7 +355,10 @@ def _range_slots(
             continue
         # The cleanup buffer must stay clear of other bookings but may run past closing
         # time or into time off: nobody is booked then.
-        if not busy.overlaps(start, end + rules.buffer) and not time_off.overlaps(start, end):
+        if busy.overlaps(start, end + rules.buffer) or time_off.overlaps(start, end):
+            continue
+        # The room is cleaned in the buffer too, so it stays taken until then.
+        if rooms.free(item.location_id, start, end + rules.buffer):
             yield Slot(start, end, item.location_id)
 
 
@@ -310,13 +373,16 @@ def free_slots(
     now: datetime,
     location_id: int | None = None,
     closures: Sequence[Closed] = (),
+    rooms: Sequence[RoomPool] = (),
 ) -> list[Slot]:
     """Every bookable slot on the given local days, sorted by start then location id.
 
     `busy` holds existing appointments and unexpired holds, already widened by their own
     buffers. A start is free when [start, start + duration + buffer) misses every busy
     interval, [start, start + duration) misses all time off and every closure of the
-    clinic or of the slot's studio, and now + min_notice <= start <= now + horizon.
+    clinic or of the slot's studio, and now + min_notice <= start <= now + horizon; at a
+    studio with a pool in `rooms`, a suitable room (and an item of the equipment needed)
+    must also be free for all of [start, start + duration + buffer).
     Raises ValueError for naive datetimes, a non-positive duration or step, a negative
     buffer, or an interval ending before it starts.
     """
@@ -324,6 +390,7 @@ def free_slots(
     now = _utc(now, "now")
     busy_blocks = _Blocks(_utc_spans(busy, "busy"))
     off_blocks = _OffBlocks(list(_utc_spans(time_off, "time_off")), closures)
+    room_pools = _Rooms(rooms)
     window = (now + rules.min_notice, now + rules.horizon)
     slots: list[Slot] = []
     for day in sorted(set(days)):
@@ -332,7 +399,9 @@ def free_slots(
         for item in ranges:
             off = off_blocks.at(item.location_id)
             slots.extend(
-                _range_slots(item, union[item.location_id], rules, window, busy_blocks, off)
+                _range_slots(
+                    item, union[item.location_id], rules, window, busy_blocks, off, room_pools
+                )
             )
     # Local days never overlap in UTC, so this is already nearly sorted; dict.fromkeys
     # guarantees uniqueness even for exotic zones.

@@ -10,6 +10,7 @@ takes the therapist's row lock with an UPDATE and only then checks for overlaps:
   the busy timeout makes the second writer wait instead of failing.
 
 The overlap check therefore always runs against committed data that cannot change under it.
+Then the visit takes a room at its studio, under the studio's lock (scheduling/rooms.py).
 """
 
 from __future__ import annotations
@@ -77,9 +78,12 @@ def claim(
 
     `guard` runs under the lock, before the overlap check, and may raise to refuse (the
     per-client booking limits count there, so simultaneous requests cannot all pass).
-    The caller commits, or rolls back on SlotTaken (raised when the time is not free) or
-    on what `guard` raised.
+    The caller commits, or rolls back on SlotTaken (raised when the time is not free;
+    rooms.NoRoomFree when the therapist is free but the studio's rooms are not) or on what
+    `guard` raised.
     """
+    from clinicsite.scheduling.rooms import take_room  # rooms.py builds on this module
+
     with db.session.no_autoflush:
         lock_therapists(appointment.therapist_id, *filter(None, [previous_therapist_id]))
         if guard is not None:
@@ -92,5 +96,6 @@ def claim(
         exclude_id=appointment.id,
     ):
         raise SlotTaken
+    take_room(appointment, now)
     db.session.add(appointment)
     db.session.flush()

@@ -23,6 +23,7 @@ from clinicsite.models import (
 from clinicsite.scheduling import availability as av
 from clinicsite.scheduling.closures import closed_spans
 from clinicsite.scheduling.holds import blocking_condition
+from clinicsite.scheduling.rooms import pools
 
 
 @dataclass(frozen=True)
@@ -70,9 +71,11 @@ def find_slots(
     `min_notice` replaces the clinic's (staff booking by phone need none), `horizon_days`
     the clinic's booking horizon (a standing appointment reaches further ahead);
     `extra_minutes` lengthens the visit (the add-ons chosen, models/addons.py). Closures of
-    the clinic or of a studio (models/closures.py) are left out whatever the other flags.
-    The busy times of the therapists' own calendars (calendars/) count as bookings, unless
-    `outside_calendars` is False (staff booking by phone may book over them)."""
+    the clinic or of a studio (models/closures.py) are left out whatever the other flags;
+    at a studio with rooms or equipment a time needs a suitable room and item free
+    (scheduling/rooms.py). The busy times of the therapists' own calendars (calendars/)
+    count as bookings, unless `outside_calendars` is False (staff booking by phone may book
+    over them)."""
     # No day outside notice and horizon can have a slot; dropping them also keeps the
     # window arithmetic below away from the ends of the calendar (year 1 or 9999).
     today = now.astimezone(clinic.tz).date()
@@ -92,6 +95,9 @@ def find_slots(
         for therapist_id, spans in busy_by_therapist(ids, window_start, window_end).items():
             busy[therapist_id].extend(spans)
     closures = closed_spans(window_start, window_end)  # whatever the bookings, closed is closed
+    rooms = pools(
+        option.service, window_start, window_end, now, exclude_appointment_id, ignore_bookings
+    )
     rules = rules_for(option, clinic, min_notice, horizon_days, extra_minutes)
     found: list[TherapistSlot] = []
     for therapist in therapists:
@@ -105,6 +111,7 @@ def find_slots(
             now=now,
             location_id=location_id,
             closures=closures,
+            rooms=rooms,
         ):
             found.append(TherapistSlot(slot.start, slot.end, slot.location_id, therapist))
     order = {t.id: i for i, t in enumerate(therapists)}

@@ -28,6 +28,7 @@ from clinicsite.staff import (  # noqa: E402,F401
     payments,  # noqa: E402,F401
     reminders,  # noqa: E402,F401
     reports,
+    rooms,  # noqa: E402,F401  rooms and equipment per studio (issue 15)
     routes,
     schedules,
     waitlist,

@@ -17,6 +17,7 @@ SECTIONS = [
     ("staff.clients", "Clients"),
     ("staff.schedules", "Schedules"),
     ("staff.closures_page", "Closures"),
+    ("staff.rooms_page", "Rooms"),
     ("staff.blog_posts", "Blog"),
     ("staff.comments", "Comments"),
     ("staff.subscribers", "Newsletter"),

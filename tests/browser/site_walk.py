@@ -38,6 +38,7 @@ from clinicsite.models import (
     Client,
     Comment,
     Coupon,
+    Equipment,
     ExternalBusy,
     ExternalCalendar,
     GiftCard,
@@ -48,6 +49,7 @@ from clinicsite.models import (
     Package,
     Post,
     Region,
+    Room,
     Series,
     Service,
     ServiceArea,
@@ -110,6 +112,8 @@ STAFF_PARAMETERS = {
     "user_id": StaffUser,
     "issue_id": NewsletterIssue,
     "plan_id": MembershipPlan,
+    "room_id": Room,
+    "equipment_id": Equipment,
 }
 
 NOW = MONDAY_8AM  # Monday 2026-12-07 08:00 in Los Angeles: the walk's stopped clock
@@ -261,6 +265,15 @@ def build_site(app: Flask) -> dict[str, str]:
                 created_at=NOW,
                 expires_at=NOW + timedelta(days=7),
             )
+        )
+        # Rooms and a heater at one studio: the rooms page and the edit pages of each.
+        studio = db.session.scalar(sa.select(Location).order_by(Location.id))
+        db.session.add_all(
+            [
+                Room(location=studio, name="Room 1"),
+                Room(location=studio, name="Bay room", kind="prenatal table", position=1),
+                Equipment(location=studio, name="hot-stone heater", count=1),
+            ]
         )
         db.session.commit()
         # A plan on offer and Rita's membership, its first month paid: the shop's page, the

@@ -20,6 +20,7 @@ from clinicsite.extensions import db
 from clinicsite.models import Appointment, Location, Therapist, appointment_details
 from clinicsite.payments import get_gateway
 from clinicsite.scheduling.closures import StudioClosed, describe
+from clinicsite.scheduling.rooms import NoRoomFree
 from clinicsite.staff import bp
 from clinicsite.staff.auth import (
     current_actor,
@@ -190,6 +191,8 @@ def appointment_move(appointment_id):
         )
     except StudioClosed as closed:
         flash(f"{describe(closed.closure, clinic.tz)}; nothing was moved.", "error")
+    except NoRoomFree as full:
+        flash(f"{full}; nothing was moved.", "error")
     except SlotTaken:
         flash(
             f"{therapist.name} already has an appointment at that time; nothing was moved.", "error"

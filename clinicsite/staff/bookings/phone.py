@@ -24,6 +24,7 @@ from clinicsite.extensions import db
 from clinicsite.models import Location, Service, ServiceOption, Therapist
 from clinicsite.payments import get_gateway
 from clinicsite.scheduling.closures import StudioClosed, describe
+from clinicsite.scheduling.rooms import NoRoomFree
 from clinicsite.staff import bp
 from clinicsite.staff.auth import current_actor, roles_required
 from clinicsite.staff.bookings.forms import PAST_DAYS, PhoneBookingForm
@@ -145,6 +146,9 @@ def _book(form: PhoneBookingForm):
         form.time.errors.append(
             f"{describe(closed.closure, clinic.tz)}. Remove the closure first to book then."
         )
+        return None
+    except NoRoomFree as full:
+        form.time.errors.append(f"{full}: {therapist.name} is free, but the studio is full.")
         return None
     except SlotTaken:
         form.time.errors.append(f"{therapist.name} already has an appointment then.")

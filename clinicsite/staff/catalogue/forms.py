@@ -35,7 +35,16 @@ from clinicsite.formfields import (
     text_field,
     upper,
 )
-from clinicsite.models import AreaService, Location, Region, Service, ServiceArea, Therapist
+from clinicsite.models import (
+    AreaService,
+    Equipment,
+    Location,
+    Region,
+    Room,
+    Service,
+    ServiceArea,
+    Therapist,
+)
 from clinicsite.models.addons import MAX_EXTRA_MINUTES
 from clinicsite.money import parse_amount
 from clinicsite.staff.catalogue.fields import (
@@ -56,6 +65,8 @@ from clinicsite.staff.catalogue.fields import (
     whole,
 )
 
+ROOM_CHOICE = "Please choose from the list (each studio's rooms and equipment are at Rooms)."
+
 
 class ServiceForm(CatalogueForm):
     model = Service
@@ -68,6 +79,34 @@ class ServiceForm(CatalogueForm):
     featured = BooleanField("Featured on the home page")
     position = position_field()
     active = BooleanField("Active: shown on the site and bookable", default=True)
+    # What a visit holds at a studio with rooms or equipment (/staff/rooms/).
+    needs_room = BooleanField("Needs a room (at studios whose rooms are listed)", default=True)
+    room_kind = SelectField(
+        "Kind of room", choices=[], default="", invalid_choice_message=ROOM_CHOICE, coerce=text
+    )
+    equipment_needed = SelectField(
+        "Equipment needed", choices=[], default="", invalid_choice_message=ROOM_CHOICE, coerce=text
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        kinds = db.session.scalars(sa.select(Room.kind).distinct().order_by(Room.kind))
+        names = db.session.scalars(sa.select(Equipment.name).distinct().order_by(Equipment.name))
+        self.room_kind.choices = _with_current(
+            [("", "Any room")], kinds, self.room_kind.object_data
+        )
+        self.equipment_needed.choices = _with_current(
+            [("", "None")], names, self.equipment_needed.object_data
+        )
+
+
+def _with_current(first: list, values, current) -> list[tuple[str, str]]:
+    """The choices: `first`, the values in use, and the row's own value even if no studio
+    lists it any more (so saving the form does not silently change it)."""
+    values = list(values)
+    if current and current not in values:
+        values.append(current)
+    return first + [(v, v) for v in values]
 
 
 class OptionForm(CatalogueForm):
