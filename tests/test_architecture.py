@@ -34,6 +34,7 @@ DOMAIN = (
     "newsletter.service",
     "newsletter.issues",
     "newsletter.sending",
+    "newsletter.preferences",
     "notifications",
     "payments.fulfilment",
     "payments.gateway",

@@ -30,7 +30,10 @@ subscriber_area = sa.Table(
         "subscriber_id", sa.ForeignKey("subscriber.id", ondelete="CASCADE"), primary_key=True
     ),
     sa.Column(
-        "area_id", sa.ForeignKey("service_area.id", ondelete="CASCADE"), primary_key=True, index=True
+        "area_id",
+        sa.ForeignKey("service_area.id", ondelete="CASCADE"),
+        primary_key=True,
+        index=True,
     ),
 )
 
@@ -190,9 +193,7 @@ class PostAlert(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     subscriber_id: Mapped[int] = mapped_column(sa.ForeignKey("subscriber.id", ondelete="CASCADE"))
-    post_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("post.id", ondelete="CASCADE"), index=True
-    )
+    post_id: Mapped[int] = mapped_column(sa.ForeignKey("post.id", ondelete="CASCADE"), index=True)
     status: Mapped[str] = mapped_column(sa.String(20), default="waiting")  # as a delivery's
     outbox_email_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("outbox_email.id", ondelete="SET NULL")

@@ -19,13 +19,14 @@ from clinicsite.notifications.render import Rendered, render, render_partial
 
 
 def newsletter_email_footer(subscriber: Subscriber, links: Links | None = None) -> str:
-    """The end of every newsletter email: why they get it and the one-click unsubscribe
-    link. Add it to any newsletter issue sent later."""
+    """The end of every newsletter email: why they get it, the one-click unsubscribe link
+    and the link to their preferences. Add it to any newsletter issue sent later."""
     links = links or site_links()
     return render_partial(
         "email/newsletter_footer.txt",
         clinic=get_clinic(),
         unsubscribe_url=links.newsletter_unsubscribe(subscriber.token),
+        preferences_url=links.newsletter_preferences(subscriber.token),
     )
 
 
@@ -76,6 +77,7 @@ def _send(
         "confirm_url": links.newsletter_confirm(subscriber.token),
         "guide_url": links.newsletter_guide(subscriber.token),
         "unsubscribe_url": links.newsletter_unsubscribe(subscriber.token),
+        "preferences_url": links.newsletter_preferences(subscriber.token),
     }
     email = render(kind, links, **context)
     return enqueue(
@@ -114,9 +116,11 @@ def issue_email(
     unsubscribe_url: str,
     now: datetime,
     links: Links | None = None,
+    preferences_url: str | None = None,
 ) -> Rendered:
     """The issue as its recipients get it (and as the preview shows it): the subject, the
-    plain text and the HTML, every link absolute. Only posts public at `now` are listed."""
+    plain text and the HTML, every link absolute. Only posts public at `now` are listed.
+    A subscriber's copy carries their preferences link; a preview has none to give."""
     links = links or site_links()
     base = links.home().rstrip("/")
     posts = [
@@ -138,6 +142,7 @@ def issue_email(
         posts=posts,
         service=service,
         unsubscribe_url=unsubscribe_url,
+        preferences_url=preferences_url,
     )
 
 
@@ -151,7 +156,13 @@ def newsletter_issue(
     """Queue one subscriber's copy of an issue, with their own unsubscribe link and the
     headers of bulk list mail. None when the key was taken (it is queued already)."""
     links = links or site_links()
-    email = issue_email(issue, links.newsletter_unsubscribe(subscriber.token), now, links)
+    email = issue_email(
+        issue,
+        links.newsletter_unsubscribe(subscriber.token),
+        now,
+        links,
+        preferences_url=links.newsletter_preferences(subscriber.token),
+    )
     return enqueue(
         to=subscriber.email,
         subject=email.subject,
