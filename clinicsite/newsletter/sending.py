@@ -4,8 +4,9 @@ Each run, for every issue whose time has come:
 
 1. claim it (`scheduled` -> `sending`, a conditional UPDATE: one run wins);
 2. record who gets it: one `newsletter_delivery` row per confirmed subscriber who has not
-   bounced, by an INSERT ... SELECT that skips pairs already there (the pair is unique),
-   so a second run at the same moment or a rerun after a crash adds nobody twice;
+   bounced (for an issue for chosen areas, who lives in one of them), by an INSERT ...
+   SELECT that skips pairs already there (the pair is unique), so a second run at the same
+   moment or a rerun after a crash adds nobody twice;
 3. queue a batch of waiting deliveries in the outbox (at most `batch_size` per run across
    all issues: the sending rate), each delivery claimed by a conditional UPDATE and each
    email keyed `newsletter-issue:<issue>:<subscriber>`, in one transaction per batch: a
@@ -27,7 +28,14 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from clinicsite import notifications
 from clinicsite.extensions import db
-from clinicsite.models import NewsletterDelivery, NewsletterIssue, OutboxEmail, Subscriber
+from clinicsite.models import (
+    NewsletterDelivery,
+    NewsletterIssue,
+    OutboxEmail,
+    Subscriber,
+    newsletter_issue_area,
+)
+from clinicsite.newsletter import issues
 from clinicsite.notifications.links import Links
 
 DEFAULT_BATCH_SIZE = 200
@@ -114,7 +122,8 @@ def on_the_list():
 
 def add_recipients(issue_id: int) -> None:
     """One waiting delivery for each subscriber on the list who confirmed before the issue
-    started, unless they have one: INSERT ... SELECT ... ON CONFLICT DO NOTHING."""
+    started (and, for an issue for chosen areas, lives in one of them), unless they have
+    one: INSERT ... SELECT ... ON CONFLICT DO NOTHING."""
     started_at = sa.select(NewsletterIssue.started_at).where(NewsletterIssue.id == issue_id)
     audience = sa.select(
         sa.literal(issue_id),
@@ -122,6 +131,15 @@ def add_recipients(issue_id: int) -> None:
         sa.literal("waiting"),
         sa.func.coalesce(started_at.scalar_subquery(), sa.func.current_timestamp()),
     ).where(on_the_list(), Subscriber.confirmed_at <= started_at.scalar_subquery())
+    areas = list(
+        db.session.scalars(
+            sa.select(newsletter_issue_area.c.area_id).where(
+                newsletter_issue_area.c.issue_id == issue_id
+            )
+        )
+    )
+    if areas:  # an issue for chosen areas: those who live in one of them
+        audience = audience.where(issues.in_areas(areas))
     columns = ["issue_id", "subscriber_id", "status", "created_at"]
     dialect = db.session.get_bind(mapper=NewsletterDelivery).dialect.name
     insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}.get(dialect)
