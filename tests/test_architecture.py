@@ -34,6 +34,7 @@ DOMAIN = (
     "newsletter.service",
     "newsletter.issues",
     "newsletter.sending",
+    "newsletter.digests",
     "newsletter.preferences",
     "notifications",
     "payments.fulfilment",

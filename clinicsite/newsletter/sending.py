@@ -32,7 +32,9 @@ from clinicsite.models import (
     NewsletterDelivery,
     NewsletterIssue,
     OutboxEmail,
+    PostAlert,
     Subscriber,
+    WeeklyDigest,
     newsletter_issue_area,
 )
 from clinicsite.newsletter import issues
@@ -141,21 +143,18 @@ def add_recipients(issue_id: int) -> None:
     if areas:  # an issue for chosen areas: those who live in one of them
         audience = audience.where(issues.in_areas(areas))
     columns = ["issue_id", "subscriber_id", "status", "created_at"]
-    dialect = db.session.get_bind(mapper=NewsletterDelivery).dialect.name
-    insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}.get(dialect)
-    if insert is None:  # another database: leave out the pairs already there
-        have = sa.select(NewsletterDelivery.subscriber_id).where(
-            NewsletterDelivery.issue_id == issue_id
-        )
-        statement = sa.insert(NewsletterDelivery).from_select(
-            columns, audience.where(Subscriber.id.not_in(have))
-        )
-    else:
-        statement = (
-            insert(NewsletterDelivery)
-            .from_select(columns, audience)
-            .on_conflict_do_nothing(index_elements=["issue_id", "subscriber_id"])
-        )
+    insert_missing(NewsletterDelivery, columns, audience, ["issue_id", "subscriber_id"])
+
+
+def insert_missing(model, columns: list[str], rows: sa.Select, unique: list[str]) -> None:
+    """INSERT `rows` into `model`'s table, leaving out those whose `unique` columns are
+    there already (ON CONFLICT DO NOTHING): two runs at once add each row once. The site
+    runs on SQLite or PostgreSQL (config.py), both of which have it."""
+    dialect = db.session.get_bind(mapper=model).dialect.name
+    insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect]
+    statement = (
+        insert(model).from_select(columns, rows).on_conflict_do_nothing(index_elements=unique)
+    )
     db.session.execute(statement)
 
 
@@ -237,34 +236,38 @@ def finish_if_done(issue_id: int, now: datetime) -> bool:
 
 
 def withdraw_queued(subscriber_id: int) -> int:
-    """Take back the issue emails queued for a subscriber who has just left the list and
-    not delivered yet (in the caller's transaction). One already being delivered at this
-    moment still goes: the outbox marks it sent over this. Returns how many."""
-    pending = (
-        sa.select(NewsletterDelivery.outbox_email_id)
-        .join(OutboxEmail, OutboxEmail.id == NewsletterDelivery.outbox_email_id)
-        .where(
-            NewsletterDelivery.subscriber_id == subscriber_id,
-            NewsletterDelivery.status == "queued",
-            OutboxEmail.status == "pending",
+    """Take back the list emails (issues, new-post emails, digests) queued for a subscriber
+    who has just left the list and not delivered yet (in the caller's transaction). One
+    already being delivered at this moment still goes: the outbox marks it sent over this.
+    Returns how many."""
+    withdrawn = 0
+    for model in (NewsletterDelivery, PostAlert, WeeklyDigest):
+        pending = (
+            sa.select(model.outbox_email_id)
+            .join(OutboxEmail, OutboxEmail.id == model.outbox_email_id)
+            .where(
+                model.subscriber_id == subscriber_id,
+                model.status == "queued",
+                OutboxEmail.status == "pending",
+            )
         )
-    )
-    ids = list(db.session.scalars(pending))
-    if not ids:
-        return 0
-    db.session.execute(
-        sa.update(OutboxEmail)
-        .where(OutboxEmail.id.in_(ids), OutboxEmail.status == "pending")
-        .values(status="failed", last_error=WITHDRAWN)
-        .execution_options(synchronize_session=False)
-    )
-    db.session.execute(
-        sa.update(NewsletterDelivery)
-        .where(NewsletterDelivery.outbox_email_id.in_(ids))
-        .values(status="withdrawn")
-        .execution_options(synchronize_session=False)
-    )
-    return len(ids)
+        ids = list(db.session.scalars(pending))
+        if not ids:
+            continue
+        db.session.execute(
+            sa.update(OutboxEmail)
+            .where(OutboxEmail.id.in_(ids), OutboxEmail.status == "pending")
+            .values(status="failed", last_error=WITHDRAWN)
+            .execution_options(synchronize_session=False)
+        )
+        db.session.execute(
+            sa.update(model)
+            .where(model.outbox_email_id.in_(ids))
+            .values(status="withdrawn")
+            .execution_options(synchronize_session=False)
+        )
+        withdrawn += len(ids)
+    return withdrawn
 
 
 def mark_bounced(now: datetime) -> int:
