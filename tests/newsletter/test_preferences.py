@@ -172,3 +172,29 @@ def test_signing_up_again_does_not_change_a_confirmed_subscribers_choice(site, c
     add_subscribers(site, "ana@example.org")
     client.post("/newsletter", data={"email": "ana@example.org", "post_updates": "weekly"})
     assert state(site)[0] == "none"
+
+
+def test_staff_see_each_subscribers_areas_and_choice(site, client, login_as):
+    add_subscribers(site, "ana@example.org", "ben@example.org")
+    ids = area_ids(site)
+    with site.app_context():
+        ana = db.session.scalar(sa.select(Subscriber).where(Subscriber.email == "ana@example.org"))
+        ana.post_updates = "weekly"
+        ana.areas = [
+            db.session.get(ServiceArea, ids["venice"]),
+            db.session.get(ServiceArea, ids["torrance"]),
+        ]
+        db.session.commit()
+    login_as("editor")
+    rows = re.findall(r"<tr>(.*?)</tr>", client.get("/staff/newsletter").text, re.S)
+    cells = {
+        re.search(r"<td>([^<]+@example.org)</td>", row).group(1): re.findall(
+            r"<td>([^<]*)</td>", row
+        )
+        for row in rows
+        if "@example.org" in row
+    }
+    assert cells["ana@example.org"][2:4] == ["Weekly", "Torrance, Venice"]
+    assert cells["ben@example.org"][2:4] == ["Newsletter only", "—"]
+    csv_text = client.get("/staff/newsletter/subscribers.csv").text
+    assert "weekly,Torrance; Venice" in csv_text
