@@ -7,8 +7,7 @@ from wtforms import EmailField, HiddenField, RadioField, SelectChoice, SelectFie
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 from clinicsite.formfields import CheckboxesField, strip
-from clinicsite.newsletter.preferences import LABELS
-from clinicsite.newsletter.preferences import Preferences as Choices
+from clinicsite.newsletter.preferences import LABELS, Preferences
 
 POST_UPDATE_CHOICES = [SelectChoice(value, label) for value, label in LABELS.items()]
 POST_UPDATES_MESSAGE = "Please choose how to hear of new posts: from the list, or not at all."
@@ -78,5 +77,7 @@ class PreferencesForm(FlaskForm):
         if field.data not in LABELS:
             raise ValidationError(POST_UPDATES_MESSAGE)
 
-    def choices(self) -> Choices:
-        return Choices(post_updates=self.post_updates.data, area_ids=list(self.area_ids.data or []))
+    def preferences(self) -> Preferences:
+        return Preferences(
+            post_updates=self.post_updates.data, area_ids=list(self.area_ids.data or [])
+        )

@@ -166,7 +166,7 @@ def preferences_page(token: str):
         form.post_updates.data = subscriber.post_updates
         form.area_ids.data = [area.id for area in subscriber.areas]
     elif form.validate_on_submit():
-        preferences.save(subscriber, form.choices(), clock.now())
+        preferences.save(subscriber, form.preferences(), clock.now())
         db.session.commit()
         flash("Your preferences are saved.", "success")
         return redirect(url_for("newsletter.preferences_page", token=token), code=303)
