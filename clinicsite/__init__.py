@@ -137,3 +137,6 @@ def register_commands(app: Flask) -> None:
     from clinicsite.cli import payments_cli
 
     app.cli.add_command(payments_cli)
+    from clinicsite.cli import calendars_cli
+
+    app.cli.add_command(calendars_cli)

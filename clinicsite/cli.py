@@ -226,3 +226,31 @@ def payments_reconcile(days: int | None) -> None:
         click.echo(f"{len(result.mismatches)} mismatch(es)")
         raise SystemExit(1)
     click.echo("the ledger agrees with the provider")
+
+
+calendars_cli = AppGroup("calendars", help="Therapists' own calendars.")
+
+
+@calendars_cli.command("sync")
+def calendars_sync() -> None:
+    """Read every therapist's own calendar (its private .ics address) and keep its busy
+    times out of online booking. One line per therapist; a feed that fails keeps the busy
+    times it had and records the error, and the others go on (exit 0). Safe from cron,
+    and twice at once."""
+    from clinicsite import clock
+    from clinicsite.calendars.fetching import Limits
+    from clinicsite.calendars.sync import sync_all
+    from clinicsite.clinic import get_clinic
+
+    clinic = get_clinic()
+    outcomes = sync_all(
+        Limits.from_config(current_app.config), clinic.tz, clinic.horizon_days, clock.now()
+    )
+    for outcome in outcomes:
+        if outcome.failed:
+            click.echo(f"{outcome.therapist}: failed: {outcome.message}")
+        else:
+            note = f" ({outcome.message})" if outcome.message else ""
+            click.echo(f"{outcome.therapist}: {outcome.status}, {outcome.busy} busy times{note}")
+    failed = sum(o.failed for o in outcomes)
+    click.echo(f"synced {len(outcomes) - failed} calendars, {failed} failed")

@@ -35,6 +35,16 @@ def _env_int(env: Mapping[str, str], name: str, default: int) -> int:
         raise RuntimeError(f"{name} must be a whole number, got {raw!r}") from exc
 
 
+def _env_float(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        return float(raw)
+    except ValueError as exc:
+        raise RuntimeError(f"{name} must be a number, got {raw!r}") from exc
+
+
 def _env_bool(env: Mapping[str, str], name: str, default: bool) -> bool:
     raw = env.get(name, "").strip().lower()
     if not raw:
@@ -92,6 +102,7 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
     RATELIMIT_HEADERS_ENABLED = True
     default_secure_cookies = False
+    local_calendars = False  # http:// calendar addresses and local hosts (see below)
 
     def __init__(self, environ: Mapping[str, str] | None = None) -> None:
         env = os.environ if environ is None else environ
@@ -154,6 +165,12 @@ class Config:
             env.get("STRIPE_CHECKOUT_ORIGIN", "").strip().rstrip("/") or STRIPE_CHECKOUT_ORIGIN
         )
 
+        # Websites allowed to show the booking widget (/embed/book/) in a frame: exact
+        # origins, separated by spaces or commas (the CSP's frame-ancestors). Empty: none.
+        self.EMBED_ORIGINS = [
+            o.strip().rstrip("/") for o in env.get("EMBED_ORIGINS", "").replace(",", " ").split()
+        ]
+
         # Text messages: "off", "fake" (.txt files beside the .eml ones, for demos) or
         # "twilio". TWILIO_API_BASE only points the SDK at a local stub in tests.
         self.SMS_BACKEND = (env.get("SMS_BACKEND", "") or "off").strip().lower()
@@ -161,6 +178,16 @@ class Config:
         self.TWILIO_AUTH_TOKEN = env.get("TWILIO_AUTH_TOKEN", "")
         self.TWILIO_FROM = env.get("TWILIO_FROM", "")
         self.TWILIO_API_BASE = env.get("TWILIO_API_BASE", "")
+
+        # Therapists' own calendars (`flask calendars sync`): seconds to connect, per read
+        # and for the whole download, and the largest file read. Addresses must be https
+        # on public hosts; development and tests allow http and local servers.
+        self.CALENDAR_CONNECT_TIMEOUT = _env_float(env, "CALENDAR_CONNECT_TIMEOUT", 5)
+        self.CALENDAR_READ_TIMEOUT = _env_float(env, "CALENDAR_READ_TIMEOUT", 10)
+        self.CALENDAR_TOTAL_TIMEOUT = _env_float(env, "CALENDAR_TOTAL_TIMEOUT", 30)
+        self.CALENDAR_MAX_BYTES = _env_int(env, "CALENDAR_MAX_BYTES", 2 * 1024 * 1024)
+        self.CALENDAR_ALLOW_HTTP = _env_bool(env, "CALENDAR_ALLOW_HTTP", self.local_calendars)
+        self.CALENDAR_ALLOW_PRIVATE_HOSTS = self.CALENDAR_ALLOW_HTTP
 
     def validate(self) -> None:
         """Raise RuntimeError when these settings cannot run safely."""
@@ -177,6 +204,12 @@ class Config:
                 "SITE_URL must be set to the site's address, such as https://www.example.com "
                 "(every link in emails and Stripe's return addresses is built on it)"
             )
+        for origin in self.EMBED_ORIGINS:
+            if not _is_origin(origin):
+                raise RuntimeError(
+                    "EMBED_ORIGINS must list origins such as https://www.example.com, "
+                    f"got {origin!r}"
+                )
         if not _is_origin(self.STRIPE_CHECKOUT_ORIGIN):
             raise RuntimeError(
                 "STRIPE_CHECKOUT_ORIGIN must be an origin such as https://checkout.stripe.com, "
@@ -186,6 +219,7 @@ class Config:
 
 class DevelopmentConfig(Config):
     ENV_NAME = "development"
+    local_calendars = True
 
     def __init__(self, environ: Mapping[str, str] | None = None) -> None:
         super().__init__(environ)
@@ -208,6 +242,7 @@ class TestingConfig(Config):
     __test__ = False  # not a pytest test class despite the name
     ENV_NAME = "testing"
     TESTING = True
+    local_calendars = True
 
     def __init__(self, environ: Mapping[str, str] | None = None) -> None:
         super().__init__({} if environ is None else environ)
@@ -242,6 +277,8 @@ class ProductionConfig(Config):
             )
         if not self.STRIPE_SECRET_KEY or not self.STRIPE_WEBHOOK_SECRET:
             problems.append("STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET must be set")
+        if self.CALENDAR_ALLOW_HTTP:
+            problems.append("CALENDAR_ALLOW_HTTP must be off (calendar addresses are https)")
         if self.SMS_BACKEND == "fake":
             problems.append("SMS_BACKEND must be twilio or off (the fake one is for demos)")
         if self.SMS_BACKEND == "twilio" and not (

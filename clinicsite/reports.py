@@ -17,12 +17,14 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
+from clinicsite.appointments import origins
 from clinicsite.appointments.takings import Takings, day_bounds, local_day, takings
 from clinicsite.extensions import db
 from clinicsite.models import Appointment, FeeCharge, Therapist
 
 BOOKED = ("confirmed", "completed", "no_show", "cancelled")
 MAX_DAYS = 366
+TOP_PAGES = 10
 SOURCES = {"online": "Online", "phone": "By phone", "walk-in": "Walk-in", "series": "Standing"}
 
 
@@ -47,6 +49,10 @@ class Report:
     currency: str
     by_status: dict[str, int] = field(default_factory=dict)
     by_source: dict[str, int] = field(default_factory=dict)
+    # Online bookings by where they came from: by kind ("area", "post"...) in origins.KINDS
+    # order, and the single pages that brought the most.
+    by_origin: dict[str, int] = field(default_factory=dict)
+    top_origins: list[tuple[str, int]] = field(default_factory=list)
     therapists: list[TherapistHours] = field(default_factory=list)
     new_clients: int = 0
     returning_clients: int = 0
@@ -94,6 +100,7 @@ def report(first: date, last: date, tz: ZoneInfo, currency: str) -> Report:
             .group_by(Appointment.source)
         ).all()
     )
+    result.by_origin, result.top_origins = _origins(in_period)
     result.therapists = _therapist_hours(in_period)
     result.new_clients, result.returning_clients = _new_and_returning(in_period, start)
     result.fees = db.session.scalar(
@@ -168,3 +175,18 @@ def _bars(in_period, first: date, last: date, tz: ZoneInfo, weekly: bool) -> lis
         bars.append(Bar(label, day, counts.get(day, 0)))
         day += step
     return bars
+
+
+def _origins(in_period) -> tuple[dict[str, int], list[tuple[str, int]]]:
+    counts = db.session.execute(
+        sa.select(Appointment.origin, sa.func.count())
+        .where(in_period, Appointment.source == "online")
+        .group_by(Appointment.origin)
+    ).all()
+    by_kind = dict.fromkeys(origins.KINDS, 0)
+    for where, n in counts:
+        by_kind[origins.kind(where)] = by_kind.get(origins.kind(where), 0) + n
+    pages = sorted(
+        ((where, n) for where, n in counts if where and ":" in where), key=lambda p: (-p[1], p[0])
+    )
+    return {k: n for k, n in by_kind.items() if n}, pages[:TOP_PAGES]

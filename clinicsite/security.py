@@ -15,8 +15,9 @@ from clinicsite.extensions import csrf
 # answers its POST with a 303 to the payment provider's hosted checkout.
 
 
-def content_security_policy(checkout_origins: list[str]) -> str:
-    """The policy, with `checkout_origins` (exact origins) allowed as form destinations."""
+def content_security_policy(checkout_origins: list[str], frame_ancestors: list[str] = ()) -> str:
+    """The policy, with `checkout_origins` (exact origins) allowed as form destinations and
+    `frame_ancestors` as the sites that may frame the page (none: no site may)."""
     return "; ".join(
         [
             "default-src 'self'",
@@ -28,12 +29,22 @@ def content_security_policy(checkout_origins: list[str]) -> str:
             "object-src 'none'",
             "base-uri 'self'",
             " ".join(["form-action 'self'", *checkout_origins]),
-            "frame-ancestors 'none'",
+            "frame-ancestors " + (" ".join(frame_ancestors) or "'none'"),
         ]
     )
 
 
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+# The booking widget (booking/embed.py): the pages other sites may frame, when the clinic
+# names those sites (EMBED_ORIGINS) and the page is asked for as the widget (embed=1).
+EMBEDDABLE = ("booking.embed_start", "booking.start")
+
+
+def framed_widget() -> bool:
+    """Whether this request is for the booking widget, on a site that allows one."""
+    if not current_app.config["EMBED_ORIGINS"] or request.endpoint not in EMBEDDABLE:
+        return False
+    return request.endpoint == "booking.embed_start" or request.args.get("embed") == "1"
 
 
 def with_inline_styles(response: Response) -> Response:
@@ -52,7 +63,9 @@ def with_inline_styles(response: Response) -> Response:
 def register(app: Flask) -> None:
     hsts_seconds = app.config["HSTS_SECONDS"]
     stripe = app.config["PAYMENT_GATEWAY"] == "stripe"
-    policy = content_security_policy([app.config["STRIPE_CHECKOUT_ORIGIN"]] if stripe else [])
+    checkout = [app.config["STRIPE_CHECKOUT_ORIGIN"]] if stripe else []
+    policy = content_security_policy(checkout)
+    widget_policy = content_security_policy(checkout, app.config["EMBED_ORIGINS"])
 
     def check_request_input():
         """Per-view upload limits, then what no form of ours sends: parts without a name,
@@ -81,10 +94,14 @@ def register(app: Flask) -> None:
     @app.after_request
     def set_security_headers(response: Response) -> Response:
         headers = response.headers
+        if framed_widget():  # also a page from the cache, whose stored headers say 'none'
+            headers["Content-Security-Policy"] = widget_policy
+            headers.pop("X-Frame-Options", None)
+        else:
+            headers.setdefault("X-Frame-Options", "DENY")
         headers.setdefault("Content-Security-Policy", policy)
         headers.setdefault("X-Content-Type-Options", "nosniff")
         headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-        headers.setdefault("X-Frame-Options", "DENY")
         headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         if hsts_seconds:
             headers.setdefault(

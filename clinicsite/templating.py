@@ -11,11 +11,13 @@ from flask import Flask, current_app, g, request
 from markupsafe import Markup
 
 from clinicsite import reference
+from clinicsite.appointments import origins
 from clinicsite.catalogue import bookable_online_ids
 from clinicsite.clinic import get_clinic
 from clinicsite.extensions import db
 from clinicsite.models import Region, ServiceArea
 from clinicsite.money import format_money
+from clinicsite.text import truncate
 from clinicsite.timefmt import clock, clock_span, clock_with_zone, day_label, long_datetime
 
 
@@ -119,6 +121,27 @@ def bookable_online(service) -> bool:
     return service.id in g.bookable_online
 
 
+def booking_from() -> dict[str, str]:
+    """The `from` parameter of a booking link on this page (appointments/origins.py); in
+    the booking flow itself, the one it already carries."""
+    if (request.endpoint or "").startswith("booking."):
+        given = origins.given(request.args)
+        return {"from": given} if given else {}
+    return {"from": origins.of_page(request.endpoint, request.view_args)}
+
+
+def breadcrumb_list(trail: list[tuple[str, str | None]]) -> dict[str, Any]:
+    """schema.org BreadcrumbList of a page's breadcrumbs (the `breadcrumbs` macro): each
+    link made absolute on SITE_URL, the last (the page itself, no link) its canonical URL."""
+    site = current_app.config["SITE_URL"]
+    items = []
+    for position, (name, href) in enumerate(trail, start=1):
+        url = canonical_url() if href is None else (href if "://" in href else site + href)
+        item = {"@type": "ListItem", "position": position, "name": name}
+        items.append(item | {"item": url} if url else item)
+    return {"@context": "https://schema.org", "@type": "BreadcrumbList", "itemListElement": items}
+
+
 def register(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.filters.update(
@@ -135,6 +158,7 @@ def register(app: Flask) -> None:
         day_label=day_label,
         datetime_attr=datetime_attr,
         tel_href=tel_href,
+        clip=truncate,
     )
     app.jinja_env.globals.update(
         absolute_url=absolute_url,
@@ -147,6 +171,8 @@ def register(app: Flask) -> None:
 
     app.jinja_env.globals["closure_label"] = lambda closure: describe(closure, get_clinic().tz)
     app.jinja_env.globals["bookable_online"] = bookable_online
+    app.jinja_env.globals["booking_from"] = booking_from
+    app.jinja_env.globals["breadcrumb_list"] = breadcrumb_list
 
     app.jinja_env.globals["deposit_of"] = deposit_of
 

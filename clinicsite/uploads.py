@@ -100,6 +100,13 @@ def save(file: FileStorage | None, allowed: tuple[str, ...], max_bytes: int) -> 
     return Stored(name=name, content_type=content_type, size=len(data), original_name=original)
 
 
+def write(data: bytes, extension: str) -> str:
+    """Store bytes the site made itself (a prepared portrait) under a new random name."""
+    name = f"{secrets.token_urlsafe(16)}.{extension}"
+    (upload_dir() / name).write_bytes(data)
+    return name
+
+
 def delete(name: str | None) -> None:
     if name and "/" not in name and "\\" not in name:
         (upload_dir() / name).unlink(missing_ok=True)

@@ -26,6 +26,7 @@ DOMAIN = (
     "timefmt",
     "demo",
     "scheduling",
+    "calendars",
     "appointments",
     "clients",
     "blog.posts",

@@ -111,3 +111,13 @@ def test_development_links_do_not_depend_on_the_request():
     assert DevelopmentConfig({}).SITE_URL == "http://127.0.0.1:8000"
     assert DevelopmentConfig({"PORT": "5001"}).SITE_URL == "http://127.0.0.1:5001"
     assert DevelopmentConfig({"SITE_URL": "http://demo.test/"}).SITE_URL == "http://demo.test"
+
+
+def test_production_reads_calendars_over_https_from_public_hosts_only():
+    settings = {"SECRET_KEY": STRONG, "DATABASE_URL": GOOD_DB, **STRIPE}
+    app = create_app(ProductionConfig(settings))
+    assert app.config["CALENDAR_ALLOW_HTTP"] is False
+    assert app.config["CALENDAR_ALLOW_PRIVATE_HOSTS"] is False
+    with pytest.raises(RuntimeError, match="CALENDAR_ALLOW_HTTP must be off"):
+        create_app(ProductionConfig({**settings, "CALENDAR_ALLOW_HTTP": "true"}))
+    assert DevelopmentConfig({}).CALENDAR_ALLOW_HTTP is True

@@ -12,6 +12,7 @@ from clinicsite import audit, notifications
 from clinicsite.appointments import limits
 from clinicsite.appointments.limits import ClientKeys, LimitReached
 from clinicsite.audit import CLIENT, Actor
+from clinicsite.calendars.busy import refuse_if_busy_elsewhere
 from clinicsite.clients import matching
 from clinicsite.extensions import db
 from clinicsite.models import (
@@ -57,6 +58,7 @@ class HoldRequest:
     client: ClientDetails
     request_key: str | None = None
     source: str = "online"
+    origin: str | None = None  # where an online booking came from (booking/origin.py)
     actor: Actor = CLIENT
     deposit: int | None = None
     hold_minutes: int | None = None
@@ -147,6 +149,7 @@ def new_appointment(request: HoldRequest, clinic: ClinicSettings, now: datetime)
         client_notes=client.notes,
         intake=client.intake,
         source=request.source,
+        origin=request.origin,
         created_at=now,  # the limits count bookings of the last 24 hours by this clock
         # A past visit is never reminded of (the reminder job looks ahead only; this says so).
         reminder_queued_at=now if request.afterwards else None,
@@ -170,13 +173,18 @@ def _guard(
     request: HoldRequest, appointment: Appointment, clinic: ClinicSettings, now: datetime
 ) -> Callable[[], None] | None:
     """The checks that run under the therapist's lock: the time must not be in a closure
-    (a visit recorded afterwards is a fact, not a booking), then the client's limits."""
+    (a visit recorded afterwards is a fact, not a booking), nor, online, in a busy time of
+    the therapist's own calendar (staff may book over those), then the client's limits."""
     limits_guard = _limits_guard(request, appointment, clinic, now)
     if request.afterwards:
         return limits_guard
 
     def guard() -> None:
         refuse_if_closed(appointment.location_id, appointment.starts_at, appointment.ends_at)
+        if request.source == "online":
+            refuse_if_busy_elsewhere(
+                appointment.therapist_id, appointment.starts_at, appointment.blocks_until
+            )
         if limits_guard is not None:
             limits_guard()
 

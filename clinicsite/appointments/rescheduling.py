@@ -8,6 +8,7 @@ from clinicsite import audit, notifications
 from clinicsite.appointments import cancellation
 from clinicsite.appointments.errors import NotAllowed
 from clinicsite.audit import CLIENT, Actor
+from clinicsite.calendars.busy import refuse_if_busy_elsewhere
 from clinicsite.extensions import db
 from clinicsite.models import Appointment, ClinicSettings, Location, Therapist
 from clinicsite.scheduling.closures import closed_guard
@@ -26,8 +27,9 @@ def reschedule(
     actor: Actor = CLIENT,
 ) -> None:
     """Move a confirmed appointment to a new free time (the deposit carries over) and
-    commit. Raises SlotTaken (StudioClosed when the new time is in a closure, checked under
-    the therapist's lock) or NotAllowed."""
+    commit. Raises SlotTaken (StudioClosed when the new time is in a closure, BusyElsewhere
+    when a client moves it into a busy time of the therapist's own calendar; both checked
+    under the therapist's lock) or NotAllowed."""
     if appointment.status != "confirmed":
         raise NotAllowed("Only a confirmed appointment can be moved.")
     if enforce_policy and not cancellation.cancellation_terms(appointment, clinic, now).refundable:
@@ -43,7 +45,7 @@ def reschedule(
     appointment.reminder_queued_at = None  # the new time gets its own reminder
     appointment.moved_at = now  # reminders already due for the new time are not sent late
     try:
-        claim(appointment, now, previous_therapist_id=previous[1], guard=closed_guard(appointment))
+        claim(appointment, now, previous_therapist_id=previous[1], guard=_guard(appointment, actor))
     except SlotTaken:  # StudioClosed too
         db.session.rollback()
         raise
@@ -51,3 +53,18 @@ def reschedule(
     offers.after_freed(previous[1], previous[0], previous[0] + length, now)
     audit.record(appointment, "moved", actor, before)
     db.session.commit()
+
+
+def _guard(appointment: Appointment, actor: Actor):
+    """Closures always refuse; the therapist's own calendar only a client's move (staff
+    may move a visit over it)."""
+    closed = closed_guard(appointment)
+
+    def guard() -> None:
+        closed()
+        if actor is CLIENT:
+            refuse_if_busy_elsewhere(
+                appointment.therapist_id, appointment.starts_at, appointment.blocks_until
+            )
+
+    return guard

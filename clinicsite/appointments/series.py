@@ -22,6 +22,7 @@ from clinicsite.appointments.holding import (
     new_appointment,
 )
 from clinicsite.audit import Actor
+from clinicsite.calendars.busy import refuse_if_busy_elsewhere
 from clinicsite.extensions import db
 from clinicsite.models import Appointment, ClinicSettings, Location, Series
 from clinicsite.models.series import MAX_COUNT, MAX_EVERY_WEEKS
@@ -146,7 +147,7 @@ def book_visit(
     appointment = new_appointment(replace(visit, starts_at=found[0]), clinic, now)
     appointment.series_id, appointment.series_position = series.id, position
     try:
-        claim(appointment, now, guard=closed_guard(appointment))
+        claim(appointment, now, guard=_visit_guard(appointment, visit.source == "online"))
     except SlotTaken:
         occurrence.problem = TAKEN
         return occurrence
@@ -154,6 +155,20 @@ def book_visit(
     audit.record(appointment, "booked", visit.actor, note=f"visit {position} of {series.count}")
     occurrence.appointment = appointment
     return occurrence
+
+
+def _visit_guard(appointment: Appointment, online: bool):
+    """Closures refuse every visit; the therapist's own calendar only a client's series."""
+    closed = closed_guard(appointment)
+
+    def guard() -> None:
+        closed()
+        if online:
+            refuse_if_busy_elsewhere(
+                appointment.therapist_id, appointment.starts_at, appointment.blocks_until
+            )
+
+    return guard
 
 
 def alternatives(

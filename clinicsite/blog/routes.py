@@ -13,7 +13,6 @@ from clinicsite.blog.posts import newest_first
 from clinicsite.clinic import get_clinic
 from clinicsite.extensions import db
 from clinicsite.models import Post
-from clinicsite.seo import breadcrumbs
 from clinicsite.templating import absolute_url
 
 
@@ -30,16 +29,6 @@ def page_number() -> int:
         abort(404)
 
 
-def trail(*crumbs: tuple[str, str]) -> dict:
-    return breadcrumbs(
-        [
-            ("Home", absolute_url("public.index")),
-            ("Blog", absolute_url("blog.index")),
-            *crumbs,
-        ]
-    )
-
-
 @bp.get("/")
 def index():
     words = queries.clean_search(request.args.get("q"))
@@ -52,9 +41,6 @@ def index():
         "blog/index.html",
         page=queries.paginate(posts, page_number()),
         q=words,
-        breadcrumbs_ld=breadcrumbs(
-            [("Home", absolute_url("public.index")), ("Blog", absolute_url("blog.index"))]
-        ),
     )
 
 
@@ -66,7 +52,6 @@ def category(slug: str):
         "blog/category.html",
         category=category,
         page=queries.paginate(posts, page_number()),
-        breadcrumbs_ld=trail((category.name, absolute_url("blog.category", slug=category.slug))),
     )
 
 
@@ -78,7 +63,6 @@ def tag(slug: str):
         "blog/tag.html",
         tag=tag,
         page=queries.paginate(posts, page_number()),
-        breadcrumbs_ld=trail((tag.name, absolute_url("blog.tag", slug=tag.slug))),
     )
 
 
@@ -110,7 +94,6 @@ def render_post(post: Post, form: CommentForm, status: int = 200, notice: str | 
         form=form,
         notice=notice,
         posting_ld=seo.blog_posting(post, clinic, url),
-        breadcrumbs_ld=trail((post.title, url)),
     )
     return html, status
 

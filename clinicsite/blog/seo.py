@@ -11,7 +11,7 @@ from flask import current_app
 
 from clinicsite.blog.posts import last_changed
 from clinicsite.models import ClinicSettings, Post
-from clinicsite.seo import CONTEXT, business_id
+from clinicsite.seo import CONTEXT, business_id, share_image
 from clinicsite.templating import absolute_url
 
 # Characters XML 1.0 forbids (C0 controls but tab, newline and return); a stray one in a
@@ -50,23 +50,30 @@ def blog_posting(post: Post, clinic: ClinicSettings, url: str) -> dict[str, Any]
         "description": page_description(post),
         "datePublished": post.published_at.astimezone(tz).isoformat(),
         "dateModified": last_changed(post).astimezone(tz).isoformat(),
-        "author": (
-            {"@type": "Person", "name": post.author.name}
-            if post.author is not None
-            else {"@type": "Organization", "name": clinic.name}
-        ),
+        "author": author(post, clinic),
         "publisher": publisher,
         "mainEntityOfPage": {"@type": "WebPage", "@id": url},
         "url": url,
     }
-    image = cover_url(post)
-    if image:
-        data["image"] = [image]
+    data["image"] = [cover_url(post) or share_image()]
     if post.categories:
         data["articleSection"] = [c.name for c in post.categories]
     if post.tags:
         data["keywords"] = ", ".join(t.name for t in post.tags)
     return data
+
+
+def author(post: Post, clinic: ClinicSettings) -> dict[str, Any]:
+    """The writer, with the page about them: a therapist's profile when the account is
+    linked to one (and it is public), else the clinic's home page."""
+    if post.author is None:
+        return {"@type": "Organization", "name": clinic.name, "url": absolute_url("public.index")}
+    therapist = post.author.therapist
+    if therapist is not None and therapist.active:
+        url = absolute_url("public.therapist", slug=therapist.slug)
+    else:
+        url = absolute_url("public.index")
+    return {"@type": "Person", "name": post.author.name, "url": url}
 
 
 def entry_id(post: Post) -> str:

@@ -70,7 +70,10 @@ def details():
     form = DetailsForm()
     args = request.args
     if request.method == "POST":  # the extras are repeated hidden fields, not form fields
-        args = form.data | {"addon": request.form.getlist("addon")}
+        args = form.data | {
+            "addon": request.form.getlist("addon"),
+            "from": request.form.get("from", ""),
+        }
     sel = selection.parse(args, clinic, services, now)
     if sel.start is None or not sel.therapist_ready or sel.problems:
         for problem in sel.problems or ["Please choose a time first."]:
@@ -104,6 +107,7 @@ def details():
                         request_key=form.request_key.data or None,
                         client_keys=_client_keys(form.email.data, device),
                         add_ons=tuple(sel.add_ons),
+                        origin=sel.origin or "direct",
                         **coupon_step.hold_args(priced, clinic),
                     ),
                     clinic,

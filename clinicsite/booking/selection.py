@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import sqlalchemy as sa
 
+from clinicsite.appointments import origins
 from clinicsite.booking.addons import match_add_ons, requested_add_on_ids
 from clinicsite.catalogue import active_services
 from clinicsite.extensions import db
@@ -43,6 +44,10 @@ class Selection:
     # to choose them (the step after the length, for a service that has some).
     add_ons: list[AddOn] = field(default_factory=list)
     choosing_extras: bool = False
+    # Where the client came from (appointments/origins.py), carried from step to step.
+    origin: str | None = None
+    # Shown as the booking widget in another site's frame (booking/embed.py).
+    embed: bool = False
 
     @property
     def extras_chosen(self) -> bool:
@@ -74,6 +79,8 @@ class Selection:
             if self.any_therapist
             else (self.therapist.slug if self.therapist else None),
             "day": self.day.isoformat() if self.day else None,
+            "from": self.origin,
+            "embed": "1" if self.embed else None,
         }
         values.update(override)
         return {k: v for k, v in values.items() if v}
@@ -84,6 +91,20 @@ class Selection:
         for name, value in self.params(**override).items():
             pairs.extend((name, v) for v in ([value] if isinstance(value, str) else value))
         return pairs
+
+    @property
+    def origin_param(self) -> dict[str, str]:
+        """Only where the client came from and whether this is the widget, for a link back
+        to the start."""
+        return self.params(
+            service=None,
+            option=None,
+            extras=None,
+            addon=None,
+            location=None,
+            therapist=None,
+            day=None,
+        )
 
     @property
     def therapist_ready(self) -> bool:
@@ -146,7 +167,7 @@ def parse(
     now: datetime | None = None,
 ) -> Selection:
     """Read the choices in order; stop at the first one that is missing or wrong."""
-    sel = Selection()
+    sel = Selection(origin=origins.given(args), embed=args.get("embed") == "1")
     slug = (args.get("service") or "").strip()
     if not slug:
         return sel

@@ -96,6 +96,7 @@ def _visit(
     if visit["status"] in BLOCKING and _clashes(therapist, starts_at, blocks_until):
         return None  # someone booked that time on this demo site already
     booked_at = min(now, starts_at - timedelta(days=6))
+    source = visit.get("source", "online" if spec.get("email") else "phone")
     paid = bool(visit.get("paid")) and option.deposit > 0
     appointment = Appointment(
         token=secrets.token_urlsafe(24),
@@ -116,7 +117,8 @@ def _visit(
         client_phone=spec.get("phone", ""),
         client_notes=visit.get("notes", ""),
         intake={**visit.get("intake", {}), "consent": True} if visit.get("intake") else {},
-        source=visit.get("source", "online" if spec.get("email") else "phone"),
+        source=source,
+        origin=_demo_origin(spec["name"], visit) if source == "online" else None,
         created_at=booked_at,
         confirmed_at=booked_at,
         cancelled_at=starts_at - timedelta(days=1) if visit["status"] == "cancelled" else None,
@@ -171,3 +173,25 @@ def _clashes(therapist: Therapist, start: datetime, until: datetime) -> bool:
         )
         is not None
     )
+
+
+# Where the demo's online bookings came from (appointments/origins.py), so the reports have
+# something to show: picked by the client's name, the same on every load.
+DEMO_ORIGINS = (
+    "direct",
+    "area_service:hermosa-beach/neuromuscular-therapy",
+    "area:manhattan-beach",
+    "post:five-minute-tennis-ball-routine",
+    "direct",
+    "newsletter",
+    "area:torrance",
+    "site",
+    "post:paddling-shoulders",
+    "direct",
+)
+
+
+def _demo_origin(name: str, visit: dict) -> str:
+    if "origin" in visit:
+        return visit["origin"]
+    return DEMO_ORIGINS[sum(map(ord, name)) % len(DEMO_ORIGINS)]

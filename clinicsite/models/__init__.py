@@ -22,6 +22,7 @@ from clinicsite.models.booking import (
     Refund,
     appointment_details,
 )
+from clinicsite.models.calendars import ExternalBusy, ExternalCalendar
 from clinicsite.models.cardfees import FEE_KINDS, CardSetup, FeeCharge, FeeConsent, FeeRefund
 from clinicsite.models.catalogue import Service, ServiceOption
 from clinicsite.models.clients import Client
@@ -69,6 +70,8 @@ __all__ = [
     "AuditEvent",
     "Category",
     "Closure",
+    "ExternalBusy",
+    "ExternalCalendar",
     "Comment",
     "LeadMagnet",
     "NewsletterDelivery",

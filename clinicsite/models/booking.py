@@ -66,6 +66,9 @@ class Appointment(db.Model):
     intake: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
     staff_notes: Mapped[str] = mapped_column(sa.Text, default="")
     source: Mapped[str] = mapped_column(sa.String(20), default="online")
+    # Where an online booking came from ("area:torrance", "post:<slug>", "direct"...;
+    # booking/origin.py); None for staff bookings and those made before it was kept.
+    origin: Mapped[str | None] = mapped_column(sa.String(200))
     # The client this booking belongs to (clients/matching.py); None only for rows the
     # matching has not reached.
     client_id: Mapped[int | None] = mapped_column(sa.ForeignKey("client.id"), index=True)

@@ -31,6 +31,9 @@ class Therapist(db.Model):
     bio: Mapped[str] = mapped_column(sa.Text, default="")  # Markdown
     bio_html: Mapped[str] = stored_html()
     photo: Mapped[str] = mapped_column(sa.String(200), default="")  # under static/img/therapists
+    # An uploaded portrait (staff/catalogue/portrait.py), served from /media/; shown
+    # instead of `photo` when set.
+    portrait: Mapped[str | None] = mapped_column(sa.String(200))
     active: Mapped[bool] = mapped_column(default=True)
     position: Mapped[int] = mapped_column(default=0)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

@@ -131,7 +131,8 @@ def issue_email(
     ]
     service = None
     if issue.service is not None and issue.service.active:
-        book = links.build("booking.start", service=issue.service.slug)
+        # `from` tells the reports the booking came from the newsletter (origins.py).
+        book = links.build("booking.start", service=issue.service.slug, **{"from": "newsletter"})
         service = IssueLink(issue.service.name, issue.service.summary, book)
     return render(
         "newsletter_issue",

@@ -33,14 +33,9 @@ from clinicsite.security import session_free_form
 from clinicsite.templating import absolute_url, money
 
 
-def home_crumb() -> tuple[str, str]:
-    return ("Home", absolute_url("public.index"))
-
-
 @bp.get("/")
 def index():
     regions = queries.regions_with_areas()
-    areas = [a for r in regions for a in r.areas if a.active]
     return render_template(
         "public/index.html",
         services=queries.featured_services(),
@@ -48,7 +43,7 @@ def index():
         therapists=queries.active_therapists(),
         locations=queries.active_locations(),
         posts=blog_posts.latest_posts(clock.now(), limit=3),
-        business_ld=seo.local_business(get_clinic(), areas),
+        business_ld=seo.business(get_clinic()),
     )
 
 
@@ -57,9 +52,6 @@ def services():
     return render_template(
         "public/services.html",
         services=queries.active_services(),
-        breadcrumbs_ld=seo.breadcrumbs(
-            [home_crumb(), ("Services", absolute_url("public.services"))]
-        ),
     )
 
 
@@ -74,9 +66,6 @@ def service(slug: str):
         areas=areas,
         therapists=queries.therapists_performing([svc.id]),
         service_ld=seo.service(get_clinic(), svc, areas, url),
-        breadcrumbs_ld=seo.breadcrumbs(
-            [home_crumb(), ("Services", absolute_url("public.services")), (svc.name, url)]
-        ),
     )
 
 
@@ -86,9 +75,6 @@ def areas():
     return render_template(
         "public/areas.html",
         regions=regions,
-        breadcrumbs_ld=seo.breadcrumbs(
-            [home_crumb(), ("Areas we serve", absolute_url("public.areas"))]
-        ),
     )
 
 
@@ -96,21 +82,13 @@ def areas():
 def area(area_slug: str):
     area = queries.area_or_404(area_slug)
     services = [s for s in area.services if s.active]
-    url = absolute_url("public.area", area_slug=area.slug)
     return render_template(
         "public/area.html",
         area=area,
         services=services,
         therapists=queries.therapists_performing([s.id for s in services]),
         studio=queries.nearest_studio(area, queries.active_locations()),
-        business_ld=seo.local_business(get_clinic(), [area]),
-        breadcrumbs_ld=seo.breadcrumbs(
-            [
-                home_crumb(),
-                ("Areas we serve", absolute_url("public.areas")),
-                (area.name, url),
-            ]
-        ),
+        business_ld=seo.business(get_clinic()),
     )
 
 
@@ -134,14 +112,6 @@ def area_service(area_slug: str, service_slug: str):
         page_title=title,
         page_description=description,
         service_ld=seo.service(get_clinic(), svc, [area], url, name=title, description=description),
-        breadcrumbs_ld=seo.breadcrumbs(
-            [
-                home_crumb(),
-                ("Areas we serve", absolute_url("public.areas")),
-                (area.name, absolute_url("public.area", area_slug=area.slug)),
-                (svc.name, url),
-            ]
-        ),
     )
 
 
@@ -168,9 +138,6 @@ def therapists():
     return render_template(
         "public/therapists.html",
         therapists=queries.active_therapists(),
-        breadcrumbs_ld=seo.breadcrumbs(
-            [home_crumb(), ("Therapists", absolute_url("public.therapists"))]
-        ),
     )
 
 
@@ -181,13 +148,6 @@ def therapist(slug: str):
         "public/therapist.html",
         therapist=person,
         hours_by_location=hours_by_location(person),
-        breadcrumbs_ld=seo.breadcrumbs(
-            [
-                home_crumb(),
-                ("Therapists", absolute_url("public.therapists")),
-                (person.name, absolute_url("public.therapist", slug=person.slug)),
-            ]
-        ),
     )
 
 
@@ -240,7 +200,7 @@ def contact():
         form=form,
         locations=queries.active_locations(),
         closures=closures.upcoming(clock.now()),
-        business_ld=seo.local_business(get_clinic(), []),
+        business_ld=seo.business(get_clinic()),
     ), status
 
 

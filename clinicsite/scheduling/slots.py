@@ -9,6 +9,7 @@ from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
 
+from clinicsite.calendars.busy import busy_by_therapist
 from clinicsite.extensions import db
 from clinicsite.models import (
     Appointment,
@@ -61,6 +62,7 @@ def find_slots(
     min_notice: timedelta | None = None,
     horizon_days: int | None = None,
     extra_minutes: int = 0,
+    outside_calendars: bool = True,
 ) -> list[TherapistSlot]:
     """Every free start for `option` with any of `therapists` on the local `days`, sorted by
     time, then by the therapists' order. `exclude_appointment_id` ignores one appointment
@@ -68,7 +70,9 @@ def find_slots(
     `min_notice` replaces the clinic's (staff booking by phone need none), `horizon_days`
     the clinic's booking horizon (a standing appointment reaches further ahead);
     `extra_minutes` lengthens the visit (the add-ons chosen, models/addons.py). Closures of
-    the clinic or of a studio (models/closures.py) are left out whatever the other flags."""
+    the clinic or of a studio (models/closures.py) are left out whatever the other flags.
+    The busy times of the therapists' own calendars (calendars/) count as bookings, unless
+    `outside_calendars` is False (staff booking by phone may book over them)."""
     # No day outside notice and horizon can have a slot; dropping them also keeps the
     # window arithmetic below away from the ends of the calendar (year 1 or 9999).
     today = now.astimezone(clinic.tz).date()
@@ -84,6 +88,9 @@ def find_slots(
     weekly, extra, time_off, busy = _load(
         ids, days, window_start, window_end, now, exclude_appointment_id, ignore_bookings
     )
+    if outside_calendars and not ignore_bookings:
+        for therapist_id, spans in busy_by_therapist(ids, window_start, window_end).items():
+            busy[therapist_id].extend(spans)
     closures = closed_spans(window_start, window_end)  # whatever the bookings, closed is closed
     rules = rules_for(option, clinic, min_notice, horizon_days, extra_minutes)
     found: list[TherapistSlot] = []

@@ -321,7 +321,7 @@ def test_the_post_page_shows_everything_about_the_post(blog, client):
     assert "By Noor Haddad" in html
     assert "March 9, 2026" in html and "1 min read" in html
     assert 'href="/blog/category/recovery"' in html and 'href="/blog/tag/neck"' in html
-    assert 'href="/book/?service=neuromuscular-therapy"' in html
+    assert 'href="/book/?service=neuromuscular-therapy&amp;from=post:stiff-neck"' in html
     assert 'action="/blog/stiff-neck/comments#comment-form"' in html
     assert "0 comments" in html
 
@@ -349,11 +349,13 @@ def test_blog_posting_structured_data(blog, client):
     assert data["description"] == "Why necks stiffen and what helps."
     assert data["datePublished"] == "2026-03-09T10:00:00-07:00"  # 17:00 UTC, in PDT
     assert data["dateModified"] == "2026-03-09T10:00:00-07:00"
-    assert data["author"] == {"@type": "Person", "name": "Noor Haddad"}
+    # An editor with no therapist profile: the clinic's site is their page.
+    assert data["author"] == {"@type": "Person", "name": "Noor Haddad", "url": "http://localhost/"}
     assert data["publisher"]["@id"] == "http://localhost/#business"
     assert data["publisher"]["name"] == "Test Clinic"
     assert data["mainEntityOfPage"]["@id"] == "http://localhost/blog/stiff-neck"
-    assert "image" not in data  # no cover
+    # No cover: the site's own share picture, so search results still show one.
+    assert data["image"] == ["http://localhost/static/img/share.png"]
     crumbs = jsonld(html, "BreadcrumbList")["itemListElement"]
     assert [c["item"] for c in crumbs] == [
         "http://localhost/",

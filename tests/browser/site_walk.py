@@ -38,6 +38,8 @@ from clinicsite.models import (
     Client,
     Comment,
     Coupon,
+    ExternalBusy,
+    ExternalCalendar,
     GiftCard,
     Inquiry,
     Location,
@@ -148,6 +150,27 @@ def build_site(app: Flask) -> dict[str, str]:
         # Add-ons: the booking flow's extras step, and the staff's add-on page.
         db.session.add(AddOn(service=service, name="Hot stones", extra_minutes=30, price=2500))
         db.session.add(Coupon(code="WALK-10", kind="percent", value=10, services=[service]))
+        # Every therapist's own calendar, read once and failing since: the schedule page's
+        # panel with its busy times, its error and its warning.
+        for therapist in db.session.scalars(sa.select(Therapist)):
+            own = ExternalCalendar(
+                therapist=therapist,
+                url="https://calendar.example.com/private-walk/basic.ics",
+                synced_at=NOW,
+                checked_at=NOW + timedelta(minutes=15),
+                error="The calendar's server answered with an error (HTTP 500).",
+                warning="Unknown time zone Customized Time Zone: read in the clinic's time.",
+            )
+            db.session.add(own)
+            db.session.flush()
+            db.session.add(
+                ExternalBusy(
+                    calendar_id=own.id,
+                    therapist_id=therapist.id,
+                    starts_at=tuesday_10 + timedelta(hours=1),
+                    ends_at=tuesday_10 + timedelta(hours=2),
+                )
+            )
         category, tag = make_category(), make_tag()
         post = make_post(categories=[category], tags=[tag], services=[service])
         make_post(status="draft")

@@ -130,7 +130,7 @@ def test_home_shows_business_with_area_served_and_a_call_to_book(clinic, client)
     assert {"Manhattan Beach", "Torrance", "Santa Monica", "Venice"} <= served
     assert business["telephone"] == "310-555-0142"
     assert business["address"]["addressLocality"] == "Hermosa Beach"
-    assert 'href="/book/"' in html
+    assert 'href="/book/?from=site"' in html
     assert "/areas/el-segundo" in html  # regions and areas are linked from the home page
 
 
@@ -139,7 +139,7 @@ def test_service_page_lists_options_areas_and_therapists(clinic, client):
     assert "$140" in html and "$195" in html  # prices from the options
     assert "/areas/hermosa-beach/neuromuscular-therapy" in html
     assert "/therapists/dana-okafor" in html
-    assert 'href="/book/?service=neuromuscular-therapy"' in html
+    assert 'href="/book/?service=neuromuscular-therapy&amp;from=site"' in html
     service = next(b for b in jsonld_blocks(html) if b["@type"] == "Service")
     assert service["offers"][0]["price"] == "140.00"
     assert service["offers"][0]["priceCurrency"] == "USD"

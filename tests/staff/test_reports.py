@@ -53,6 +53,9 @@ def test_the_figures_match_counts_made_in_sql(demo):
         assert r.by_status.get(status, 0) == sql_count(demo, Appointment.status == status)
     assert r.by_status.get("no_show", 0) > 0  # the demo has a no-show to report
     assert sum(r.by_source.values()) == r.bookings
+    # Every online booking counted once by where it came from; the demo has several origins.
+    assert sum(r.by_origin.values()) == r.by_source["online"]
+    assert len(r.by_origin) >= 3 and r.top_origins
     assert sum(bar.count for bar in r.bars) == r.bookings
     assert sum(t.visits for t in r.therapists) == sql_count(
         demo, booked, Appointment.status != "cancelled"

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from clinicsite import clock
+from clinicsite.calendars.busy import busy_by_therapist
 from clinicsite.clinic import get_clinic
 from clinicsite.extensions import db
 from clinicsite.models import ServiceOption, Therapist
@@ -19,6 +20,7 @@ class FreeTime:
     start: datetime  # aware UTC
     time: str  # the local wall clock, "10:00", for the form's time field
     offset: str  # "-08:00": which reading, on a night when an hour repeats
+    busy_elsewhere: bool = False  # in a busy time of the therapist's own calendar
 
 
 @dataclass
@@ -62,11 +64,17 @@ def free_times(form, args) -> FreeTimes:
         now,
         location_id=int(chosen[2]),
         min_notice=timedelta(0),
+        outside_calendars=False,
     )
+    # Staff may book over the therapist's own calendar; those times are marked, not hidden.
+    elsewhere = busy_by_therapist([therapist.id], slots[0].start, slots[-1].end) if slots else {}
     for slot in slots:
         local = slot.start.astimezone(clinic.tz)
         offset = format_offset(local.utcoffset() or timedelta(0))
-        found.starts.append(FreeTime(slot.start, local.strftime("%H:%M"), offset))
+        busy = any(
+            b.start < slot.end and slot.start < b.end for b in elsewhere.get(therapist.id, [])
+        )
+        found.starts.append(FreeTime(slot.start, local.strftime("%H:%M"), offset, busy))
     if not found.starts:
         found.note = (
             f"{therapist.name} has no free time in published hours at that studio that day "

@@ -16,6 +16,7 @@ from clinicsite import clock, notifications
 from clinicsite.appointments.checkout import MIN_CHECKOUT_MINUTES, checkout_url
 from clinicsite.appointments.errors import PaymentError, SlotTaken
 from clinicsite.appointments.holding import ClientDetails, HoldRequest, hold
+from clinicsite.calendars.busy import busy_elsewhere
 from clinicsite.clinic import get_clinic
 from clinicsite.coupons import uses
 from clinicsite.coupons.rules import CouponRefused, Priced, price
@@ -153,6 +154,11 @@ def _book(form: PhoneBookingForm):
         form.coupon.errors.append(str(refused))
         return None
     _tell_staff(appointment, afterwards, waive)
+    if not afterwards and busy_elsewhere(therapist.id, appointment.starts_at, appointment.ends_at):
+        flash(
+            f"Booked over a busy time in {therapist.name}'s own calendar: make sure they know.",
+            "warning",
+        )
     return appointment
 
 

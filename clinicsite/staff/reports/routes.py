@@ -7,9 +7,10 @@ import csv
 import io
 from datetime import date, timedelta
 
-from flask import Response, render_template, request
+from flask import Response, render_template, request, url_for
 
 from clinicsite import clock
+from clinicsite.appointments.origins import KINDS as ORIGIN_WORDS
 from clinicsite.appointments.takings import local_day
 from clinicsite.clinic import get_clinic
 from clinicsite.money import format_amount, to_decimal_string
@@ -70,7 +71,20 @@ def reports():
         amount=format_amount,
         status_words=STATUS_WORDS,
         source_words=SOURCES,
+        origin_words=ORIGIN_WORDS,
+        origin_page=_origin_page,
     ), status
+
+
+def _origin_page(origin: str) -> str:
+    """The address of the page an origin names ("area:torrance" is /areas/torrance)."""
+    kind, _, name = origin.partition(":")
+    if kind == "area":
+        return url_for("public.area", area_slug=name)
+    if kind == "area_service":
+        area, _, service = name.partition("/")
+        return url_for("public.area_service", area_slug=area, service_slug=service)
+    return url_for("blog.post", slug=name)
 
 
 @bp.get("/reports/export.csv")
@@ -107,6 +121,8 @@ def _rows(r: Report) -> list[tuple[str, str]]:
     ]
     rows += [(f"bookings {status}", str(r.by_status.get(status, 0))) for status in STATUS_WORDS]
     rows += [(f"bookings from {source}", str(n)) for source, n in sorted(r.by_source.items())]
+    rows += [(f"online bookings via {kind}", str(n)) for kind, n in r.by_origin.items()]
+    rows += [(f"online bookings via {where}", str(n)) for where, n in r.top_origins]
     rows += [
         ("no-show rate", rate(r.no_show_rate)),
         ("cancellation rate", rate(r.cancellation_rate)),

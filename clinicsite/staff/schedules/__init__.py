@@ -1,3 +1,3 @@
-"""Staff: therapists' weekly hours, extra hours and time off."""
+"""Staff: therapists' weekly hours, extra hours, time off and their own calendars."""
 
-from clinicsite.staff.schedules import routes  # noqa: F401
+from clinicsite.staff.schedules import calendar_routes, routes  # noqa: F401

@@ -15,6 +15,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, SelectChoice, SelectField, StringField, TimeField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
+from clinicsite.calendars.addresses import BadAddress, normalise
 from clinicsite.extensions import db
 from clinicsite.formfields import strip
 from clinicsite.models import ExtraHours, WorkingHours
@@ -294,3 +295,24 @@ class FeedForm(_NoCsrf):
     action = SelectField(
         choices=[SelectChoice(a) for a in FEED_ACTIONS], validators=[DataRequired()]
     )
+
+
+class CalendarForm(_NoCsrf):
+    """The private iCalendar address of a therapist's own calendar."""
+
+    url = StringField(
+        "Secret address in iCal format",
+        filters=[strip],
+        validators=[DataRequired("Please paste the calendar's address."), Length(max=2000)],
+    )
+
+    def __init__(self, *args, allow_http: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.allow_http = allow_http
+        self.address = ""
+
+    def validate_url(self, field):
+        try:
+            self.address = normalise(field.data, self.allow_http)
+        except BadAddress as bad:
+            raise ValidationError(str(bad)) from None

@@ -2,7 +2,8 @@
 
 Admins manage every therapist; a therapist account only its own profile. Public
 availability is computed from these rows on every request, so a change shows at once.
-Calendar feeds are in `staff/feeds.py`.
+Calendar feeds are in `staff/feeds.py`; a therapist's own calendar, read for busy times,
+in `calendar_routes.py`.
 """
 
 from __future__ import annotations
@@ -42,6 +43,8 @@ from clinicsite.staff.auth import (
     owns_therapist,
     roles_required,
 )
+from clinicsite.staff.schedules import calendar_panel
+from clinicsite.staff.schedules.calendar_panel import calendar_form
 from clinicsite.staff.schedules.forms import (
     WEEKDAYS,
     BadTime,
@@ -147,6 +150,7 @@ def _render(therapist: Therapist, status: int = 200, conflicts=(), **bound):
         "hours_form": bound.get("hours_form") or WeeklyHoursForm(prefix="hours", **empty),
         "off_form": bound.get("off_form") or TimeOffForm(prefix="off", formdata=None),
         "extra_form": bound.get("extra_form") or ExtraHoursForm(prefix="extra", **empty),
+        "calendar_form": bound.get("calendar_form") or calendar_form(),
     }
     page = render_template(
         "staff/schedules/schedule.html",
@@ -155,6 +159,7 @@ def _render(therapist: Therapist, status: int = 200, conflicts=(), **bound):
         time_off=[(off, span_label(off.starts_at, off.ends_at, clinic.tz)) for off in time_off],
         extra=list(extra),
         conflicts=conflicts,
+        own_calendar=calendar_panel.panel(therapist, now),
         appointment_path=appointment_path,
         **forms,
     )
