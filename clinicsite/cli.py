@@ -136,15 +136,22 @@ def send_guide() -> None:
 )
 def newsletter_send_due(batch_size: int | None) -> None:
     """Start the newsletter issues whose time has come and queue the next batch of their
-    emails in the outbox (`flask outbox send` delivers them). Run from cron every minute;
-    runs at the same time or after a crash never send anyone an issue twice."""
+    emails in the outbox (`flask outbox send` delivers them); then, within the same batch
+    size, the new-post emails and weekly digests subscribers asked for. Run from cron
+    every minute; runs at the same time or after a crash never send anyone anything twice."""
     from flask import current_app
 
     from clinicsite import clock
+    from clinicsite.clinic import get_clinic
+    from clinicsite.newsletter import digests
     from clinicsite.newsletter.sending import send_due
 
     size = batch_size or current_app.config["NEWSLETTER_BATCH_SIZE"]
-    click.echo(str(send_due(clock.now(), size)))
+    now = clock.now()
+    issues = send_due(now, size)
+    click.echo(str(issues))
+    left = size - issues.queued - issues.skipped
+    click.echo(str(digests.send_due(now, left, get_clinic().tz)))
 
 
 waitlist_cli = AppGroup("waitlist", help="Waitlist offers.")

@@ -35,6 +35,8 @@ DOMAIN = (
     "newsletter.service",
     "newsletter.issues",
     "newsletter.sending",
+    "newsletter.digests",
+    "newsletter.preferences",
     "notifications",
     "payments.fulfilment",
     "payments.gateway",

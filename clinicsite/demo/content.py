@@ -18,6 +18,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from clinicsite.models.newsletter import POST_UPDATES
 from clinicsite.models.payments import STUDIO_METHODS
 
 CONTENT_DIR = Path(__file__).parent / "content"
@@ -113,6 +114,9 @@ def _check(content: DemoContent) -> None:
         "post", (s for i in issues for s in i.get("posts", [])), {p["slug"] for p in content.posts}
     )
     known("area", (loc["area"] for loc in content.locations), areas)
+    subscribers = content.newsletter.get("subscriber", [])
+    known("area", (a for s in subscribers for a in s.get("areas", [])), areas)
+    known("post updates", (s.get("post_updates", "none") for s in subscribers), POST_UPDATES)
     known("area", (a for a, _ in content.area_service_text), areas)
     studios = {loc["slug"] for loc in content.locations}
     known("studio", (h["location"] for t in content.therapists for h in t["hours"]), studios)

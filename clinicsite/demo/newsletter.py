@@ -1,5 +1,6 @@
-"""The demo clinic's newsletter (content/newsletter.toml): subscribers, one issue sent and
-one scheduled. Created once, never changed after, like the rest of the demo.
+"""The demo clinic's newsletter (content/newsletter.toml): subscribers (with their areas
+and choice of post emails), one issue sent and one scheduled. Created once, never changed
+after, like the rest of the demo.
 
 The sent issue went out through the same code as a real one (`sending.queue_batch`); its
 emails are then marked delivered, so the demo never mails the made-up addresses and the
@@ -22,9 +23,10 @@ from clinicsite.models import (
     OutboxEmail,
     Post,
     Service,
+    ServiceArea,
     Subscriber,
 )
-from clinicsite.newsletter import sending, service
+from clinicsite.newsletter import preferences, sending, service
 
 
 def load_newsletter_demo(
@@ -58,6 +60,12 @@ def _subscriber(
     )
     row.created_at = joined
     row.confirmed_at = None if pending else joined + timedelta(minutes=7)
+    # Counted from now: the first `flask newsletter send-due` mails none of the archive.
+    preferences.choose_post_updates(row, spec.get("post_updates", "none"), now)
+    slugs = spec.get("areas", [])
+    row.areas = list(
+        db.session.scalars(sa.select(ServiceArea).where(ServiceArea.slug.in_(slugs or [""])))
+    )
     if spec["status"] == "unsubscribed":
         leavers.append((row, now - timedelta(days=spec["left_days_ago"])))
     db.session.add(row)

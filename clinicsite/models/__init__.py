@@ -38,8 +38,12 @@ from clinicsite.models.newsletter import (
     LeadMagnet,
     NewsletterDelivery,
     NewsletterIssue,
+    PostAlert,
     Subscriber,
+    WeeklyDigest,
+    newsletter_issue_area,
     newsletter_issue_post,
+    subscriber_area,
 )
 from clinicsite.models.packages import Package, PackagePurchase, PackageUse
 from clinicsite.models.payments import STUDIO_METHODS, DayClose, StudioPayment
@@ -73,7 +77,11 @@ __all__ = [
     "LeadMagnet",
     "NewsletterDelivery",
     "NewsletterIssue",
+    "newsletter_issue_area",
     "newsletter_issue_post",
+    "subscriber_area",
+    "PostAlert",
+    "WeeklyDigest",
     "Post",
     "PostRedirect",
     "Subscriber",

@@ -23,7 +23,9 @@ from clinicsite.models import (
     OutboxEmail,
     Post,
     Service,
+    ServiceArea,
     Subscriber,
+    subscriber_area,
 )
 
 EDITABLE = ("draft", "scheduled")
@@ -35,6 +37,7 @@ class IssueChanges:
     body: str
     post_ids: list[int] = field(default_factory=list)
     service_id: int | None = None
+    area_ids: list[int] = field(default_factory=list)  # none: everyone on the list
 
 
 @dataclass
@@ -60,6 +63,7 @@ def snapshot(issue: NewsletterIssue) -> dict:
         "subject": issue.subject,
         "status": issue.status,
         "send_at": issue.send_at.isoformat() if issue.send_at else None,
+        "areas": [area.slug for area in issue.areas],
     }
 
 
@@ -85,6 +89,11 @@ def save(
     )
     issue.service = (
         db.session.get(Service, changes.service_id) if changes.service_id is not None else None
+    )
+    issue.areas = list(
+        db.session.scalars(
+            sa.select(ServiceArea).where(ServiceArea.id.in_(changes.area_ids or [0]))
+        )
     )
     db.session.flush()
     record_change("newsletter_issue", issue.id, action, actor, before, snapshot(issue))
@@ -128,6 +137,27 @@ def _lock_editable(issue_id: int, now: datetime) -> bool:
         .execution_options(synchronize_session=False)
     )
     return result.rowcount == 1
+
+
+def in_areas(area_ids: list[int]):
+    """The condition on Subscriber for an issue meant for these areas: lives in one of
+    them. None when the issue is for everyone (no areas)."""
+    if not area_ids:
+        return None
+    return sa.exists().where(
+        subscriber_area.c.subscriber_id == Subscriber.id, subscriber_area.c.area_id.in_(area_ids)
+    )
+
+
+def audience_size(area_ids: list[int]) -> int:
+    """How many would get an issue for these areas (all of the list for none) now."""
+    query = (
+        sa.select(sa.func.count())
+        .select_from(Subscriber)
+        .where(Subscriber.status == "confirmed", Subscriber.bounced_at.is_(None))
+    )
+    condition = in_areas(area_ids)
+    return db.session.scalar(query if condition is None else query.where(condition))
 
 
 def counts(issues: list[NewsletterIssue]) -> dict[int, IssueCounts]:

@@ -9,14 +9,14 @@ with a button; the button's POST makes the change.
 
 from __future__ import annotations
 
-from flask import Request, g, redirect, render_template, request, url_for
+from flask import Request, flash, g, redirect, render_template, request, url_for
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from clinicsite import clock, uploads
 from clinicsite.extensions import csrf, db, limiter
 from clinicsite.models import Subscriber
-from clinicsite.newsletter import bp, service
-from clinicsite.newsletter.forms import SignupForm
+from clinicsite.newsletter import bp, preferences, service
+from clinicsite.newsletter.forms import PreferencesForm, SignupForm
 from clinicsite.security import safe_next, session_free_form
 
 PRIVATE_PAGE = {"Referrer-Policy": "no-referrer", "X-Robots-Tag": "noindex, nofollow"}
@@ -46,7 +46,9 @@ def signup():
         return redirect(thanks, code=303)
     if form.validate_on_submit():
         try:
-            service.subscribe(form.email.data, form.source.data, clock.now())
+            service.subscribe(
+                form.email.data, form.source.data, clock.now(), form.chosen_post_updates
+            )
             db.session.commit()
         except IntegrityError:  # the same address signed up at the same moment: done
             db.session.rollback()
@@ -146,6 +148,32 @@ def unsubscribed_page(subscriber: Subscriber, unsubscribed_now: bool):
         "newsletter/unsubscribed.html", subscriber=subscriber, unsubscribed_now=unsubscribed_now
     )
     return page, 200, PRIVATE_PAGE
+
+
+@bp.route("/newsletter/preferences/<token>", methods=["GET", "POST"])
+def preferences_page(token: str):
+    """A subscriber's areas and choice of post emails. GET only shows the form (mail
+    filters open every link); the form's POST, with its CSRF token, saves."""
+    if request.method == "HEAD":
+        return link_check(token)
+    subscriber = service.by_token(token)
+    if subscriber is None:
+        return not_found()
+    groups = preferences.area_groups()
+    choices = [(area.id, area.name) for _, areas in groups for area in areas]
+    form = PreferencesForm(area_choices=choices)
+    if request.method == "GET":
+        form.post_updates.data = subscriber.post_updates
+        form.area_ids.data = [area.id for area in subscriber.areas]
+    elif form.validate_on_submit():
+        preferences.save(subscriber, form.preferences(), clock.now())
+        db.session.commit()
+        flash("Your preferences are saved.", "success")
+        return redirect(url_for("newsletter.preferences_page", token=token), code=303)
+    page = render_template(
+        "newsletter/preferences.html", form=form, subscriber=subscriber, groups=groups
+    )
+    return page, 422 if form.errors else 200, PRIVATE_PAGE
 
 
 def link_check(token: str):

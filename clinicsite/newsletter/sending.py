@@ -4,8 +4,9 @@ Each run, for every issue whose time has come:
 
 1. claim it (`scheduled` -> `sending`, a conditional UPDATE: one run wins);
 2. record who gets it: one `newsletter_delivery` row per confirmed subscriber who has not
-   bounced, by an INSERT ... SELECT that skips pairs already there (the pair is unique),
-   so a second run at the same moment or a rerun after a crash adds nobody twice;
+   bounced (for an issue for chosen areas, who lives in one of them), by an INSERT ...
+   SELECT that skips pairs already there (the pair is unique), so a second run at the same
+   moment or a rerun after a crash adds nobody twice;
 3. queue a batch of waiting deliveries in the outbox (at most `batch_size` per run across
    all issues: the sending rate), each delivery claimed by a conditional UPDATE and each
    email keyed `newsletter-issue:<issue>:<subscriber>`, in one transaction per batch: a
@@ -27,7 +28,16 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from clinicsite import notifications
 from clinicsite.extensions import db
-from clinicsite.models import NewsletterDelivery, NewsletterIssue, OutboxEmail, Subscriber
+from clinicsite.models import (
+    NewsletterDelivery,
+    NewsletterIssue,
+    OutboxEmail,
+    PostAlert,
+    Subscriber,
+    WeeklyDigest,
+    newsletter_issue_area,
+)
+from clinicsite.newsletter import issues
 from clinicsite.notifications.links import Links
 
 DEFAULT_BATCH_SIZE = 200
@@ -114,7 +124,8 @@ def on_the_list():
 
 def add_recipients(issue_id: int) -> None:
     """One waiting delivery for each subscriber on the list who confirmed before the issue
-    started, unless they have one: INSERT ... SELECT ... ON CONFLICT DO NOTHING."""
+    started (and, for an issue for chosen areas, lives in one of them), unless they have
+    one: INSERT ... SELECT ... ON CONFLICT DO NOTHING."""
     started_at = sa.select(NewsletterIssue.started_at).where(NewsletterIssue.id == issue_id)
     audience = sa.select(
         sa.literal(issue_id),
@@ -122,22 +133,28 @@ def add_recipients(issue_id: int) -> None:
         sa.literal("waiting"),
         sa.func.coalesce(started_at.scalar_subquery(), sa.func.current_timestamp()),
     ).where(on_the_list(), Subscriber.confirmed_at <= started_at.scalar_subquery())
+    areas = list(
+        db.session.scalars(
+            sa.select(newsletter_issue_area.c.area_id).where(
+                newsletter_issue_area.c.issue_id == issue_id
+            )
+        )
+    )
+    if areas:  # an issue for chosen areas: those who live in one of them
+        audience = audience.where(issues.in_areas(areas))
     columns = ["issue_id", "subscriber_id", "status", "created_at"]
-    dialect = db.session.get_bind(mapper=NewsletterDelivery).dialect.name
-    insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}.get(dialect)
-    if insert is None:  # another database: leave out the pairs already there
-        have = sa.select(NewsletterDelivery.subscriber_id).where(
-            NewsletterDelivery.issue_id == issue_id
-        )
-        statement = sa.insert(NewsletterDelivery).from_select(
-            columns, audience.where(Subscriber.id.not_in(have))
-        )
-    else:
-        statement = (
-            insert(NewsletterDelivery)
-            .from_select(columns, audience)
-            .on_conflict_do_nothing(index_elements=["issue_id", "subscriber_id"])
-        )
+    insert_missing(NewsletterDelivery, columns, audience, ["issue_id", "subscriber_id"])
+
+
+def insert_missing(model, columns: list[str], rows: sa.Select, unique: list[str]) -> None:
+    """INSERT `rows` into `model`'s table, leaving out those whose `unique` columns are
+    there already (ON CONFLICT DO NOTHING): two runs at once add each row once. The site
+    runs on SQLite or PostgreSQL (config.py), both of which have it."""
+    dialect = db.session.get_bind(mapper=model).dialect.name
+    insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect]
+    statement = (
+        insert(model).from_select(columns, rows).on_conflict_do_nothing(index_elements=unique)
+    )
     db.session.execute(statement)
 
 
@@ -219,34 +236,38 @@ def finish_if_done(issue_id: int, now: datetime) -> bool:
 
 
 def withdraw_queued(subscriber_id: int) -> int:
-    """Take back the issue emails queued for a subscriber who has just left the list and
-    not delivered yet (in the caller's transaction). One already being delivered at this
-    moment still goes: the outbox marks it sent over this. Returns how many."""
-    pending = (
-        sa.select(NewsletterDelivery.outbox_email_id)
-        .join(OutboxEmail, OutboxEmail.id == NewsletterDelivery.outbox_email_id)
-        .where(
-            NewsletterDelivery.subscriber_id == subscriber_id,
-            NewsletterDelivery.status == "queued",
-            OutboxEmail.status == "pending",
+    """Take back the list emails (issues, new-post emails, digests) queued for a subscriber
+    who has just left the list and not delivered yet (in the caller's transaction). One
+    already being delivered at this moment still goes: the outbox marks it sent over this.
+    Returns how many."""
+    withdrawn = 0
+    for model in (NewsletterDelivery, PostAlert, WeeklyDigest):
+        pending = (
+            sa.select(model.outbox_email_id)
+            .join(OutboxEmail, OutboxEmail.id == model.outbox_email_id)
+            .where(
+                model.subscriber_id == subscriber_id,
+                model.status == "queued",
+                OutboxEmail.status == "pending",
+            )
         )
-    )
-    ids = list(db.session.scalars(pending))
-    if not ids:
-        return 0
-    db.session.execute(
-        sa.update(OutboxEmail)
-        .where(OutboxEmail.id.in_(ids), OutboxEmail.status == "pending")
-        .values(status="failed", last_error=WITHDRAWN)
-        .execution_options(synchronize_session=False)
-    )
-    db.session.execute(
-        sa.update(NewsletterDelivery)
-        .where(NewsletterDelivery.outbox_email_id.in_(ids))
-        .values(status="withdrawn")
-        .execution_options(synchronize_session=False)
-    )
-    return len(ids)
+        ids = list(db.session.scalars(pending))
+        if not ids:
+            continue
+        db.session.execute(
+            sa.update(OutboxEmail)
+            .where(OutboxEmail.id.in_(ids), OutboxEmail.status == "pending")
+            .values(status="failed", last_error=WITHDRAWN)
+            .execution_options(synchronize_session=False)
+        )
+        db.session.execute(
+            sa.update(model)
+            .where(model.outbox_email_id.in_(ids))
+            .values(status="withdrawn")
+            .execution_options(synchronize_session=False)
+        )
+        withdrawn += len(ids)
+    return withdrawn
 
 
 def mark_bounced(now: datetime) -> int:

@@ -26,6 +26,7 @@ from clinicsite import notifications
 from clinicsite.audit import Actor, record_change
 from clinicsite.extensions import db
 from clinicsite.models import LeadMagnet, OutboxEmail, Subscriber
+from clinicsite.newsletter import preferences
 from clinicsite.newsletter.sending import withdraw_queued
 from clinicsite.uploads import Stored
 
@@ -77,9 +78,13 @@ def active_guide() -> LeadMagnet | None:
 # ---- Sign-up and confirmation ------------------------------------------------------------
 
 
-def subscribe(email: str, source: str, now: datetime) -> str:
+def subscribe(email: str, source: str, now: datetime, post_updates: str = "none") -> str:
     """Record a sign-up and queue what it needs. Returns what happened, for tests and logs
     only: "created", "resent", "throttled", "resubscribed" or "already_confirmed".
+
+    `post_updates` (how they hear of new posts) is kept for a new, pending or returning
+    address; a confirmed one keeps its own choice, changed on its preferences page only
+    (anyone can type someone else's address here).
 
     A new address races another request for the same address only on the unique email;
     the loser's flush raises IntegrityError, which the caller treats as success.
@@ -89,12 +94,14 @@ def subscribe(email: str, source: str, now: datetime) -> str:
     if subscriber is None:
         subscriber = Subscriber(email=email, status="pending", token=new_token())
         subscriber.source, subscriber.created_at = clean_source(source), now
+        preferences.choose_post_updates(subscriber, post_updates, now)
         db.session.add(subscriber)
         db.session.flush()
         send_confirmation(subscriber, now)
         return "created"
     if subscriber.status == "confirmed":
         return "already_confirmed"
+    preferences.choose_post_updates(subscriber, post_updates, now)
     if subscriber.status == "unsubscribed":
         # Back on the list only through a new confirmation. The token stays: a confirmation
         # email already in their inbox still works, and it cannot confirm anyone else.

@@ -27,6 +27,8 @@ from clinicsite.notifications.newsletter import (
     newsletter_headers,
     newsletter_issue,
     newsletter_issue_test,
+    newsletter_post,
+    newsletter_weekly,
     newsletter_welcome,
 )
 from clinicsite.notifications.series import series_booked
@@ -48,6 +50,8 @@ __all__ = [
     "newsletter_headers",
     "newsletter_issue",
     "newsletter_issue_test",
+    "newsletter_post",
+    "newsletter_weekly",
     "newsletter_welcome",
     "notify_staff_of",
     "payment_link",

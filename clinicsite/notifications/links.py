@@ -33,6 +33,9 @@ class Links:
     def newsletter_unsubscribe(self, token: str) -> str:
         return self.build("newsletter.unsubscribe", token=token)
 
+    def newsletter_preferences(self, token: str) -> str:
+        return self.build("newsletter.preferences_page", token=token)
+
     def newsletter_guide(self, token: str) -> str:
         return self.build("newsletter.guide", token=token)
 

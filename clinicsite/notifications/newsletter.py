@@ -1,31 +1,33 @@
-"""The newsletter's emails: the confirmation request, the welcome, the guide and the
-issues editors write, and the footer and headers every list email carries. Whether to send
-them is decided in `newsletter/service.py` and `newsletter/sending.py`."""
+"""The newsletter's emails: the confirmation request, the welcome, the guide, the
+issues editors write, new blog posts one by one or in a weekly digest, and the footer and
+headers every list email carries. Whether to send them is decided in
+`newsletter/service.py`, `newsletter/sending.py` and `newsletter/digests.py`."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from markupsafe import Markup
 
 from clinicsite.clinic import get_clinic
 from clinicsite.mail.outbox import ONE_CLICK, enqueue
-from clinicsite.models import LeadMagnet, NewsletterIssue, OutboxEmail, Subscriber
+from clinicsite.models import LeadMagnet, NewsletterIssue, OutboxEmail, Post, Subscriber
 from clinicsite.notifications.links import Links, site_links
 from clinicsite.notifications.render import Rendered, render, render_partial
 
 
 def newsletter_email_footer(subscriber: Subscriber, links: Links | None = None) -> str:
-    """The end of every newsletter email: why they get it and the one-click unsubscribe
-    link. Add it to any newsletter issue sent later."""
+    """The end of every newsletter email: why they get it, the one-click unsubscribe link
+    and the link to their preferences. Add it to any newsletter issue sent later."""
     links = links or site_links()
     return render_partial(
         "email/newsletter_footer.txt",
         clinic=get_clinic(),
         unsubscribe_url=links.newsletter_unsubscribe(subscriber.token),
+        preferences_url=links.newsletter_preferences(subscriber.token),
     )
 
 
@@ -76,6 +78,7 @@ def _send(
         "confirm_url": links.newsletter_confirm(subscriber.token),
         "guide_url": links.newsletter_guide(subscriber.token),
         "unsubscribe_url": links.newsletter_unsubscribe(subscriber.token),
+        "preferences_url": links.newsletter_preferences(subscriber.token),
     }
     email = render(kind, links, **context)
     return enqueue(
@@ -114,9 +117,11 @@ def issue_email(
     unsubscribe_url: str,
     now: datetime,
     links: Links | None = None,
+    preferences_url: str | None = None,
 ) -> Rendered:
     """The issue as its recipients get it (and as the preview shows it): the subject, the
-    plain text and the HTML, every link absolute. Only posts public at `now` are listed."""
+    plain text and the HTML, every link absolute. Only posts public at `now` are listed.
+    A subscriber's copy carries their preferences link; a preview has none to give."""
     links = links or site_links()
     base = links.home().rstrip("/")
     posts = [
@@ -139,6 +144,7 @@ def issue_email(
         posts=posts,
         service=service,
         unsubscribe_url=unsubscribe_url,
+        preferences_url=preferences_url,
     )
 
 
@@ -152,7 +158,13 @@ def newsletter_issue(
     """Queue one subscriber's copy of an issue, with their own unsubscribe link and the
     headers of bulk list mail. None when the key was taken (it is queued already)."""
     links = links or site_links()
-    email = issue_email(issue, links.newsletter_unsubscribe(subscriber.token), now, links)
+    email = issue_email(
+        issue,
+        links.newsletter_unsubscribe(subscriber.token),
+        now,
+        links,
+        preferences_url=links.newsletter_preferences(subscriber.token),
+    )
     return enqueue(
         to=subscriber.email,
         subject=email.subject,
@@ -171,3 +183,52 @@ def newsletter_issue_test(
     links = links or site_links()
     email = issue_email(issue, links.build("newsletter.signup"), now, links)
     return enqueue(to=to, subject=f"[Test] {email.subject}", text=email.text, html=email.html)
+
+
+# ---- New blog posts ----------------------------------------------------------------------
+
+
+def newsletter_post(
+    post: Post, subscriber: Subscriber, key: str, links: Links | None = None
+) -> OutboxEmail | None:
+    """One new post for a subscriber who asked for each as it is published. None when the
+    key was taken (it is queued already)."""
+    links = links or site_links()
+    link = IssueLink(post.title, post.summary, links.post(post.slug))
+    return _list_mail(subscriber, "newsletter_post", key, links, post=link)
+
+
+def newsletter_weekly(
+    posts: list[Post],
+    subscriber: Subscriber,
+    key: str,
+    week_of: date,
+    links: Links | None = None,
+) -> OutboxEmail | None:
+    """The weekly digest of the posts made public since the subscriber's previous one."""
+    links = links or site_links()
+    listed = [IssueLink(p.title, p.summary, links.post(p.slug)) for p in posts]
+    return _list_mail(subscriber, "newsletter_weekly", key, links, posts=listed, week_of=week_of)
+
+
+def _list_mail(
+    subscriber: Subscriber, kind: str, key: str, links: Links, **context: Any
+) -> OutboxEmail | None:
+    """Queue bulk list mail: the footer's links and the one-click unsubscribe headers."""
+    email = render(
+        kind,
+        links,
+        clinic=get_clinic(),
+        unsubscribe_url=links.newsletter_unsubscribe(subscriber.token),
+        preferences_url=links.newsletter_preferences(subscriber.token),
+        blog_url=links.build("blog.index"),
+        **context,
+    )
+    return enqueue(
+        to=subscriber.email,
+        subject=email.subject,
+        text=email.text,
+        html=email.html,
+        key=key,
+        headers=newsletter_headers(subscriber, links) | {"Precedence": "bulk"},
+    )

@@ -187,6 +187,9 @@ def build_site(app: Flask) -> dict[str, str]:
             email="sub@example.com", status="confirmed", token=secrets.token_hex(16)
         )
         pending = Subscriber(email="new@example.com", status="pending", token=secrets.token_hex(16))
+        # Their preferences page shows the areas they chose; the staff list shows them too.
+        subscribed.post_updates, subscribed.post_updates_since = "weekly", NOW
+        subscribed.areas = list(db.session.scalars(sa.select(ServiceArea).limit(2)))
         db.session.add_all([subscribed, pending])
         # A newsletter issue that went out (the first, whose page the walk opens: it shows
         # the email in a frame and the counts) and one still a draft.
@@ -202,7 +205,12 @@ def build_site(app: Flask) -> dict[str, str]:
                     posts=[post],
                     service=service,
                 ),
-                NewsletterIssue(subject="Next time", body="A draft.", status="draft"),
+                NewsletterIssue(
+                    subject="Next time",
+                    body="A draft.",
+                    status="draft",
+                    areas=list(subscribed.areas),  # for chosen areas only
+                ),
             ]
         )
         db.session.commit()
@@ -297,6 +305,7 @@ def build_site(app: Flask) -> dict[str, str]:
             "manage-cancelled": f"/booking/{token[cancelled]}",
             "newsletter-confirm": f"/newsletter/confirm/{pending.token}",
             "newsletter-unsubscribe": f"/newsletter/unsubscribe/{subscribed.token}",
+            "newsletter-preferences": f"/newsletter/preferences/{subscribed.token}",
             # A client's own page: the emailed sign-in link, and where the form leads.
             "my-link": new_link(app, "rita@example.com", NOW),
             "my-sent": "/my/sign-in/sent",

@@ -107,3 +107,14 @@ def test_a_post_without_the_one_click_body_still_needs_the_csrf_token(sent, app,
     assert client.post(url, data={}).status_code == 400
     with app.app_context():
         assert db.session.scalar(sa.select(Subscriber.status)) == "confirmed"
+
+
+def test_an_issue_links_to_the_subscribers_own_preferences_page(sent, app, client):
+    message, token = sent
+    url = f"http://localhost/newsletter/preferences/{token}"
+    assert url in plain(message) and url in html(message)
+    page = client.get(url.removeprefix("http://localhost"))
+    assert page.status_code == 200
+    assert "Your newsletter preferences" in page.text
+    with app.app_context():  # opening it changed nothing
+        assert db.session.scalar(sa.select(Subscriber.post_updates)) == "none"

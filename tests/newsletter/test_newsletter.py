@@ -26,6 +26,7 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 CONFIRM_LINK = re.compile(r"http://localhost/newsletter/confirm/[\w-]+")
 GUIDE_LINK = re.compile(r"http://localhost/newsletter/guide/[\w-]+")
 UNSUBSCRIBE_LINK = re.compile(r"http://localhost/newsletter/unsubscribe/[\w-]+")
+PREFERENCES_LINK = re.compile(r"http://localhost/newsletter/preferences/[\w-]+")
 
 
 @pytest.fixture
@@ -262,6 +263,8 @@ def test_confirming_sends_the_welcome_with_the_guide_and_unsubscribe_links(site,
     assert "Welcome" in welcome.subject
     assert link(GUIDE_LINK, welcome.body_text) == f"/newsletter/guide/{maya.token}"
     assert link(UNSUBSCRIBE_LINK, welcome.body_text) == f"/newsletter/unsubscribe/{maya.token}"
+    assert link(PREFERENCES_LINK, welcome.body_text) == f"/newsletter/preferences/{maya.token}"
+    assert f"http://localhost/newsletter/preferences/{maya.token}" in welcome.body_html
     assert "Five stretches for desk workers" in welcome.body_text
 
     # Opening the link again, or sending the button again, changes nothing and says so.

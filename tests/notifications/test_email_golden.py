@@ -58,6 +58,8 @@ KINDS = {
     "newsletter_confirm": "Please confirm",
     "newsletter_welcome": "Welcome",
     "newsletter_guide": "Your guide from",
+    "newsletter_post": "New on the",
+    "newsletter_weekly": "This week on the",
     "inquiry": "New inquiry",
     "comment_notice": "New comment",
     "sign_in_link": "Your link to your bookings",
@@ -150,6 +152,10 @@ def queue_every_kind(now) -> None:
     db.session.add(inquiry)
     notifications.notify_staff_of(inquiry)
     post = make_post("Desk stretches that help", slug="desk-stretches")
+    notifications.newsletter_post(post, maya, key="post")
+    other = make_post("Easing a stiff neck", slug="stiff-neck", summary="")
+    week_of = (now - timedelta(days=7)).date()
+    notifications.newsletter_weekly([post, other], maya, key="weekly", week_of=week_of)
     comment = make_comment(
         post, status="pending", name="Sam Reader", email="sam@example.org", body="Thanks!"
     )

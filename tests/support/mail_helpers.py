@@ -62,6 +62,8 @@ KINDS = {
     "newsletter_confirm": "Please confirm",
     "newsletter_welcome": "Welcome",
     "newsletter_guide": "Your guide from",
+    "newsletter_post": "New on the",
+    "newsletter_weekly": "This week on the",
     "inquiry": "New inquiry",
     "comment_notice": "New comment",
     "sign_in_link": "Your link to your bookings",
@@ -130,6 +132,11 @@ def queue_every_kind(app: Flask) -> None:
         db.session.add(inquiry)
         notifications.notify_staff_of(inquiry)
         post = make_post("Desk stretches that help")
+        maya = db.session.scalar(
+            sa.select(Subscriber).where(Subscriber.email == "maya@example.org")
+        )
+        notifications.newsletter_post(post, maya, key="post")
+        notifications.newsletter_weekly([post], maya, key="weekly", week_of=NOW.date())
         add_comment(post, "Sam Reader", "sam@example.org", f"{HOSTILE}\nThanks! {LONG_WORD}")
         link = notifications.site_links().my_link("a-sign-in-token")
         notifications.sign_in_link("rita@example.com", link, 30).queue()

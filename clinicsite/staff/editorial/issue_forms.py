@@ -15,7 +15,7 @@ from wtforms.widgets import DateInput, TimeInput
 from clinicsite.blog.posts import public_condition
 from clinicsite.extensions import db
 from clinicsite.formfields import CheckboxesField, markdown_text, text, text_field
-from clinicsite.models import NewsletterIssue, Post, Service
+from clinicsite.models import NewsletterIssue, Post, Region, Service, ServiceArea
 from clinicsite.staff.localtime import LocalTimeError, parse_local
 
 MAX_BODY = 50_000
@@ -39,6 +39,14 @@ class IssueForm(FlaskForm):
         invalid_choice_message="Please choose posts from the list.",
         invalid_value_message="Please choose posts from the list.",
     )
+    area_ids = CheckboxesField(
+        "Who it is for",
+        coerce=int,
+        description="Tick areas to send it only to subscribers who live in one of them "
+        "(they choose their areas on their preferences page). Tick none to send it to everyone.",
+        invalid_choice_message="Please choose areas from the list.",
+        invalid_value_message="Please choose areas from the list.",
+    )
     service_id = SelectField(
         "A service to book",
         description="Shown at the end with a button to book it. Optional.",
@@ -60,6 +68,14 @@ class IssueForm(FlaskForm):
             .limit(RECENT_POSTS + len(linked))
         )
         self.post_ids.choices = [SelectChoice(str(p.id), p.title) for p in posts]
+        chosen = [a.id for a in issue.areas] if issue is not None else []
+        areas = db.session.scalars(
+            sa.select(ServiceArea)
+            .join(Region)
+            .where(sa.or_(ServiceArea.active, ServiceArea.id.in_(chosen or [0])))
+            .order_by(Region.position, Region.name, ServiceArea.position, ServiceArea.name)
+        )
+        self.area_ids.choices = [SelectChoice(a.id, f"{a.name} ({a.region.name})") for a in areas]
         services = db.session.scalars(
             sa.select(Service).where(Service.active).order_by(Service.position, Service.name)
         )

@@ -16,12 +16,13 @@ from flask import (
     request,
     url_for,
 )
+from sqlalchemy.orm import selectinload
 
 from clinicsite import clock, uploads
 from clinicsite.audit import record_change
 from clinicsite.extensions import db
 from clinicsite.models import Subscriber
-from clinicsite.newsletter import service
+from clinicsite.newsletter import preferences, service
 from clinicsite.pagination import requested_page
 from clinicsite.staff import bp
 from clinicsite.staff.auth import current_actor, roles_required
@@ -31,7 +32,16 @@ from clinicsite.text import spreadsheet_safe as csv_cell
 EDITORS = ("admin", "editor")
 GUIDE_TYPES = ("application/pdf",)
 GUIDE_MAX_BYTES = 10 * 1024 * 1024
-CSV_COLUMNS = ["email", "status", "source", "signed up (UTC)", "confirmed (UTC)", "left (UTC)"]
+CSV_COLUMNS = [
+    "email",
+    "status",
+    "source",
+    "signed up (UTC)",
+    "confirmed (UTC)",
+    "left (UTC)",
+    "new posts",
+    "areas",
+]
 
 
 def status_counts() -> dict[str, int]:
@@ -44,7 +54,11 @@ def status_counts() -> dict[str, int]:
 
 
 def by_status(status: str):
-    query = sa.select(Subscriber).order_by(Subscriber.created_at.desc(), Subscriber.id.desc())
+    query = (
+        sa.select(Subscriber)
+        .order_by(Subscriber.created_at.desc(), Subscriber.id.desc())
+        .options(selectinload(Subscriber.areas))
+    )
     return query if status == "all" else query.where(Subscriber.status == status)
 
 
@@ -61,6 +75,7 @@ def subscribers():
         status=status,
         statuses=service.STATUSES,
         counts=status_counts(),
+        choices=preferences.SHORT_LABELS,
         guide=service.active_guide(),
     )
 
@@ -78,7 +93,9 @@ def subscribers_csv():
     for s in db.session.scalars(by_status(status)):
         dates = (s.created_at, s.confirmed_at, s.unsubscribed_at)
         stamps = [d.strftime("%Y-%m-%d %H:%M") if d else "" for d in dates]
-        writer.writerow([csv_cell(v) for v in (s.email, s.status, s.source, *stamps)])
+        areas = "; ".join(area.name for area in s.areas)
+        values = (s.email, s.status, s.source, *stamps, s.post_updates, areas)
+        writer.writerow([csv_cell(v) for v in values])
         rows += 1
     # A list of people's addresses left the building: say who took it.
     after = {"status": status, "rows": rows}

@@ -28,7 +28,7 @@ from sqlalchemy.orm import selectinload
 from clinicsite import clock, notifications
 from clinicsite.clinic import get_clinic
 from clinicsite.extensions import db
-from clinicsite.models import NewsletterIssue, Post, Service, Subscriber
+from clinicsite.models import NewsletterIssue, Post, Service
 from clinicsite.newsletter import issues
 from clinicsite.notifications.links import site_links
 from clinicsite.notifications.newsletter import issue_email
@@ -52,8 +52,10 @@ STATUS_LABELS = {
 @bp.get("/newsletter/issues/")
 @roles_required(*EDITORS)
 def newsletter_issues():
-    query = sa.select(NewsletterIssue).order_by(
-        NewsletterIssue.created_at.desc(), NewsletterIssue.id.desc()
+    query = (
+        sa.select(NewsletterIssue)
+        .order_by(NewsletterIssue.created_at.desc(), NewsletterIssue.id.desc())
+        .options(selectinload(NewsletterIssue.areas))
     )
     page = db.paginate(query, page=requested_page(), per_page=PER_PAGE, error_out=False)
     return render_template(
@@ -61,7 +63,7 @@ def newsletter_issues():
         page=page,
         counts=issues.counts(page.items),
         labels=STATUS_LABELS,
-        audience=audience_size(),
+        audience=issues.audience_size([]),
     )
 
 
@@ -114,9 +116,11 @@ def act(issue: NewsletterIssue, form: IssueForm, now: datetime) -> str:
     if form.button == "send_now":
         issues.schedule(issue, now, current_actor(), now)
         rate = current_app.config["NEWSLETTER_BATCH_SIZE"]
+        people = issues.audience_size([a.id for a in issue.areas])
+        where = f" in {area_names(issue)}" if issue.areas else ""
         return (
-            f"“{issue.subject}” starts going out within a minute, to {audience_size()} "
-            f"confirmed subscribers, {rate} a minute."
+            f"“{issue.subject}” starts going out within a minute, to {people} "
+            f"confirmed subscribers{where}, {rate} a minute."
         )
     if form.button == "schedule":
         issues.schedule(issue, form.send_at, current_actor(), now)
@@ -133,7 +137,12 @@ def changes_from(form: IssueForm) -> issues.IssueChanges:
         body=form.body.data or "",
         post_ids=list(form.post_ids.data or []),
         service_id=form.chosen_service_id,
+        area_ids=list(form.area_ids.data or []),
     )
+
+
+def area_names(issue: NewsletterIssue) -> str:
+    return ", ".join(area.name for area in issue.areas)
 
 
 def unsaved(form: IssueForm) -> NewsletterIssue:
@@ -154,6 +163,7 @@ def initial_data(issue: NewsletterIssue | None, tz) -> dict[str, Any] | None:
         "body": issue.body,
         "post_ids": [p.id for p in issue.posts],
         "service_id": str(issue.service_id) if issue.service_id else "",
+        "area_ids": [a.id for a in issue.areas],
     }
     if issue.status == "scheduled" and issue.send_at is not None:
         local = issue.send_at.astimezone(tz)
@@ -170,14 +180,6 @@ def preview_of(issue: NewsletterIssue, now: datetime) -> dict[str, Any]:
     return {"subject": email.subject, "html": document, "text": email.text}
 
 
-def audience_size() -> int:
-    return db.session.scalar(
-        sa.select(sa.func.count())
-        .select_from(Subscriber)
-        .where(Subscriber.status == "confirmed", Subscriber.bounced_at.is_(None))
-    )
-
-
 def editor_page(form: IssueForm, issue: NewsletterIssue | None, now: datetime, preview=None):
     tz = get_clinic().tz
     if preview is None and issue is not None and not form.is_submitted():
@@ -189,7 +191,8 @@ def editor_page(form: IssueForm, issue: NewsletterIssue | None, now: datetime, p
         preview=preview,
         status=STATUS_LABELS[issue.status] if issue is not None else "New draft",
         send_at=long_datetime(issue.send_at, tz) if issue and issue.send_at else None,
-        audience=audience_size(),
+        audience=issues.audience_size([]),
+        area_audience=issues.audience_size([a.id for a in issue.areas]) if issue else None,
         zone=tz.key,
     )
     response = make_response(page)
@@ -201,7 +204,7 @@ def sent_page(issue: NewsletterIssue, now: datetime):
     issue = db.session.scalar(
         sa.select(NewsletterIssue)
         .where(NewsletterIssue.id == issue.id)
-        .options(selectinload(NewsletterIssue.posts))
+        .options(selectinload(NewsletterIssue.posts), selectinload(NewsletterIssue.areas))
     )
     tz = get_clinic().tz
     page = render_template(
