@@ -7,7 +7,7 @@ everyone). `post_alert` (one per subscriber and post) and `weekly_digest` (one p
 subscriber and week) are unique, so nobody is sent a post or a week twice.
 
 Revision ID: b3d7a91c4e25
-Revises: c3a9e7d1f024
+Revises: 3b8d5e0c1a72
 Create Date: 2026-12-04 15:00:00.000000
 
 """
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'b3d7a91c4e25'
-down_revision = 'c3a9e7d1f024'
+down_revision = '3b8d5e0c1a72'
 branch_labels = None
 depends_on = None
 
