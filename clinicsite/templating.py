@@ -149,6 +149,9 @@ def register(app: Flask) -> None:
     app.jinja_env.globals["bookable_online"] = bookable_online
 
     app.jinja_env.globals["deposit_of"] = deposit_of
+    from clinicsite.intake.answers import kept_answers
+
+    app.jinja_env.filters["intake_answers"] = kept_answers
 
     @app.context_processor
     def inject_clinic() -> dict[str, Any]:

@@ -52,6 +52,7 @@ DOMAIN = (
     "giftcards",
     "packages",
     "memberships",
+    "intake",
 )
 # Domain modules that still call up into Flask, and what for.
 DOMAIN_USING_FLASK = {

@@ -35,6 +35,7 @@ class ClientDetails:
     phone: str = ""
     notes: str = ""
     intake: dict[str, Any] = field(default_factory=dict)
+    consent_text_id: int | None = None  # the consent version accepted, if one was asked
     # Ticked "Text me reminders" (recorded with the time it was given).
     sms_consent: bool = False
 
@@ -146,6 +147,7 @@ def new_appointment(request: HoldRequest, clinic: ClinicSettings, now: datetime)
         client_phone=client.phone,
         client_notes=client.notes,
         intake=client.intake,
+        consent_text_id=client.consent_text_id,
         source=request.source,
         created_at=now,  # the limits count bookings of the last 24 hours by this clock
         # A past visit is never reminded of (the reminder job looks ahead only; this says so).

@@ -31,6 +31,7 @@ from clinicsite.models.content import ContentVersion
 from clinicsite.models.coupons import Coupon, CouponUse, coupon_service
 from clinicsite.models.giftcards import GiftCard, GiftCardEntry, GiftCardOrder
 from clinicsite.models.inquiry import Inquiry
+from clinicsite.models.intake import QUESTION_KINDS, ConsentText, IntakeQuestion
 from clinicsite.models.mail import OutboxEmail
 from clinicsite.models.memberships import Membership, MembershipPlan
 from clinicsite.models.newsletter import (
@@ -127,4 +128,7 @@ __all__ = [
     "Package",
     "PackagePurchase",
     "PackageUse",
+    "QUESTION_KINDS",
+    "ConsentText",
+    "IntakeQuestion",
 ]
