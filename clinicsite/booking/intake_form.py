@@ -95,7 +95,7 @@ def with_questions(form_class, questions: list[IntakeQuestion], consent: Consent
         )
     return type(
         form_class.__name__,
-        (form_class, IntakeMixin),
+        (IntakeMixin, form_class),
         {**fields, "intake_questions": questions, "consent_text": consent},
     )
 
