@@ -21,18 +21,22 @@ def load_intake(
     questions = intake.get("question", [])
     if not questions:
         count("intake questions", bool(add_defaults()))
-    elif db.session.scalar(sa.select(IntakeQuestion.id).limit(1)) is None:
-        by_key: dict[str, IntakeQuestion] = {}
-        for position, fields in enumerate(questions, 1):
-            question = IntakeQuestion(
-                position=position,
-                service=services[fields["service"]] if fields.get("service") else None,
-                shown_if=by_key[fields["shown_if"]] if fields.get("shown_if") else None,
-                **{k: v for k, v in fields.items() if k not in REFERENCES},
-            )
-            by_key[question.key] = question
+    by_key: dict[str, IntakeQuestion] = {}
+    for position, fields in enumerate(questions, 1):
+        # By key, so the rows an upgrade wrote (pain, conditions, pregnant) take the
+        # demo's wording instead of being asked twice.
+        question = db.session.scalar(sa.select(IntakeQuestion).filter_by(key=fields["key"]))
+        if question is None:
+            question = IntakeQuestion()
             db.session.add(question)
-            count("intake questions", True)
+        count("intake questions", question.id is None)
+        question.position = position
+        question.service = services[fields["service"]] if fields.get("service") else None
+        question.shown_if = by_key[fields["shown_if"]] if fields.get("shown_if") else None
+        for name, value in fields.items():
+            if name not in REFERENCES:
+                setattr(question, name, value)
+        by_key[question.key] = question
     body = intake.get("consent", {}).get("body", "").strip()
     if body and current_consent() is None:
         new_consent_version(body, by="demo")
