@@ -80,6 +80,7 @@ STAFF_JOBS = (
     "accounts",
     "reports",
     "memberships",
+    "intake",
 )
 
 

@@ -86,3 +86,32 @@ def new_consent_version(body: str, by: str = "") -> ConsentText:
     consent = ConsentText(version=latest + 1, body=body, created_by=by)
     db.session.add(consent)
     return consent
+
+
+def move(question: IntakeQuestion, step: int) -> bool:
+    """Move `question` one place up (step -1) or down (+1) in the order every form uses;
+    False when it is already first or last. Positions are renumbered 1, 2, 3... on the way."""
+    ordered = list(
+        db.session.scalars(
+            sa.select(IntakeQuestion).order_by(IntakeQuestion.position, IntakeQuestion.id)
+        )
+    )
+    index = ordered.index(question)
+    other = index + step
+    if not 0 <= other < len(ordered):
+        return False
+    ordered[index], ordered[other] = ordered[other], ordered[index]
+    for number, row in enumerate(ordered, 1):
+        row.position = number
+    return True
+
+
+def next_position() -> int:
+    return (db.session.scalar(sa.select(sa.func.max(IntakeQuestion.position))) or 0) + 1
+
+
+def followers(question: IntakeQuestion) -> list[IntakeQuestion]:
+    """The questions shown only after an answer to `question`."""
+    if question.id is None:
+        return []
+    return list(db.session.scalars(sa.select(IntakeQuestion).filter_by(shown_if_id=question.id)))
