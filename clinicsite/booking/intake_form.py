@@ -41,7 +41,7 @@ class AskedWhenShown:
         if not is_shown(self.question, _answers(form), self.by_id):
             field.errors[:] = []
             raise StopValidation()
-        raw = (field.raw_data or [""])[0] if field.raw_data else ""
+        raw = field.raw_data[0] if field.raw_data else ""
         if not str(raw).strip():
             field.errors[:] = []
             if self.question.required:
