@@ -234,8 +234,9 @@ def _therapists(content, services, locations, password_hash: str, count: Count) 
             bio=t["bio"],
             photo=t["photo"],
             position=position,
-            qualifications=t.get("qualifications", ""),
         )
+        # Set on a demo loaded before tags existed too (an empty tag list is the default).
+        therapist.qualifications = therapist.qualifications or t.get("qualifications", "")
         if new:
             therapist.services = [services[slug] for slug in t["services"]]
             therapist.hours = [
