@@ -175,6 +175,9 @@ def register(app: Flask) -> None:
     app.jinja_env.globals["breadcrumb_list"] = breadcrumb_list
 
     app.jinja_env.globals["deposit_of"] = deposit_of
+    from clinicsite.intake.answers import kept_answers
+
+    app.jinja_env.filters["intake_answers"] = kept_answers
 
     @app.context_processor
     def inject_clinic() -> dict[str, Any]:

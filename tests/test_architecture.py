@@ -55,6 +55,7 @@ DOMAIN = (
     "giftcards",
     "packages",
     "memberships",
+    "intake",
 )
 # Domain modules that still call up into Flask, and what for.
 DOMAIN_USING_FLASK = {
@@ -83,6 +84,7 @@ STAFF_JOBS = (
     "accounts",
     "reports",
     "memberships",
+    "intake",
 )
 
 

@@ -174,6 +174,7 @@ def _later_visit(appointment: Appointment, actor: Actor) -> HoldRequest:
         appointment.client_email,
         appointment.client_phone,
         intake=dict(appointment.intake or {}),
+        consent_text_id=appointment.consent_text_id,
         sms_consent=appointment.sms_consent,
     )
     return HoldRequest(

@@ -36,6 +36,7 @@ class ClientDetails:
     phone: str = ""
     notes: str = ""
     intake: dict[str, Any] = field(default_factory=dict)
+    consent_text_id: int | None = None  # the consent version accepted, if one was asked
     # Ticked "Text me reminders" (recorded with the time it was given).
     sms_consent: bool = False
 
@@ -148,6 +149,7 @@ def new_appointment(request: HoldRequest, clinic: ClinicSettings, now: datetime)
         client_phone=client.phone,
         client_notes=client.notes,
         intake=client.intake,
+        consent_text_id=client.consent_text_id,
         source=request.source,
         origin=request.origin,
         created_at=now,  # the limits count bookings of the last 24 hours by this clock

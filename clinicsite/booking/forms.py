@@ -9,7 +9,6 @@ from wtforms import (
     DateField,
     EmailField,
     HiddenField,
-    RadioField,
     SelectChoice,
     StringField,
     TelField,
@@ -67,26 +66,7 @@ class DetailsForm(FlaskForm):
         validators=[DataRequired("Please give a phone number, in case we need to reach you.")],
     )
     sms_consent = BooleanField("Text me reminders")
-    pain = TextAreaField(
-        "Current pain or injury",
-        filters=[strip],
-        validators=[Optional(), Length(max=1000)],
-    )
-    conditions = TextAreaField(
-        "Health conditions or medication your therapist should know about",
-        filters=[strip],
-        validators=[Optional(), Length(max=1000)],
-    )
-    pregnant = RadioField(
-        "Are you pregnant?",
-        choices=[
-            SelectChoice("no", "No"),
-            SelectChoice("yes", "Yes"),
-            SelectChoice("not-applicable", "Not applicable"),
-        ],
-        default="not-applicable",
-        validators=[DataRequired("Please answer this question.")],
-    )
+    # The health questions are data (models/intake.py): booking/intake_form.py adds them.
     notes = TextAreaField(
         "Anything else (optional)", filters=[strip], validators=[Optional(), Length(max=1000)]
     )
@@ -170,11 +150,9 @@ class WaitlistForm(FlaskForm):
 
 
 class ClaimForm(FlaskForm):
-    """Claim an offered time: the booking's health questions and the policy, then hold it."""
+    """Claim an offered time: the booking's health questions (booking/intake_form.py) and
+    the policy, then hold it."""
 
-    pain = DetailsForm.pain
-    conditions = DetailsForm.conditions
-    pregnant = DetailsForm.pregnant
     notes = DetailsForm.notes
     consent = DetailsForm.consent
 

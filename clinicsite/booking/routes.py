@@ -24,9 +24,12 @@ from clinicsite.appointments.errors import LimitReached, PaymentError, SlotTaken
 from clinicsite.booking import bp, cards, gift_card, packages, selection
 from clinicsite.booking import coupons as coupon_step
 from clinicsite.booking.forms import DetailsForm
+from clinicsite.booking.intake_form import with_questions
 from clinicsite.clinic import get_clinic
 from clinicsite.coupons.rules import CouponRefused
 from clinicsite.extensions import db, limiter
+from clinicsite.intake.answers import qualified, routing_refusal
+from clinicsite.intake.questions import current_consent, questions_for
 from clinicsite.models import Appointment
 from clinicsite.payments import fulfilment, get_gateway
 from clinicsite.scheduling import closures
@@ -67,18 +70,15 @@ def _offered(sel: selection.Selection, clinic, now):
 def details():
     clinic, now = get_clinic(), clock.now()
     services = selection.bookable_services()
-    form = DetailsForm()
     args = request.args
     if request.method == "POST":  # the extras are repeated hidden fields, not form fields
-        args = form.data | {
-            "addon": request.form.getlist("addon"),
-            "from": request.form.get("from", ""),
-        }
+        args = request.form.to_dict() | {"addon": request.form.getlist("addon")}
     sel = selection.parse(args, clinic, services, now)
     if sel.start is None or not sel.therapist_ready or sel.problems:
         for problem in sel.problems or ["Please choose a time first."]:
             flash(problem, "error")
         return redirect(url_for("booking.start", **sel.params()))
+    form = details_form(sel.service)()
     if request.method == "GET" or not _valid_key(form.request_key.data):
         form.request_key.data = secrets.token_urlsafe(24)
     offered = _offered(sel, clinic, now)
@@ -93,6 +93,9 @@ def details():
             return _after_hold(repeat)
         if not offered:
             return _not_free(form, sel, clinic, now)
+        offered = _trained(offered, form, sel)
+        if not offered:
+            return _details_page(form, sel, offered, clinic, now, None, 422)
         if gift_card.refused(form, sel, clinic, now):
             return _details_page(form, sel, offered, clinic, now, None, 422)
         for slot in offered:  # "any therapist": the next one if the first was just taken
@@ -130,6 +133,23 @@ def details():
     if request.method == "GET":
         refused = limits.problem(_client_keys(None, device), not sel.option.deposit, clinic, now)
     return _details_page(form, sel, offered, clinic, now, refused, 422 if form.errors else 200)
+
+
+def details_form(service):
+    """The details form with the service's intake questions and the current consent."""
+    return with_questions(DetailsForm, questions_for(service.id), current_consent())
+
+
+def _trained(offered, form, sel: selection.Selection):
+    """The offered therapists with the training the intake answers need; when there is
+    none, the reason is an error at the top of the form."""
+    needed = form.needed_tags
+    fit = [s for s in offered if qualified(s.therapist.qualification_tags, needed)]
+    if not fit:
+        form.form_errors.append(
+            routing_refusal(needed, None if sel.any_therapist else sel.therapist.name)
+        )
+    return fit
 
 
 def _details_page(form, sel, offered, clinic, now, refused: str | None, status: int):
@@ -183,12 +203,8 @@ def _client(form: DetailsForm) -> holding.ClientDetails:
         email=form.email.data,
         phone=form.phone.data,
         notes=form.notes.data or "",
-        intake={
-            "pain": form.pain.data or "",
-            "conditions": form.conditions.data or "",
-            "pregnant": form.pregnant.data,
-            "consent": bool(form.consent.data),
-        },
+        intake={"answers": form.intake_answers, "consent": bool(form.consent.data)},
+        consent_text_id=form.consent_text.id if form.consent_text else None,
         sms_consent=bool(form.sms_consent.data),
     )
 

@@ -13,9 +13,12 @@ from clinicsite import clock
 from clinicsite.appointments.errors import LimitReached
 from clinicsite.booking import bp, selection
 from clinicsite.booking.forms import ClaimForm, WaitlistForm, WithdrawForm
+from clinicsite.booking.intake_form import with_questions
 from clinicsite.booking.routes import _client_keys, _device_id, to_checkout
 from clinicsite.clinic import get_clinic
 from clinicsite.extensions import limiter
+from clinicsite.intake.answers import qualified, routing_refusal
+from clinicsite.intake.questions import current_consent, questions_for
 from clinicsite.waitlist import claims, entries
 
 EARLIEST, LATEST = time(7, 0), time(20, 0)  # the whole working day, until the client narrows it
@@ -79,18 +82,24 @@ def waitlist_claim(token: str):
     if offer is None:
         abort(404)
     clinic, now = get_clinic(), clock.now()
-    form = ClaimForm()
+    form = with_questions(ClaimForm, questions_for(offer.option.service_id), current_consent())()
     if offer.status == "claimed" and offer.appointment is not None:
         return redirect(url_for("booking.manage", token=offer.appointment.token), code=303)
     gone = claims.why_not(offer, now)
-    if request.method == "POST" and not gone and form.validate_on_submit():
+    if (
+        request.method == "POST"
+        and not gone
+        and form.validate_on_submit()
+        and _trained(form, offer)
+    ):
         try:
             appointment = claims.claim(
                 offer,
                 clinic,
                 now,
                 client_keys=_client_keys(offer.entry.email, _device_id()),
-                intake=_intake(form),
+                intake={"answers": form.intake_answers, "consent": bool(form.consent.data)},
+                consent_text_id=form.consent_text.id if form.consent_text else None,
                 notes=form.notes.data or "",
             )
         except claims.OfferGone as exc:
@@ -108,13 +117,14 @@ def waitlist_claim(token: str):
     return _claim_page(offer, form, clinic, now, status=422 if form.errors else 200)
 
 
-def _intake(form: ClaimForm) -> dict:
-    return {
-        "pain": form.pain.data or "",
-        "conditions": form.conditions.data or "",
-        "pregnant": form.pregnant.data,
-        "consent": bool(form.consent.data),
-    }
+def _trained(form, offer) -> bool:
+    """Whether the offered therapist has the training the intake answers need (else the
+    reason is an error at the top of the form)."""
+    needed = form.needed_tags
+    if qualified(offer.therapist.qualification_tags, needed):
+        return True
+    form.form_errors.append(routing_refusal(needed, offer.therapist.name))
+    return False
 
 
 def _claim_page(offer, form, clinic, now, gone=None, refused=None, status=200):

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from clinicsite.extensions import db
+from clinicsite.intake.answers import kept_answers
 from clinicsite.models import Appointment, AuditEvent, Client, Payment, appointment_details
 
 # Statuses of a visit still to come (a held one only while its hold lasts).
@@ -20,10 +20,11 @@ UPCOMING = ("held", "confirmed")
 
 @dataclass(frozen=True)
 class IntakeAnswers:
-    """The intake given with one booking."""
+    """The intake given with one booking: (question as asked, answer) pairs, and the
+    consent version accepted (appointment.consent_text)."""
 
     appointment: Appointment
-    answers: dict[str, Any]
+    answers: list[tuple[str, str]]
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,7 @@ def client_appointments(client: Client) -> list[Appointment]:
             .options(
                 *appointment_details(payments=True),
                 selectinload(Appointment.payments).selectinload(Payment.refunds),
+                selectinload(Appointment.consent_text),
             )
             .order_by(Appointment.starts_at, Appointment.id)
         )
@@ -75,7 +77,9 @@ def client_record(client: Client, now: datetime) -> ClientRecord:
         past=past,
         no_shows=[a for a in past if a.status == "no_show"],
         payments=[p for a in appointments for p in a.payments if p.status != "expired"],
-        intake=[IntakeAnswers(a, a.intake) for a in reversed(appointments) if a.intake],
+        intake=[
+            IntakeAnswers(a, kept_answers(a.intake)) for a in reversed(appointments) if a.intake
+        ],
         history=list(
             db.session.scalars(
                 sa.select(AuditEvent)

@@ -56,6 +56,8 @@ class DemoContent:
     newsletter: dict[str, Any] = field(default_factory=dict)
     # monthly membership plans (memberships.toml, optional; demo/memberships.py)
     memberships: list[dict[str, Any]] = field(default_factory=list)
+    # health questions and the consent text (intake.toml, optional; demo/intake.py)
+    intake: dict[str, Any] = field(default_factory=dict)
 
 
 def _toml(name: str, directory: Path) -> dict[str, Any]:
@@ -131,6 +133,10 @@ def _check(content: DemoContent) -> None:
     known("studio", (e["studio"] for e in content.waitlist), studios)
     therapists = {t["slug"] for t in content.therapists} | {"any"}
     known("therapist", (e["therapist"] for e in content.waitlist), therapists)
+    questions = content.intake.get("question", [])
+    known("service", (q["service"] for q in questions if q.get("service")), services)
+    keys = [q.get("key") for q in questions]
+    known("question", (q["shown_if"] for q in questions if q.get("shown_if")), keys)
 
 
 def _check_visits(content: DemoContent, studios: set[str]) -> None:
@@ -177,6 +183,7 @@ def read_content(directory: Path = CONTENT_DIR) -> DemoContent:
         packages=_optional_toml("packages.toml", directory).get("package", []),
         newsletter=_optional_toml("newsletter.toml", directory),
         memberships=_optional_toml("memberships.toml", directory).get("plan", []),
+        intake=_optional_toml("intake.toml", directory),
     )
     _check(content)
     return content

@@ -19,6 +19,7 @@ from clinicsite.demo.clients import load_demo_clients
 from clinicsite.demo.closures import load_closures
 from clinicsite.demo.content import DemoContent, load_content
 from clinicsite.demo.coupons import load_coupons
+from clinicsite.demo.intake import load_intake
 from clinicsite.demo.memberships import load_memberships
 from clinicsite.demo.newsletter import load_newsletter_demo
 from clinicsite.demo.packages import load_packages
@@ -108,6 +109,7 @@ def load_demo(content: DemoContent | None = None) -> dict[str, int]:
     load_newsletter_demo(content.newsletter, tz, clock.now(), count)
     load_reminders(content.clinic, count)
     load_closures(content.clinic, clock.now(), count)
+    load_intake(content.intake, services, count)
     db.session.commit()
     return created
 
@@ -237,6 +239,8 @@ def _therapists(content, services, locations, password_hash: str, count: Count) 
             photo=t["photo"],
             position=position,
         )
+        # Set on a demo loaded before tags existed too (an empty tag list is the default).
+        therapist.qualifications = therapist.qualifications or t.get("qualifications", "")
         if new:
             therapist.services = [services[slug] for slug in t["services"]]
             therapist.hours = [

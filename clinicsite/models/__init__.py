@@ -32,6 +32,7 @@ from clinicsite.models.content import ContentVersion
 from clinicsite.models.coupons import Coupon, CouponUse, coupon_service
 from clinicsite.models.giftcards import GiftCard, GiftCardEntry, GiftCardOrder
 from clinicsite.models.inquiry import Inquiry
+from clinicsite.models.intake import QUESTION_KINDS, ConsentText, IntakeQuestion
 from clinicsite.models.mail import OutboxEmail
 from clinicsite.models.memberships import Membership, MembershipPlan
 from clinicsite.models.newsletter import (
@@ -141,4 +142,7 @@ __all__ = [
     "PackageUse",
     "Equipment",
     "Room",
+    "QUESTION_KINDS",
+    "ConsentText",
+    "IntakeQuestion",
 ]

@@ -12,6 +12,7 @@ from clinicsite.extensions import db
 from clinicsite.models.catalogue import Service, ServiceOption
 from clinicsite.models.clients import Client
 from clinicsite.models.clinic import Location
+from clinicsite.models.intake import ConsentText
 from clinicsite.models.rooms import Room
 from clinicsite.models.therapists import Therapist
 from clinicsite.models.types import UTCDateTime, utcnow
@@ -66,7 +67,11 @@ class Appointment(db.Model):
     client_email: Mapped[str] = mapped_column(sa.String(254), index=True)
     client_phone: Mapped[str] = mapped_column(sa.String(40), default="")
     client_notes: Mapped[str] = mapped_column(sa.Text, default="")
+    # {"answers": [{"question": id, "label": as asked, "answer": text}], "consent": True}
+    # (models/intake.py; bookings before it hold {"pain", "conditions", "pregnant"}).
     intake: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+    # The consent text version the client accepted (None: none was asked).
+    consent_text_id: Mapped[int | None] = mapped_column(sa.ForeignKey("consent_text.id"))
     staff_notes: Mapped[str] = mapped_column(sa.Text, default="")
     source: Mapped[str] = mapped_column(sa.String(20), default="online")
     # Where an online booking came from ("area:torrance", "post:<slug>", "direct"...;
@@ -112,6 +117,7 @@ class Appointment(db.Model):
     location: Mapped[Location] = relationship()
     room: Mapped[Room | None] = relationship()
     client: Mapped[Client | None] = relationship(back_populates="appointments")
+    consent_text: Mapped[ConsentText | None] = relationship()
     payments: Mapped[list[Payment]] = relationship(
         back_populates="appointment", order_by="Payment.id"
     )

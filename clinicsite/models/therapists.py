@@ -42,6 +42,8 @@ class Therapist(db.Model):
     schedule_version: Mapped[int] = mapped_column(default=0, server_default="0")
     # Secret of the therapist's calendar feed (/calendar/<token>.ics); None: no feed.
     feed_token: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    # Training tags, space-separated (e.g. "prenatal"): an intake answer may need one.
+    qualifications: Mapped[str] = mapped_column(sa.String(200), default="", server_default="")
 
     services: Mapped[list[Service]] = relationship(
         secondary=therapist_service, order_by=(Service.position, Service.name)
@@ -53,6 +55,10 @@ class Therapist(db.Model):
     )
 
     _render_bio = renders_markdown("bio", "bio_html")
+
+    @property
+    def qualification_tags(self) -> set[str]:
+        return set(self.qualifications.lower().split())
 
 
 class WorkingHours(db.Model):

@@ -22,6 +22,7 @@ from clinicsite.staff import (  # noqa: E402,F401
     editorial,
     feeds,
     giftcards,  # noqa: E402,F401
+    intake,  # noqa: E402,F401  health questions and consent (issue 15)
     memberships,  # noqa: E402,F401
     nav,
     packages,  # noqa: E402,F401

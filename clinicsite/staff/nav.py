@@ -23,6 +23,7 @@ SECTIONS = [
     ("staff.subscribers", "Newsletter"),
     ("staff.inquiries", "Inquiries"),
     ("staff.catalogue", "Services & areas"),
+    ("staff.intake_questions", "Health questions"),
     ("staff.settings", "Settings"),
     ("staff.feeds", "Calendar feed"),
     ("staff.waitlist", "Waitlist"),

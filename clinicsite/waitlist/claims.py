@@ -59,6 +59,7 @@ def claim(
     client_keys: ClientKeys | None = None,
     intake: dict | None = None,
     notes: str = "",
+    consent_text_id: int | None = None,
     links: Links | None = None,
 ) -> Appointment:
     """Hold the offered time for the entry's client and commit: `held` until the deposit
@@ -85,7 +86,12 @@ def claim(
         offer.location,
         offer.starts_at,
         holding.ClientDetails(
-            entry.name, entry.email, entry.phone, notes=notes, intake=intake or {}
+            entry.name,
+            entry.email,
+            entry.phone,
+            notes=notes,
+            intake=intake or {},
+            consent_text_id=consent_text_id,
         ),
         request_key=_request_key(offer),
         client_keys=client_keys,

@@ -378,7 +378,7 @@ FIELD_PROBLEMS = [
     ({"notes": "n" * 1001}, "1000 characters"),
     ({"pain": "p" * 1001}, "1000 characters"),
     ({"conditions": "c" * 1001}, "1000 characters"),
-    ({"pregnant": "maybe"}, "Not a valid choice"),
+    ({"pregnant": "maybe"}, "Please choose one of the answers offered."),
     ({"consent": None}, "Please accept the cancellation policy to book."),
 ]
 

@@ -43,6 +43,7 @@ from clinicsite.models import (
     ExternalCalendar,
     GiftCard,
     Inquiry,
+    IntakeQuestion,
     Location,
     MembershipPlan,
     NewsletterIssue,
@@ -114,6 +115,7 @@ STAFF_PARAMETERS = {
     "plan_id": MembershipPlan,
     "room_id": Room,
     "equipment_id": Equipment,
+    "question_id": IntakeQuestion,
 }
 
 NOW = MONDAY_8AM  # Monday 2026-12-07 08:00 in Los Angeles: the walk's stopped clock
@@ -217,6 +219,23 @@ def build_site(app: Flask) -> dict[str, str]:
         # A standing appointment whose first visit is taken (Cora's): its page offers
         # alternatives, and its second visit's page the series' forms.
         paid = db.session.get(Appointment, confirmed)
+        # Health questions: one asked after a Yes, and two consent versions (the booking
+        # form's script and consent box, the editor's history); Cora's answers as kept.
+        from clinicsite.intake.questions import new_consent_version
+
+        pregnant = db.session.scalar(sa.select(IntakeQuestion).filter_by(key="pregnant"))
+        due = IntakeQuestion(
+            kind="date", label="Your due date", shown_if=pregnant, shown_if_answer="Yes"
+        )
+        new_consent_version("The first consent text.")
+        consent = new_consent_version("Massage is not a medical treatment.")
+        db.session.add(due)
+        db.session.flush()
+        paid.intake = {
+            "answers": [{"question": pregnant.id, "label": pregnant.label, "answer": "No"}],
+            "consent": True,
+        }
+        paid.consent_text_id = consent.id
         standing = HoldRequest(
             paid.option, paid.therapist, paid.location, tuesday_10, ClientDetails("Sol Series", "")
         )

@@ -57,7 +57,8 @@ def test_client_books_and_pays_a_deposit(live_server, page, clinic):
     with clinic.app_context():
         appointment = db.session.scalar(sa.select(Appointment))
         assert appointment.status == "confirmed"
-        assert appointment.intake["pain"] == "Left shoulder, since a fall in October."
+        answers = {a["label"]: a["answer"] for a in appointment.intake["answers"]}
+        assert answers["Current pain or injury"] == "Left shoulder, since a fall in October."
         subjects = db.session.scalars(sa.select(OutboxEmail.subject)).all()
         assert any(s.startswith("Booked: Neuromuscular Therapy") for s in subjects)
     assert [e for e in page.console_errors if "422" not in e] == []

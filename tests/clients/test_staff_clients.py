@@ -186,3 +186,36 @@ def test_an_unknown_export_kind_is_not_found(rosa, client, login_as):
 def test_the_menu_offers_clients(clinic, client, login_as):
     login_as("therapist")
     assert 'href="/staff/clients/"' in client.get("/staff/").get_data(as_text=True)
+
+
+def test_the_intake_shows_each_question_as_asked_and_the_consent_version(
+    clinic, frozen, client, login_as
+):
+    """Old bookings' fixed answers and new ones as asked, each with what was accepted."""
+    from clinicsite.intake.questions import new_consent_version
+    from clinicsite.models import Appointment
+
+    old = {"pain": "Tight shoulders", "conditions": "", "pregnant": "not-applicable"}
+    first = visit(clinic, NOW - timedelta(days=60), status="completed", intake=old)
+    asked = {
+        "answers": [
+            {"question": 7, "label": "Which side hurts?", "answer": "Left"},
+            {"question": 8, "label": "Anything we should avoid?", "answer": ""},
+        ],
+        "consent": True,
+    }
+    second = visit(clinic, NOW - timedelta(days=5), status="completed", intake=asked)
+    with clinic.app_context():
+        consent = new_consent_version("Massage is not a medical treatment.")
+        db.session.flush()
+        db.session.get(Appointment, second).consent_text_id = consent.id
+        db.session.commit()
+    login_as("therapist")
+    html = page(client, f"/staff/clients/{client_id_of(clinic, first)}")
+    intake = text_of(html[html.index("Intake answers") :])
+    assert "Which side hurts? Left" in intake
+    assert "Anything we should avoid? None given" in intake
+    assert "Consent accepted Version 1" in intake
+    assert "Current pain or injury Tight shoulders" in intake
+    assert "Are you pregnant? not applicable" in intake
+    assert intake.index("Which side hurts?") < intake.index("Tight shoulders")  # newest first

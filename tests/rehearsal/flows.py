@@ -75,7 +75,10 @@ def fill_details(page, name: str, email: str) -> None:
     page.get_by_label("Email").fill(email)
     page.get_by_label("Mobile phone").fill("310 555 0142")
     page.get_by_label("Current pain or injury").fill("Stiff neck after long drives.")
-    page.get_by_label("No", exact=True).check()
+    page.get_by_label("No", exact=True).check()  # "Are you pregnant?"
+    consent = page.get_by_label("I have read and accept the consent above")
+    if consent.count():  # the clinic has a consent text (the demo has)
+        consent.check()
     page.get_by_label("I accept the cancellation policy").check()
 
 
