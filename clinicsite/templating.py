@@ -171,6 +171,7 @@ def register(app: Flask) -> None:
 
     app.jinja_env.globals["closure_label"] = lambda closure: describe(closure, get_clinic().tz)
     app.jinja_env.globals["bookable_online"] = bookable_online
+    app.jinja_env.tests["bookable_online"] = bookable_online
     app.jinja_env.globals["booking_from"] = booking_from
     app.jinja_env.globals["breadcrumb_list"] = breadcrumb_list
 

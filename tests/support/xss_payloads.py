@@ -2,6 +2,7 @@
 broken and nested HTML, encodings, and Markdown constructs that carry links; and
 `executable_parts`, what a browser would run of a page."""
 
+import re
 from html.parser import HTMLParser
 
 PAYLOADS = [
@@ -62,6 +63,10 @@ class Inspector(HTMLParser):
             self.in_head = True
         if tag == "script" and attributes.get("type") == "application/ld+json":
             return  # our structured data: JSON, escaped so text cannot close it
+        if tag == "script" and re.fullmatch(
+            r"/static/js/[a-z-]+\.js(\?v=\w+)?", attributes.get("src") or ""
+        ):
+            return  # the site's own script file (the CSP allows no other)
         if tag == "meta" and self.in_head and "http-equiv" not in attributes:
             return  # our own description and Open Graph tags
         if tag == "meta" and self.in_head and attributes.get("http-equiv") == "refresh":
