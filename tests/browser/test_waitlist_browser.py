@@ -79,6 +79,7 @@ def test_full_day_waitlist_first_claim_wins_second_is_told(
     page.goto(ana_link)
     assert "10:15 AM" in page.locator("form").inner_text()
     shoot(page, "waitlist-2-offer")
+    page.get_by_label("No", exact=True).check()  # the required health question
     page.get_by_label("I accept the cancellation policy").check()
     page.get_by_role("button", name="Claim this time").click()
     assert "no card is charged" in page.locator(".status").inner_text()
