@@ -43,7 +43,10 @@ def start():
     sel = selection.parse(request.args, clinic, services, now)
     context = {"sel": sel, "services": services, "now": now}
     if sel.option and sel.location is None:
-        context["locations"] = selection.locations_for(sel.service)
+        locations = selection.locations_for(sel.service)
+        if sel.prefer is not None:
+            locations = [loc for loc in locations if selection.works_at(sel.prefer, loc)]
+        context["locations"] = locations
     elif sel.location and not sel.therapist_ready:
         context["therapists"] = selection.therapists_for(sel.service, sel.location)
     elif sel.therapist_ready:

@@ -48,6 +48,9 @@ class Selection:
     origin: str | None = None
     # Shown as the booking widget in another site's frame (booking/embed.py).
     embed: bool = False
+    # A therapist asked for before their step (a link from their profile): the steps offer
+    # only what they do and where, and choose them when their step comes.
+    prefer: Therapist | None = None
 
     @property
     def extras_chosen(self) -> bool:
@@ -75,15 +78,23 @@ class Selection:
             "extras": "1" if self.extras_chosen else None,
             "addon": [str(a.id) for a in self.add_ons] if self.extras_chosen else None,
             "location": self.location.slug if self.location else None,
-            "therapist": ANY
-            if self.any_therapist
-            else (self.therapist.slug if self.therapist else None),
+            "therapist": self._therapist_param(),
             "day": self.day.isoformat() if self.day else None,
             "from": self.origin,
             "embed": "1" if self.embed else None,
         }
         values.update(override)
         return {k: v for k, v in values.items() if v}
+
+    def _therapist_param(self) -> str | None:
+        if self.any_therapist:
+            return ANY
+        chosen = self.therapist or self.prefer
+        return chosen.slug if chosen else None
+
+    def offered_by_preferred(self, service: Service) -> bool:
+        """Whether the therapist asked for performs `service` (yes when none was)."""
+        return self.prefer is None or any(s.id == service.id for s in self.prefer.services)
 
     def fields(self, **override) -> list[tuple[str, str]]:
         """The same parameters as (name, value) pairs, for hidden form fields."""
@@ -168,6 +179,7 @@ def parse(
 ) -> Selection:
     """Read the choices in order; stop at the first one that is missing or wrong."""
     sel = Selection(origin=origins.given(args), embed=args.get("embed") == "1")
+    sel.prefer = _preferred(args)
     slug = (args.get("service") or "").strip()
     if not slug:
         return sel
@@ -203,6 +215,18 @@ def parse(
     return sel
 
 
+def _preferred(args: Mapping[str, str]) -> Therapist | None:
+    """The active therapist a link names, whatever step it is at (unknown: none)."""
+    slug = (args.get("therapist") or "").strip()
+    if not slug or slug == ANY or len(slug) > 80:
+        return None
+    return db.session.scalar(sa.select(Therapist).where(Therapist.slug == slug, Therapist.active))
+
+
+def works_at(therapist: Therapist, location: Location) -> bool:
+    return any(h.location_id == location.id for h in therapist.hours)
+
+
 def _parse_add_ons(args: Mapping[str, str], sel: Selection) -> None:
     """The extras ticked; a service with add-ons asks for them once, after the length
     (a link that already names a studio, therapist or time skips the question)."""
@@ -215,7 +239,8 @@ def _parse_add_ons(args: Mapping[str, str], sel: Selection) -> None:
         sel.choosing_extras = True
         return
     sel.add_ons = chosen
-    later = ("extras", "location", "therapist", "day", "start")
+    # A therapist named before their step (sel.prefer) is not a later choice made.
+    later = ("extras", "location", "day", "start") + (() if sel.prefer else ("therapist",))
     if sel.service.active_add_ons and not wanted and not any(args.get(k) for k in later):
         sel.choosing_extras = True
 
@@ -230,6 +255,9 @@ def _parse_place(args: Mapping[str, str], sel: Selection) -> None:
             return
     elif len(locations) == 1:
         sel.location = locations[0]
+    elif sel.prefer is not None:  # the one studio where the therapist asked for works
+        theirs = [loc for loc in locations if works_at(sel.prefer, loc)]
+        sel.location = theirs[0] if len(theirs) == 1 else None
     if sel.location is None:
         return
     raw = (args.get("therapist") or "").strip()
@@ -241,6 +269,7 @@ def _parse_place(args: Mapping[str, str], sel: Selection) -> None:
         )
         if sel.therapist is None:
             sel.problems.append("That therapist is not available for this. Please choose below.")
+    sel.prefer = None  # their step has come: chosen, or a choice to make
 
 
 def _parse_day(args: Mapping[str, str], sel: Selection, clinic: ClinicSettings) -> None:
