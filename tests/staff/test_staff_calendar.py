@@ -6,7 +6,10 @@ import re
 from datetime import UTC, datetime
 
 import pytest
+import sqlalchemy as sa
 
+from clinicsite.extensions import db
+from clinicsite.models import Location, Room
 from tests.support.staff_helpers import NOW, make_appointment, therapist_id
 
 
@@ -124,3 +127,21 @@ def test_a_time_that_has_passed_has_no_link_and_one_to_come_carries_its_offset(
     links = free_links(html, therapist_id(clinic, "dana-okafor"))
     assert "10:00 AM" not in links and "9:45 AM" not in links
     assert "offset=-08:00" in links["10:15 AM"]
+
+
+def test_a_free_time_is_not_offered_while_every_room_of_the_studio_is_taken(
+    clinic, client, login_as, frozen
+):
+    # Friday December 11 at Hermosa Beach: Dana 08:00-12:00 and Lena 09:00-12:00; the
+    # studio has one room, which Dana's 10:00 visit (a 20-minute session) takes till 10:20.
+    with clinic.app_context():
+        studio = db.session.scalar(sa.select(Location).filter_by(slug="hermosa-beach-studio"))
+        db.session.add(Room(location_id=studio.id, name="Tide Room"))
+        db.session.commit()
+    make_appointment(clinic, datetime(2026, 12, 11, 18, 0, tzinfo=UTC))  # 10:00 local
+    login_as("admin")
+    html = client.get("/staff/calendar/day?date=2026-12-11").get_data(as_text=True)
+    lena = free_links(html, therapist_id(clinic, "lena-marchetti"))
+    assert "9:45 AM" in lena and "10:30 AM" in lena  # the room is free then
+    assert "10:00 AM" not in lena and "10:15 AM" not in lena
+    assert "Every room taken" in html

@@ -16,6 +16,7 @@ from clinicsite.extensions import db
 from clinicsite.models import (
     Appointment,
     ExtraHours,
+    Room,
     Therapist,
     TimeOff,
     WorkingHours,
@@ -110,7 +111,7 @@ def calendar_day():
     start, end = day_window(day, clinic.tz)
     appointments = appointments_between(start, end, ids)
     grid = build_day(day, clinic.tz, therapists, appointments, working_on(day, ids, clinic.tz))
-    _link_free_cells(grid, clinic.tz, clock.now())
+    _link_free_cells(grid, clinic.tz, clock.now(), RoomsTaken.on(start, end, clock.now()))
     return render_template(
         "staff/calendar_day.html",
         day=day,
@@ -123,13 +124,54 @@ def calendar_day():
     ), (400 if problem else 200)
 
 
-def _link_free_cells(grid, tz, now: datetime) -> None:
+class RoomsTaken:
+    """Each studio's active rooms and the spans its visits hold one (scheduling/rooms.py),
+    so a free cell at a studio whose every room is taken is not offered for booking."""
+
+    def __init__(self, rooms: dict[int, int], spans: dict[int, list]) -> None:
+        self.rooms, self.spans = rooms, spans
+
+    @classmethod
+    def on(cls, start: datetime, end: datetime, now: datetime) -> RoomsTaken:
+        rooms = dict(
+            db.session.execute(
+                sa.select(Room.location_id, sa.func.count())
+                .where(Room.active)
+                .group_by(Room.location_id)
+            ).all()
+        )
+        spans: dict[int, list] = defaultdict(list)
+        if rooms:
+            for location_id, starts, ends in db.session.execute(
+                sa.select(
+                    Appointment.location_id, Appointment.starts_at, Appointment.blocks_until
+                ).where(
+                    Appointment.room_id.is_not(None),
+                    Appointment.location_id.in_(rooms),
+                    Appointment.starts_at < end,
+                    Appointment.blocks_until > start,
+                    blocking_condition(now),
+                )
+            ):
+                spans[location_id].append((starts, ends))
+        return cls(rooms, spans)
+
+    def all_taken(self, location_id: int | None, moment: datetime) -> bool:
+        count = self.rooms.get(location_id or 0)
+        held = sum(1 for s, e in self.spans.get(location_id or 0, ()) if s <= moment < e)
+        return bool(count) and held >= count
+
+
+def _link_free_cells(grid, tz, now: datetime, rooms: RoomsTaken) -> None:
     """Each free cell to come links to the phone booking page with its therapist, studio,
     day and time filled in (and the offset, so a time in the repeated hour of a fall-back
-    night is the one clicked)."""
+    night is the one clicked), unless every room of the studio is taken then."""
     for row in grid.cells:
         for therapist, cell in zip(grid.columns, row, strict=True):
             if cell.kind != "free" or cell.start is None or cell.start <= now:
+                continue
+            if rooms.all_taken(cell.location_id, cell.start):
+                cell.note = "Every room taken"
                 continue
             local = cell.start.astimezone(tz)
             cell.link = url_for(

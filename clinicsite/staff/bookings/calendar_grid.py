@@ -35,6 +35,7 @@ class Cell:
     start: datetime | None = None  # a free cell: the instant a click books (UTC)
     location_id: int | None = None  # a free cell: the studio the therapist works at then
     link: str | None = None  # a free cell to come: its phone booking page (set by the view)
+    note: str | None = None  # a free cell that cannot be booked: why (set by the view)
 
 
 @dataclass
