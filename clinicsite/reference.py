@@ -1,5 +1,6 @@
 """The reference data every public page shows (regions and their areas, the active services,
-therapists and studios), kept per process and read again only after an edit.
+therapists and studios, and the travel times between places that home-visit times need),
+kept per process and read again only after an edit.
 
 A snapshot is kept with the database's `site` content counter (pagecache/versions.py), which
 every edit of these rows bumps in its own transaction, on whatever worker or host. Each
@@ -24,8 +25,9 @@ from flask import current_app, g
 from sqlalchemy.orm import Session, selectinload
 
 from clinicsite.extensions import db
-from clinicsite.models import Location, Region, Service, ServiceArea, Therapist
+from clinicsite.models import Location, Region, Service, ServiceArea, Therapist, TravelTime
 from clinicsite.pagecache import versions
+from clinicsite.scheduling import travel
 
 EXTENSION = "clinicsite.reference"
 
@@ -36,7 +38,9 @@ class Reference:
     regions: tuple[Region, ...]  # every region, its areas (active or not) loaded
     services: tuple[Service, ...]  # active, with their options
     therapists: tuple[Therapist, ...]  # active, with their services
-    locations: tuple[Location, ...]  # active, with their area and its region
+    locations: tuple[Location, ...]  # active studios, with their area and its region
+    travel: travel.TravelTimes  # between every area and studio (scheduling/travel.py)
+    mobile: tuple[Location, ...]  # active locations of home-visit hours (never shown)
 
 
 class ReferenceCache:
@@ -82,13 +86,43 @@ def load(version: int) -> Reference:
             .order_by(Therapist.position, Therapist.name)
             .options(selectinload(Therapist.services).selectinload(Service.options))
         ).all()
-        locations = session.scalars(
+        everywhere = session.scalars(
             sa.select(Location)
             .where(Location.active)
             .order_by(Location.position, Location.name)
             .options(selectinload(Location.area).selectinload(ServiceArea.region))
         ).all()
-    return Reference(version, tuple(regions), tuple(services), tuple(therapists), tuple(locations))
+        rows = session.scalars(sa.select(TravelTime)).all()
+        set_minutes = {(row.place_a, row.place_b): row.minutes for row in rows}
+    areas = [area for region in regions for area in region.areas]
+    studios = [loc for loc in everywhere if not loc.mobile]
+    return Reference(
+        version,
+        tuple(regions),
+        tuple(services),
+        tuple(therapists),
+        tuple(studios),
+        travel.TravelTimes(travel_places(areas, studios), set_minutes),
+        tuple(loc for loc in everywhere if loc.mobile),
+    )
+
+
+def travel_places(areas, studios) -> dict[str, travel.Place]:
+    """The areas and studios as travel places, with the coordinates the defaults use (a
+    studio without its own takes its area's)."""
+    places = {
+        travel.area_place(a.id): travel.Place(
+            travel.area_place(a.id), a.name, a.latitude, a.longitude
+        )
+        for a in areas
+    }
+    for loc in studios:
+        lat, lon = loc.latitude, loc.longitude
+        if (lat is None or lon is None) and loc.area is not None:
+            lat, lon = loc.area.latitude, loc.area.longitude
+        key = travel.studio_place(loc.id)
+        places[key] = travel.Place(key, loc.name, lat, lon)
+    return places
 
 
 def current() -> Reference:

@@ -24,9 +24,9 @@ from clinicsite.models.booking import (
 )
 from clinicsite.models.calendars import ExternalBusy, ExternalCalendar
 from clinicsite.models.cardfees import FEE_KINDS, CardSetup, FeeCharge, FeeConsent, FeeRefund
-from clinicsite.models.catalogue import Service, ServiceOption
+from clinicsite.models.catalogue import VISIT_MODES, Service, ServiceOption
 from clinicsite.models.clients import Client
-from clinicsite.models.clinic import ClinicSettings, Location
+from clinicsite.models.clinic import LOCATION_KINDS, ClinicSettings, Location
 from clinicsite.models.closures import Closure
 from clinicsite.models.content import ContentVersion
 from clinicsite.models.coupons import Coupon, CouponUse, coupon_service
@@ -61,6 +61,7 @@ from clinicsite.models.therapists import (
     WorkingHours,
     therapist_service,
 )
+from clinicsite.models.travel import TravelTime
 from clinicsite.models.waitlist import WaitlistEntry, WaitlistOffer
 
 __all__ = [
@@ -145,4 +146,7 @@ __all__ = [
     "QUESTION_KINDS",
     "ConsentText",
     "IntakeQuestion",
+    "LOCATION_KINDS",
+    "VISIT_MODES",
+    "TravelTime",
 ]

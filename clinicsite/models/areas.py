@@ -35,6 +35,7 @@ class ServiceArea(db.Model):
     """A city or neighbourhood the clinic serves, with a landing page of its own."""
 
     __tablename__ = "service_area"
+    __table_args__ = (sa.CheckConstraint("outcall_surcharge >= 0", name="outcall_surcharge"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(sa.String(80), unique=True)
@@ -47,6 +48,10 @@ class ServiceArea(db.Model):
     longitude: Mapped[float | None]
     active: Mapped[bool] = mapped_column(default=True)
     position: Mapped[int] = mapped_column(default=0)
+    # Therapists come to clients here, for the area's services that are offered at home
+    # (Service.visit_modes), for the price plus `outcall_surcharge` (minor units).
+    home_visits: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    outcall_surcharge: Mapped[int] = mapped_column(default=0, server_default="0")
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     region: Mapped[Region] = relationship(back_populates="areas")
@@ -65,6 +70,15 @@ class ServiceArea(db.Model):
     @property
     def postal_code_list(self) -> list[str]:
         return [c.strip() for c in self.postal_codes.split(",") if c.strip()]
+
+    def visits_at_home(self, service: Service) -> bool:
+        """Whether a therapist comes to clients here for `service`."""
+        return (
+            self.active
+            and self.home_visits
+            and service.at_home
+            and any(s.id == service.id for s in self.services)
+        )
 
 
 class AreaService(db.Model):

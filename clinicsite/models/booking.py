@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship, selectinload
 
 from clinicsite.extensions import db
+from clinicsite.models.areas import ServiceArea
 from clinicsite.models.catalogue import Service, ServiceOption
 from clinicsite.models.clients import Client
 from clinicsite.models.clinic import Location
@@ -110,12 +111,20 @@ class Appointment(db.Model):
     # gave and what it took off it (0 without one). The client owes price - coupon_discount.
     coupon_code: Mapped[str | None] = mapped_column(sa.String(32))
     coupon_discount: Mapped[int] = mapped_column(default=0, server_default="0")
+    # -- a visit at the client's address (scheduling/travel.py): the area it is in (None: at
+    # the studio), the address as the client gave it, and the area's surcharge as booked
+    # (already in `price`).
+    visit_area_id: Mapped[int | None] = mapped_column(sa.ForeignKey("service_area.id"))
+    visit_address: Mapped[str] = mapped_column(sa.String(300), default="", server_default="")
+    visit_postal_code: Mapped[str] = mapped_column(sa.String(20), default="", server_default="")
+    outcall_surcharge: Mapped[int] = mapped_column(default=0, server_default="0")
 
     service: Mapped[Service] = relationship()
     option: Mapped[ServiceOption] = relationship()
     therapist: Mapped[Therapist] = relationship()
     location: Mapped[Location] = relationship()
     room: Mapped[Room | None] = relationship()
+    visit_area: Mapped[ServiceArea | None] = relationship()
     client: Mapped[Client | None] = relationship(back_populates="appointments")
     consent_text: Mapped[ConsentText | None] = relationship()
     payments: Mapped[list[Payment]] = relationship(
@@ -131,6 +140,10 @@ class Appointment(db.Model):
     def price_due(self) -> int:
         """The price less any coupon: what the visit costs the client."""
         return self.price - self.coupon_discount
+
+    @property
+    def at_home(self) -> bool:
+        return self.visit_area_id is not None
 
     @property
     def paid_payment(self) -> Payment | None:

@@ -16,9 +16,15 @@ if TYPE_CHECKING:
     from clinicsite.models.addons import AddOn
 
 
+VISIT_MODES = ("studio", "home", "both")
+
+
 class Service(db.Model):
     __tablename__ = "service"
-    __table_args__ = (sa.CheckConstraint("buffer_minutes >= 0", name="buffer"),)
+    __table_args__ = (
+        sa.CheckConstraint("buffer_minutes >= 0", name="buffer"),
+        sa.CheckConstraint("visit_modes IN ('studio', 'home', 'both')", name="visit_modes"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(sa.String(80), unique=True)
@@ -36,6 +42,11 @@ class Service(db.Model):
     needs_room: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
     room_kind: Mapped[str] = mapped_column(sa.String(60), default="", server_default="")
     equipment_needed: Mapped[str] = mapped_column(sa.String(60), default="", server_default="")
+    # Where the visit happens (VISIT_MODES): at a studio, at the client's address in an area
+    # that takes home visits (models/areas.py, scheduling/travel.py), or either.
+    visit_modes: Mapped[str] = mapped_column(
+        sa.String(10), default="studio", server_default="studio"
+    )
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     options: Mapped[list[ServiceOption]] = relationship(
@@ -49,6 +60,14 @@ class Service(db.Model):
     )
 
     _render_description = renders_markdown("description", "description_html")
+
+    @property
+    def at_studio(self) -> bool:
+        return self.visit_modes in ("studio", "both")
+
+    @property
+    def at_home(self) -> bool:
+        return self.visit_modes in ("home", "both")
 
     @property
     def active_options(self) -> list[ServiceOption]:

@@ -101,10 +101,17 @@ class ClinicSettings(db.Model):
         return ZoneInfo(self.timezone)
 
 
+LOCATION_KINDS = ("studio", "mobile")
+
+
 class Location(db.Model):
-    """A studio where in-clinic appointments happen."""
+    """A studio where in-clinic appointments happen, or (kind "mobile") the hours in which
+    therapists go to clients' addresses: working hours there are home-visit hours, and a
+    home visit is written at it with the client's address (models/booking.py). A mobile
+    location has no address and is never shown as a studio."""
 
     __tablename__ = "location"
+    __table_args__ = (sa.CheckConstraint("kind IN ('studio', 'mobile')", name="kind"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(sa.String(80), unique=True)
@@ -120,8 +127,13 @@ class Location(db.Model):
     longitude: Mapped[float | None]
     active: Mapped[bool] = mapped_column(default=True)
     position: Mapped[int] = mapped_column(default=0)
+    kind: Mapped[str] = mapped_column(sa.String(10), default="studio", server_default="studio")
 
     area: Mapped[ServiceArea | None] = relationship(back_populates="locations")
+
+    @property
+    def mobile(self) -> bool:
+        return self.kind == "mobile"
 
     @property
     def one_line_address(self) -> str:

@@ -44,6 +44,10 @@ class Therapist(db.Model):
     feed_token: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
     # Training tags, space-separated (e.g. "prenatal"): an intake answer may need one.
     qualifications: Mapped[str] = mapped_column(sa.String(200), default="", server_default="")
+    # Where the therapist sets out from for home visits, a travel place ("area:<id>" or
+    # "studio:<id>", scheduling/travel.py; "" = not set): the first visit of a stretch of
+    # home-visit hours leaves the travel time from there.
+    home_base: Mapped[str] = mapped_column(sa.String(40), default="", server_default="")
 
     services: Mapped[list[Service]] = relationship(
         secondary=therapist_service, order_by=(Service.position, Service.name)

@@ -47,6 +47,7 @@ from clinicsite.models import (
     Tag,
     Therapist,
     TimeOff,
+    TravelTime,
     WorkingHours,
 )
 
@@ -79,6 +80,7 @@ SHOWN = {
     Closure: SITE,  # the booking and contact pages name the closed days
     Room: SITE,  # rooms and equipment decide which times are free
     Equipment: SITE,
+    TravelTime: SITE,  # travel between places decides which home-visit times are free
 }
 # Columns whose change shows on no public page.
 UNSHOWN = {

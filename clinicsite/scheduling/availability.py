@@ -17,11 +17,13 @@ does not move hourly starts to half past.
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
+from clinicsite.scheduling.travel import studio_place
 from clinicsite.scheduling.wallclock import MAX_OFFSET, offset_pieces, wall_pieces
 
 # The product's usual slot step. Not a field default: `step` sits before fields that
@@ -51,10 +53,20 @@ class ExtraHours:
 
 @dataclass(frozen=True)
 class Interval:
-    """A half-open span [start, end) of aware UTC datetimes."""
+    """A half-open span [start, end) of aware UTC datetimes. A commitment in `busy` may
+    say where it is (a travel place, scheduling/travel.py), so that travel to and from it
+    is left free; None: nowhere travel is planned for (an outside calendar's event)."""
 
     start: datetime
     end: datetime
+    place: str | None = None
+
+
+class Travel(Protocol):
+    """Travel time between two places (scheduling/travel.TravelTimes); zero when either is
+    None or travel between them is not planned for."""
+
+    def between(self, a: str | None, b: str | None) -> timedelta: ...
 
 
 @dataclass(frozen=True)
@@ -134,6 +146,31 @@ def _merge(spans: Iterable[tuple[datetime, datetime]]) -> list[tuple[datetime, d
         else:
             merged.append((start, end))
     return merged
+
+
+class _BusyByPlace:
+    """The busy intervals as blocks for a visit at one place: each widened by the travel
+    from it to the place before, and to it from the place after (built once per place)."""
+
+    def __init__(self, busy: Sequence[Interval], travel: Travel | None) -> None:
+        spans = _utc_spans(busy, "busy")
+        self._busy = [(*span, b.place) for span, b in zip(spans, busy, strict=True)]
+        self._travel = travel
+        self._by_place: dict[str | None, _Blocks] = {}
+
+    def __call__(self, place: str | None) -> _Blocks:
+        key = place if self._travel is not None else None
+        if key not in self._by_place:
+            if self._travel is None:
+                spans = [(start, end) for start, end, _ in self._busy]
+            else:
+                between = self._travel.between
+                spans = [
+                    (start - between(place, there), end + between(there, place))
+                    for start, end, there in self._busy
+                ]
+            self._by_place[key] = _Blocks(spans)
+        return self._by_place[key]
 
 
 class _OffBlocks:
@@ -341,9 +378,13 @@ def _range_slots(
     busy: _Blocks,
     time_off: _Blocks,
     rooms: _Rooms,
+    lead: timedelta = timedelta(0),
 ) -> Iterator[Slot]:
-    """The free slots of one range; a slot may run on into touching working time."""
+    """The free slots of one range; a slot may run on into touching working time. `lead`
+    is the travel from where the therapist sets out to the visit: no start before the
+    range's first instant plus it."""
     earliest, latest = window
+    earliest = max(earliest, item.pieces[0][0] + lead)
     ends = [end for _, end in union]
     for start, _ in _grid(item, rules.step, earliest):
         if start > latest:
@@ -374,6 +415,9 @@ def free_slots(
     location_id: int | None = None,
     closures: Sequence[Closed] = (),
     rooms: Sequence[RoomPool] = (),
+    travel: Travel | None = None,
+    place: str | None = None,
+    setting_out: Mapping[int, str] = {},  # noqa: B006 (read only)
 ) -> list[Slot]:
     """Every bookable slot on the given local days, sorted by start then location id.
 
@@ -383,12 +427,18 @@ def free_slots(
     clinic or of the slot's studio, and now + min_notice <= start <= now + horizon; at a
     studio with a pool in `rooms`, a suitable room (and an item of the equipment needed)
     must also be free for all of [start, start + duration + buffer).
+
+    With `travel`, the visit happens at `place` (None: at the slot's studio,
+    "studio:<id>"), and each busy interval that has a place is widened by the travel
+    between the two: the therapist reaches the visit after the one before and the next
+    one after it. `setting_out` maps a location id to where the therapist is when working
+    time there begins (a home base): no start there before that travel is done.
     Raises ValueError for naive datetimes, a non-positive duration or step, a negative
     buffer, or an interval ending before it starts.
     """
     _check_rules(rules)
     now = _utc(now, "now")
-    busy_blocks = _Blocks(_utc_spans(busy, "busy"))
+    busy_at = _BusyByPlace(busy, travel)
     off_blocks = _OffBlocks(list(_utc_spans(time_off, "time_off")), closures)
     room_pools = _Rooms(rooms)
     window = (now + rules.min_notice, now + rules.horizon)
@@ -398,9 +448,22 @@ def free_slots(
         union = _utc_union(ranges)
         for item in ranges:
             off = off_blocks.at(item.location_id)
+            here = place or studio_place(item.location_id)
+            lead = (
+                travel.between(setting_out.get(item.location_id), here)
+                if travel is not None
+                else timedelta(0)
+            )
             slots.extend(
                 _range_slots(
-                    item, union[item.location_id], rules, window, busy_blocks, off, room_pools
+                    item,
+                    union[item.location_id],
+                    rules,
+                    window,
+                    busy_at(here),
+                    off,
+                    room_pools,
+                    lead,
                 )
             )
     # Local days never overlap in UTC, so this is already nearly sorted; dict.fromkeys

@@ -9,8 +9,10 @@ takes the therapist's row lock with an UPDATE and only then checks for overlaps:
 - SQLite: the UPDATE starts the write transaction (one writer at a time for the file), and
   the busy timeout makes the second writer wait instead of failing.
 
-The overlap check therefore always runs against committed data that cannot change under it.
-Then the visit takes a room at its studio, under the studio's lock (scheduling/rooms.py).
+The overlap check therefore always runs against committed data that cannot change under it;
+so does the travel check after it (scheduling/travel_times.py): a visit leaves the travel
+time to the therapist's visits before and after it when either is a home visit. Then the
+visit takes a room at its studio, under the studio's lock (scheduling/rooms.py).
 """
 
 from __future__ import annotations
@@ -78,11 +80,14 @@ def claim(
 
     `guard` runs under the lock, before the overlap check, and may raise to refuse (the
     per-client booking limits count there, so simultaneous requests cannot all pass).
-    The caller commits, or rolls back on SlotTaken (raised when the time is not free;
+    The caller commits, or rolls back on SlotTaken (raised when the time is not free, or
+    too close to another visit for the travel between them;
     rooms.NoRoomFree when the therapist is free but the studio's rooms are not) or on what
     `guard` raised.
     """
-    from clinicsite.scheduling.rooms import take_room  # rooms.py builds on this module
+    # rooms.py and travel_times.py build on this module
+    from clinicsite.scheduling.rooms import take_room
+    from clinicsite.scheduling.travel_times import too_close
 
     with db.session.no_autoflush:
         lock_therapists(appointment.therapist_id, *filter(None, [previous_therapist_id]))
@@ -94,7 +99,7 @@ def claim(
         appointment.blocks_until,
         now,
         exclude_id=appointment.id,
-    ):
+    ) or too_close(appointment, now):
         raise SlotTaken
     take_room(appointment, now)
     db.session.add(appointment)

@@ -9,6 +9,7 @@ from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
 
+from clinicsite import reference
 from clinicsite.calendars.busy import busy_by_therapist
 from clinicsite.extensions import db
 from clinicsite.models import (
@@ -24,6 +25,7 @@ from clinicsite.scheduling import availability as av
 from clinicsite.scheduling.closures import closed_spans
 from clinicsite.scheduling.holds import blocking_condition
 from clinicsite.scheduling.rooms import pools
+from clinicsite.scheduling.travel_times import place_column
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,7 @@ def find_slots(
     horizon_days: int | None = None,
     extra_minutes: int = 0,
     outside_calendars: bool = True,
+    place: str | None = None,
 ) -> list[TherapistSlot]:
     """Every free start for `option` with any of `therapists` on the local `days`, sorted by
     time, then by the therapists' order. `exclude_appointment_id` ignores one appointment
@@ -75,7 +78,10 @@ def find_slots(
     at a studio with rooms or equipment a time needs a suitable room and item free
     (scheduling/rooms.py). The busy times of the therapists' own calendars (calendars/)
     count as bookings, unless `outside_calendars` is False (staff booking by phone may book
-    over them)."""
+    over them). `place` is the area of a home visit ("area:<id>"; None: at a studio): its
+    times leave the travel to and from the therapist's other visits, and from their home
+    base at the start of home-visit hours (scheduling/travel.py); so does a studio visit
+    next to a home visit."""
     # No day outside notice and horizon can have a slot; dropping them also keeps the
     # window arithmetic below away from the ends of the calendar (year 1 or 9999).
     today = now.astimezone(clinic.tz).date()
@@ -99,8 +105,11 @@ def find_slots(
         option.service, window_start, window_end, now, exclude_appointment_id, ignore_bookings
     )
     rules = rules_for(option, clinic, min_notice, horizon_days, extra_minutes)
+    ref = reference.current()
+    mobile = [loc.id for loc in ref.mobile]
     found: list[TherapistSlot] = []
     for therapist in therapists:
+        setting_out = dict.fromkeys(mobile, therapist.home_base) if therapist.home_base else {}
         for slot in av.free_slots(
             days=days,
             weekly=weekly[therapist.id],
@@ -112,6 +121,9 @@ def find_slots(
             location_id=location_id,
             closures=closures,
             rooms=rooms,
+            travel=ref.travel,
+            place=place,
+            setting_out=setting_out,
         ):
             found.append(TherapistSlot(slot.start, slot.end, slot.location_id, therapist))
     order = {t.id: i for i, t in enumerate(therapists)}
@@ -144,7 +156,9 @@ def _load(ids, days, window_start, window_end, now, exclude_appointment_id, igno
     busy: dict[int, list[av.Interval]] = defaultdict(list)
     if ignore_bookings:
         return weekly, extra, time_off, busy
-    query = sa.select(Appointment.therapist_id, Appointment.starts_at, Appointment.blocks_until)
+    query = sa.select(
+        Appointment.therapist_id, Appointment.starts_at, Appointment.blocks_until, place_column()
+    )
     query = query.where(
         Appointment.therapist_id.in_(ids),
         Appointment.starts_at < window_end,
@@ -153,6 +167,6 @@ def _load(ids, days, window_start, window_end, now, exclude_appointment_id, igno
     )
     if exclude_appointment_id is not None:
         query = query.where(Appointment.id != exclude_appointment_id)
-    for therapist_id, start, until in db.session.execute(query):
-        busy[therapist_id].append(av.Interval(start, until))
+    for therapist_id, start, until, where in db.session.execute(query):
+        busy[therapist_id].append(av.Interval(start, until, where))
     return weekly, extra, time_off, busy
