@@ -21,6 +21,7 @@ from clinicsite.models import (
     AppointmentAddOn,
     ClinicSettings,
     Location,
+    ServiceArea,
     ServiceOption,
     Therapist,
 )
@@ -73,6 +74,16 @@ class HoldRequest:
     # called with the new appointment inside the hold's transaction; whatever it raises
     # rolls the hold back and reaches the caller. Pass deposit=0 with it.
     paid_by: Callable[[Appointment], object] | None = None
+    # A visit at the client's address (pass the mobile location as `location`): the area it
+    # is in, checked by the caller to take home visits of the service; its surcharge is
+    # added to the price. The address is kept for the therapist.
+    visit_area: ServiceArea | None = None
+    visit_address: str = ""
+    visit_postal_code: str = ""
+
+    @property
+    def surcharge(self) -> int:
+        return self.visit_area.outcall_surcharge if self.visit_area is not None else 0
 
     @property
     def deposit_due(self) -> int:
@@ -141,7 +152,7 @@ def new_appointment(request: HoldRequest, clinic: ClinicSettings, now: datetime)
         status="held" if needs_payment else "confirmed",
         hold_expires_at=_hold_expiry(request, clinic, now),
         confirmed_at=None if needs_payment else now,
-        price=option.price + sum(a.price for a in request.add_ons),
+        price=option.price + sum(a.price for a in request.add_ons) + request.surcharge,
         deposit=request.deposit_due,
         currency=clinic.currency,
         client_name=client.name,
@@ -161,6 +172,10 @@ def new_appointment(request: HoldRequest, clinic: ClinicSettings, now: datetime)
             AppointmentAddOn(add_on=a, name=a.name, price=a.price, extra_minutes=a.extra_minutes)
             for a in request.add_ons
         ],
+        visit_area_id=request.visit_area.id if request.visit_area is not None else None,
+        visit_address=request.visit_address,
+        visit_postal_code=request.visit_postal_code,
+        outcall_surcharge=request.surcharge,
     )
 
 
