@@ -41,6 +41,7 @@ class Reference:
     locations: tuple[Location, ...]  # active studios, with their area and its region
     travel: travel.TravelTimes  # between every area and studio (scheduling/travel.py)
     mobile: tuple[Location, ...]  # active locations of home-visit hours (never shown)
+    mobile_ids: frozenset[int]  # every location of home-visit hours, active or not
 
 
 class ReferenceCache:
@@ -92,6 +93,9 @@ def load(version: int) -> Reference:
             .order_by(Location.position, Location.name)
             .options(selectinload(Location.area).selectinload(ServiceArea.region))
         ).all()
+        mobile_ids = frozenset(
+            session.scalars(sa.select(Location.id).where(Location.kind == "mobile"))
+        )
         rows = session.scalars(sa.select(TravelTime)).all()
         set_minutes = {(row.place_a, row.place_b): row.minutes for row in rows}
     areas = [area for region in regions for area in region.areas]
@@ -104,6 +108,7 @@ def load(version: int) -> Reference:
         tuple(studios),
         travel.TravelTimes(travel_places(areas, studios), set_minutes),
         tuple(loc for loc in everywhere if loc.mobile),
+        mobile_ids,
     )
 
 

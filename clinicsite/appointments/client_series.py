@@ -40,6 +40,7 @@ from clinicsite.models import Appointment, ClinicSettings, Series
 from clinicsite.models.series import MAX_COUNT
 from clinicsite.scheduling.holds import lock_therapists
 from clinicsite.scheduling.slots import find_slots
+from clinicsite.scheduling.travel_times import home_place
 from clinicsite.scheduling.wallclock import instants
 
 # A client repeats a booking every week up to every fourth week.
@@ -101,6 +102,7 @@ def open_starts(
         ignore_bookings=True,
         min_notice=timedelta(0),
         horizon_days=max(reach, clinic.horizon_days),
+        place=home_place(appointment),
     )
     return {s.start for s in slots}
 

@@ -66,6 +66,19 @@ class DetailsForm(FlaskForm):
         validators=[DataRequired("Please give a phone number, in case we need to reach you.")],
     )
     sms_consent = BooleanField("Text me reminders")
+    # A visit at the client's address (booking/home_visits.py checks them, only then).
+    visit_address = StringField(
+        "Street address",
+        filters=[strip],
+        render_kw={"autocomplete": "street-address"},
+        validators=[Optional(), Length(max=200, message="Please keep the address shorter.")],
+    )
+    visit_postal_code = StringField(
+        "Postal code",
+        filters=[strip],
+        render_kw={"autocomplete": "postal-code", "inputmode": "text"},
+        validators=[Optional(), Length(max=12, message="That postal code is too long.")],
+    )
     # The health questions are data (models/intake.py): booking/intake_form.py adds them.
     notes = TextAreaField(
         "Anything else (optional)", filters=[strip], validators=[Optional(), Length(max=1000)]

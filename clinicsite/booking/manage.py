@@ -19,6 +19,7 @@ from clinicsite.models import Appointment, appointment_details
 from clinicsite.payments import get_gateway
 from clinicsite.scheduling.closures import StudioClosed, describe
 from clinicsite.scheduling.rooms import NoRoomFree
+from clinicsite.scheduling.travel_times import home_place
 
 
 def appointment_or_404(token: str) -> Appointment:
@@ -177,6 +178,7 @@ def _other_free_times(appointment: Appointment, clinic, now) -> list:
         location_id=appointment.location_id,
         exclude_appointment_id=appointment.id,
         extra_minutes=sum(a.extra_minutes for a in appointment.add_ons),
+        place=home_place(appointment),
     )
     return [s for s in slots if s.start != appointment.starts_at]
 

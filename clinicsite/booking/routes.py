@@ -21,7 +21,7 @@ from clinicsite import clock
 from clinicsite.appointments import holding, limits
 from clinicsite.appointments.checkout import checkout_url
 from clinicsite.appointments.errors import LimitReached, PaymentError, SlotTaken
-from clinicsite.booking import bp, cards, gift_card, packages, selection
+from clinicsite.booking import bp, cards, gift_card, home_visits, packages, selection
 from clinicsite.booking import coupons as coupon_step
 from clinicsite.booking.forms import DetailsForm
 from clinicsite.booking.intake_form import with_questions
@@ -42,11 +42,12 @@ def start():
     services = selection.bookable_services()
     sel = selection.parse(request.args, clinic, services, now)
     context = {"sel": sel, "services": services, "now": now}
-    if sel.option and sel.location is None:
+    if sel.option and sel.location is None and not sel.choosing_extras:
         locations = selection.locations_for(sel.service)
         if sel.prefer is not None:
             locations = [loc for loc in locations if selection.works_at(sel.prefer, loc)]
         context["locations"] = locations
+        context["home_areas"] = home_visits.areas_for(sel)
     elif sel.location and not sel.therapist_ready:
         context["therapists"] = selection.therapists_for(sel.service, sel.location)
     elif sel.therapist_ready:
@@ -90,7 +91,8 @@ def details():
     device = _device_id()
     valid = not coupon_step.applying() and form.validate_on_submit()
     priced = coupon_step.read(form, sel, clinic, now)  # a bad code: an error on its field
-    if valid and not form.coupon.errors and cards.agreed(form, clinic):
+    address_ok = request.method == "POST" and home_visits.check_address(form, sel)
+    if valid and address_ok and not form.coupon.errors and cards.agreed(form, clinic):
         repeat = _already_submitted(form.request_key.data)
         if repeat is not None:
             return _after_hold(repeat)
@@ -114,6 +116,7 @@ def details():
                         client_keys=_client_keys(form.email.data, device),
                         add_ons=tuple(sel.add_ons),
                         origin=sel.origin or "direct",
+                        **home_visits.hold_args(form, sel),
                         **coupon_step.hold_args(priced, clinic),
                     ),
                     clinic,
@@ -135,6 +138,8 @@ def details():
     refused = None
     if request.method == "GET":
         refused = limits.problem(_client_keys(None, device), not sel.option.deposit, clinic, now)
+    if request.method == "GET" and sel.at_home and not form.visit_postal_code.data:
+        form.visit_postal_code.data = sel.postal
     return _details_page(form, sel, offered, clinic, now, refused, 422 if form.errors else 200)
 
 

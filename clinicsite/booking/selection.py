@@ -1,6 +1,6 @@
-"""The booking flow's choices (service, option, studio, therapist, day, time) parsed from
-request parameters and checked against the database. Anything unknown or tampered with
-becomes a message for the client, never an error page."""
+"""The booking flow's choices (service, option, studio or the client's area, therapist, day,
+time) parsed from request parameters and checked against the database. Anything unknown or
+tampered with becomes a message for the client, never an error page."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime, timedelta
 import sqlalchemy as sa
 
 from clinicsite.appointments import origins
+from clinicsite.booking import home_visits
 from clinicsite.booking.addons import match_add_ons, requested_add_on_ids
 from clinicsite.catalogue import active_services
 from clinicsite.extensions import db
@@ -20,12 +21,14 @@ from clinicsite.models import (
     ClinicSettings,
     Location,
     Service,
+    ServiceArea,
     ServiceOption,
     Therapist,
     WorkingHours,
     therapist_service,
 )
 from clinicsite.scheduling.slots import TherapistSlot, find_slots
+from clinicsite.scheduling.travel import area_place
 
 ANY = "any"
 
@@ -51,6 +54,23 @@ class Selection:
     # A therapist asked for before their step (a link from their profile): the steps offer
     # only what they do and where, and choose them when their step comes.
     prefer: Therapist | None = None
+    # A visit at the client's address (visit=home): the area it is in (area=<slug>, or
+    # found from the postal code the client typed, postal=...). `location` is then the
+    # home-visit hours (a mobile location), never shown as a studio.
+    at_home: bool = False
+    area: ServiceArea | None = None
+    postal: str = ""
+    # The postal code is in no area visited for the service: the nearest ones that are.
+    nearest: list[home_visits.Nearby] = field(default_factory=list)
+
+    @property
+    def place(self) -> str | None:
+        """Where the visit happens, for travel (None: at the chosen studio)."""
+        return area_place(self.area.id) if self.at_home and self.area else None
+
+    @property
+    def surcharge(self) -> int:
+        return self.area.outcall_surcharge if self.at_home and self.area else 0
 
     @property
     def extras_chosen(self) -> bool:
@@ -66,8 +86,9 @@ class Selection:
 
     @property
     def total_price(self) -> int:
-        """What the visit costs: the length's price and every extra's (the server's sum)."""
-        return self.option.price + sum(a.price for a in self.add_ons)
+        """What the visit costs: the length's price, every extra's and a home visit's
+        surcharge (the server's sum)."""
+        return self.option.price + sum(a.price for a in self.add_ons) + self.surcharge
 
     def params(self, **override) -> dict[str, str | list[str]]:
         """The query parameters that reproduce this selection (for links; `addon` is a
@@ -77,7 +98,10 @@ class Selection:
             "option": str(self.option.id) if self.option else None,
             "extras": "1" if self.extras_chosen else None,
             "addon": [str(a.id) for a in self.add_ons] if self.extras_chosen else None,
-            "location": self.location.slug if self.location else None,
+            "visit": "home" if self.at_home else None,
+            "area": self.area.slug if self.area else None,
+            "postal": self.postal or None,
+            "location": self.location.slug if self.location and not self.at_home else None,
             "therapist": self._therapist_param(),
             "day": self.day.isoformat() if self.day else None,
             "from": self.origin,
@@ -112,9 +136,19 @@ class Selection:
             option=None,
             extras=None,
             addon=None,
+            visit=None,
+            area=None,
+            postal=None,
             location=None,
             therapist=None,
             day=None,
+        )
+
+    @property
+    def place_params(self) -> dict[str, str | list[str]]:
+        """This selection back at the choice of studio or address."""
+        return self.params(
+            visit=None, area=None, postal=None, location=None, therapist=None, day=None
         )
 
     @property
@@ -127,8 +161,11 @@ def bookable_services() -> list[Service]:
     return active_services()
 
 
-def locations_for(service: Service) -> list[Location]:
-    """Studios where someone who performs the service has weekly hours."""
+def locations_for(service: Service, kind: str = "studio") -> list[Location]:
+    """Studios where someone who performs the service has weekly hours (kind "mobile":
+    the home-visit hours where someone does)."""
+    if kind == "studio" and not service.at_studio or kind == "mobile" and not service.at_home:
+        return []
     performers = sa.select(therapist_service.c.therapist_id).where(
         therapist_service.c.service_id == service.id
     )
@@ -137,6 +174,7 @@ def locations_for(service: Service) -> list[Location]:
             sa.select(Location)
             .where(
                 Location.active,
+                Location.kind == kind,
                 Location.id.in_(
                     sa.select(WorkingHours.location_id).where(
                         WorkingHours.therapist_id.in_(performers)
@@ -246,6 +284,11 @@ def _parse_add_ons(args: Mapping[str, str], sel: Selection) -> None:
 
 
 def _parse_place(args: Mapping[str, str], sel: Selection) -> None:
+    if _parse_visit(args, sel):
+        _parse_therapist(args, sel)
+        return
+    if sel.at_home or sel.problems:
+        return
     locations = locations_for(sel.service)
     raw = (args.get("location") or "").strip()
     if raw:
@@ -260,6 +303,59 @@ def _parse_place(args: Mapping[str, str], sel: Selection) -> None:
         sel.location = theirs[0] if len(theirs) == 1 else None
     if sel.location is None:
         return
+    _parse_therapist(args, sel)
+
+
+def _parse_visit(args: Mapping[str, str], sel: Selection) -> bool:
+    """A visit at the client's address: whether its area is known (and the home-visit
+    hours set as the location). A service given only at home is always such a visit."""
+    service = sel.service
+    wanted = (args.get("visit") or "").strip()
+    if wanted == "home" and not service.at_home:
+        sel.problems.append(
+            "This service is given at our studios only. Please choose a studio below."
+        )
+        return False
+    sel.at_home = wanted == "home" or not service.at_studio
+    if not sel.at_home:
+        return False
+    raw_postal = (args.get("postal") or "").strip()
+    sel.postal = home_visits.clean_postal(raw_postal)
+    if raw_postal and not sel.postal:
+        sel.problems.append("That postal code could not be read. Please type it again.")
+        return False
+    slug = (args.get("area") or "").strip()
+    if slug:
+        sel.area = home_visits.area_by_slug(slug, service)
+        if sel.area is None:
+            sel.problems.append(
+                "We do not come to that area for this service. Please give your postal code."
+            )
+            return False
+    elif sel.postal:
+        sel.area = home_visits.area_for_postal(sel.postal, service)
+        if sel.area is None:
+            sel.nearest = home_visits.nearest(sel.postal, service)
+            sel.problems.append(home_visits.outside_message(sel.postal, sel.nearest))
+            return False
+    if sel.area is None:
+        return False
+    hours = [
+        loc
+        for loc in locations_for(service, "mobile")
+        if sel.prefer is None or works_at(sel.prefer, loc)
+    ]
+    if not hours:
+        sel.problems.append(
+            "No therapist has home-visit hours for this service at the moment. "
+            "Please choose a studio, or call us."
+        )
+        return False
+    sel.location = hours[0]
+    return True
+
+
+def _parse_therapist(args: Mapping[str, str], sel: Selection) -> None:
     raw = (args.get("therapist") or "").strip()
     if raw == ANY:
         sel.any_therapist = True
@@ -319,6 +415,7 @@ def slots_on(
         location_id=sel.location.id,
         ignore_bookings=ignore_bookings,
         extra_minutes=sel.extra_minutes,
+        place=sel.place,
     )
 
 

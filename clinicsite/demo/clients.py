@@ -28,6 +28,7 @@ from clinicsite.models import (
     Location,
     Payment,
     Service,
+    ServiceArea,
     ServiceOption,
     StaffUser,
     StudioPayment,
@@ -100,6 +101,10 @@ def _visit(
     source = visit.get("source", "online" if spec.get("email") else "phone")
     paid = bool(visit.get("paid")) and option.deposit > 0
     location = db.session.scalar(sa.select(Location).filter_by(slug=visit["location"]))
+    area = None  # a visit at the client's address names its area
+    if "area" in visit:
+        area = db.session.scalar(sa.select(ServiceArea).filter_by(slug=visit["area"]))
+    surcharge = area.outcall_surcharge if area is not None else 0
     held = visit["status"] in BLOCKING  # a visit that took its time takes a room with it
     appointment = Appointment(
         token=secrets.token_urlsafe(24),
@@ -112,7 +117,7 @@ def _visit(
         ends_at=ends_at,
         blocks_until=blocks_until,
         status=visit["status"],
-        price=option.price,
+        price=option.price + surcharge,
         deposit=option.deposit if paid else 0,
         currency=clinic.currency,
         client=client,
@@ -128,6 +133,10 @@ def _visit(
         cancelled_at=starts_at - timedelta(days=1) if visit["status"] == "cancelled" else None,
         # The demo sends no email about its invented clients.
         reminder_queued_at=booked_at,
+        visit_area=area,
+        visit_address=visit.get("address", ""),
+        visit_postal_code=visit.get("postal_code", ""),
+        outcall_surcharge=surcharge,
     )
     if paid:
         appointment.payments.append(

@@ -115,7 +115,9 @@ def _check(content: DemoContent) -> None:
     known(
         "post", (s for i in issues for s in i.get("posts", [])), {p["slug"] for p in content.posts}
     )
-    known("area", (loc["area"] for loc in content.locations), areas)
+    known("area", (loc["area"] for loc in content.locations if "area" in loc), areas)
+    visits = [v for c in content.clients for v in c["visit"]]
+    known("area", (v["area"] for v in visits if "area" in v), areas)
     subscribers = content.newsletter.get("subscriber", [])
     known("area", (a for s in subscribers for a in s.get("areas", [])), areas)
     known("post updates", (s.get("post_updates", "none") for s in subscribers), POST_UPDATES)

@@ -41,6 +41,7 @@ from clinicsite.models import (
     WorkingHours,
 )
 from clinicsite.money import minor_unit_exponent
+from clinicsite.scheduling.travel import area_place, studio_place
 
 DEMO_STAFF_PASSWORD = "clinic-demo-2026"
 DEMO_ADMIN_EMAIL = "owner@example.com"
@@ -150,6 +151,8 @@ def _services(content: DemoContent, count: Count) -> dict[str, Service]:
             position=position,
             featured=position < 4,
         )
+        if new or service.visit_modes == "studio":  # a demo loaded before home visits too
+            service.visit_modes = s.get("visit_modes", "studio")
         if new:
             service.options = [
                 ServiceOption(
@@ -185,6 +188,9 @@ def _areas(content: DemoContent, services: dict[str, Service], count: Count):
                 longitude=a["longitude"],
                 position=a_pos,
             )
+            if new or not area.home_visits:  # a demo loaded before home visits too
+                area.home_visits = a.get("home_visits", False)
+                area.outcall_surcharge = a.get("outcall_surcharge", 0)
             if new:
                 area.offerings = [
                     AreaService(
@@ -205,9 +211,10 @@ def _locations(content: DemoContent, areas: dict[str, ServiceArea], count: Count
         location, new = _get_or_create(
             Location,
             loc["slug"],
-            area=areas[loc["area"]],
+            area=areas[loc["area"]] if "area" in loc else None,
             position=position,
-            **{k: loc[k] for k in LOCATION_FIELDS},
+            kind=loc.get("kind", "studio"),
+            **{k: loc.get(k, LOCATION_FIELDS[k]) for k in LOCATION_FIELDS},
         )
         locations[loc["slug"]] = location
         count("locations", new)
@@ -215,17 +222,19 @@ def _locations(content: DemoContent, areas: dict[str, ServiceArea], count: Count
     return locations
 
 
-LOCATION_FIELDS = (
-    "name",
-    "street",
-    "city",
-    "state",
-    "postal_code",
-    "phone",
-    "latitude",
-    "longitude",
-    "directions",
-)
+# The fields of a location with their value when the content leaves one out (a location of
+# home-visit hours has no address).
+LOCATION_FIELDS = {
+    "name": "",
+    "street": "",
+    "city": "",
+    "state": "",
+    "postal_code": "",
+    "phone": "",
+    "latitude": None,
+    "longitude": None,
+    "directions": "",
+}
 
 
 def _therapists(content, services, locations, password_hash: str, count: Count) -> None:
@@ -241,6 +250,7 @@ def _therapists(content, services, locations, password_hash: str, count: Count) 
         )
         # Set on a demo loaded before tags existed too (an empty tag list is the default).
         therapist.qualifications = therapist.qualifications or t.get("qualifications", "")
+        therapist.home_base = therapist.home_base or _place(t.get("home_base", ""), locations)
         if new:
             therapist.services = [services[slug] for slug in t["services"]]
             therapist.hours = [
@@ -257,6 +267,16 @@ def _therapists(content, services, locations, password_hash: str, count: Count) 
         _ensure_staff(
             f"{first_name}@example.com", t["name"], "therapist", therapist, password_hash, count
         )
+
+
+def _place(spec: str, locations: dict[str, Location]) -> str:
+    """A travel place from the content's "area:<slug>" or "studio:<slug>"."""
+    if not spec:
+        return ""
+    kind, _, slug = spec.partition(":")
+    if kind == "studio":
+        return studio_place(locations[slug].id)
+    return area_place(db.session.scalar(sa.select(ServiceArea.id).filter_by(slug=slug)))
 
 
 def _ensure_staff(email, name, role, therapist, password_hash, count) -> None:

@@ -106,6 +106,7 @@ def find_slots(
     )
     rules = rules_for(option, clinic, min_notice, horizon_days, extra_minutes)
     ref = reference.current()
+    _keep_hours_for(place, ref.mobile_ids, weekly, extra)
     mobile = [loc.id for loc in ref.mobile]
     found: list[TherapistSlot] = []
     for therapist in therapists:
@@ -129,6 +130,15 @@ def find_slots(
     order = {t.id: i for i, t in enumerate(therapists)}
     found.sort(key=lambda s: (s.start, order[s.therapist.id]))
     return found
+
+
+def _keep_hours_for(place, mobile_ids, weekly, extra) -> None:
+    """Home-visit hours (at a mobile location) for a visit at home, studio hours for the
+    rest: a studio visit is never offered in the hours a therapist spends on the road."""
+    at_home = place is not None
+    for hours in (weekly, extra):
+        for therapist_id, ranges in hours.items():
+            hours[therapist_id] = [h for h in ranges if (h.location_id in mobile_ids) == at_home]
 
 
 def _load(ids, days, window_start, window_end, now, exclude_appointment_id, ignore_bookings):

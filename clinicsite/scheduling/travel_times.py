@@ -23,6 +23,11 @@ def place_of(appointment: Appointment) -> str:
     return studio_place(appointment.location_id)
 
 
+def home_place(appointment: Appointment) -> str | None:
+    """The area of a home visit, as find_slots takes it (None: at a studio)."""
+    return place_of(appointment) if appointment.visit_area_id is not None else None
+
+
 def place_column():
     """place_of as SQL, for loading many appointments' places in one query."""
     return sa.case(
