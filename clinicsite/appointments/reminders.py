@@ -268,7 +268,8 @@ def text_body(appointment: Appointment, clinic: ClinicSettings, now: datetime, l
     at = timefmt.clock_with_zone(appointment.starts_at, tz)
     return (
         f"{clinic.name}: reminder of your {appointment.service.name} with "
-        f"{appointment.therapist.name} {day} at {at}, {appointment.location.name}. "
+        f"{appointment.therapist.name} {day} at {at}, "
+        f"{'at your address' if appointment.at_home else appointment.location.name}. "
         f"Change or cancel: {link} Reply STOP to stop texts."
     )
 

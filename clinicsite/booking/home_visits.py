@@ -163,7 +163,7 @@ def check_address(form: DetailsForm, sel: Selection) -> bool:
                 form.visit_postal_code,
                 f"{code} is in {elsewhere.name}, not {sel.area.name}, so the times shown "
                 f"would not leave the therapist the right travel time. Please change the "
-                f"area to {elsewhere.name} (the link beside it in the summary)."
+                f"area to {elsewhere.name} (the link beside it in the summary).",
             )
         else:
             form.visit_postal_code.errors.append(outside_message(code, nearest(code, sel.service)))

@@ -236,6 +236,9 @@ def parse(
         sel.option = options[0]
     if sel.option is None:
         return sel
+    _parse_visit(args, sel)
+    if sel.problems:
+        return sel
     _parse_add_ons(args, sel)
     if sel.choosing_extras:
         return sel
@@ -284,7 +287,7 @@ def _parse_add_ons(args: Mapping[str, str], sel: Selection) -> None:
 
 
 def _parse_place(args: Mapping[str, str], sel: Selection) -> None:
-    if _parse_visit(args, sel):
+    if _home_visit_hours(sel):
         _parse_therapist(args, sel)
         return
     if sel.at_home or sel.problems:
@@ -306,24 +309,24 @@ def _parse_place(args: Mapping[str, str], sel: Selection) -> None:
     _parse_therapist(args, sel)
 
 
-def _parse_visit(args: Mapping[str, str], sel: Selection) -> bool:
-    """A visit at the client's address: whether its area is known (and the home-visit
-    hours set as the location). A service given only at home is always such a visit."""
+def _parse_visit(args: Mapping[str, str], sel: Selection) -> None:
+    """A visit at the client's address and its area, read before the extras so that their
+    step carries them on. A service given only at home is always such a visit."""
     service = sel.service
     wanted = (args.get("visit") or "").strip()
     if wanted == "home" and not service.at_home:
         sel.problems.append(
             "This service is given at our studios only. Please choose a studio below."
         )
-        return False
+        return
     sel.at_home = wanted == "home" or not service.at_studio
     if not sel.at_home:
-        return False
+        return
     raw_postal = (args.get("postal") or "").strip()
     sel.postal = home_visits.clean_postal(raw_postal)
     if raw_postal and not sel.postal:
         sel.problems.append("That postal code could not be read. Please type it again.")
-        return False
+        return
     slug = (args.get("area") or "").strip()
     if slug:
         sel.area = home_visits.area_by_slug(slug, service)
@@ -331,18 +334,20 @@ def _parse_visit(args: Mapping[str, str], sel: Selection) -> bool:
             sel.problems.append(
                 "We do not come to that area for this service. Please give your postal code."
             )
-            return False
     elif sel.postal:
         sel.area = home_visits.area_for_postal(sel.postal, service)
         if sel.area is None:
             sel.nearest = home_visits.nearest(sel.postal, service)
             sel.problems.append(home_visits.outside_message(sel.postal, sel.nearest))
-            return False
-    if sel.area is None:
+
+
+def _home_visit_hours(sel: Selection) -> bool:
+    """For a visit at home in a known area: the home-visit hours as the location."""
+    if not sel.at_home or sel.area is None or sel.problems:
         return False
     hours = [
         loc
-        for loc in locations_for(service, "mobile")
+        for loc in locations_for(sel.service, "mobile")
         if sel.prefer is None or works_at(sel.prefer, loc)
     ]
     if not hours:

@@ -146,6 +146,20 @@ class Appointment(db.Model):
         return self.visit_area_id is not None
 
     @property
+    def home_address(self) -> str:
+        """A home visit's address and postal code in one line ("" at a studio)."""
+        if not self.at_home:
+            return ""
+        return ", ".join(p for p in (self.visit_address, self.visit_postal_code) if p)
+
+    @property
+    def where(self) -> str:
+        """Where the visit happens, in one line for the client."""
+        if self.at_home:
+            return f"At your address: {self.home_address}"
+        return f"{self.location.name}, {self.location.one_line_address}"
+
+    @property
     def paid_payment(self) -> Payment | None:
         return next((p for p in self.payments if p.status in ("paid", "refunded")), None)
 

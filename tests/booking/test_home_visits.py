@@ -121,7 +121,8 @@ def test_a_garbled_postal_code_is_asked_again(app, postal):
 
 def test_a_studio_only_service_is_not_offered_at_home(app):
     option = option_id(app, "trigger-point-therapy", 60)
-    url = "/book/?" + urlencode({"service": "trigger-point-therapy", "option": option, "visit": "home"})
+    query = {"service": "trigger-point-therapy", "option": option, "visit": "home"}
+    url = "/book/?" + urlencode(query)
     words = text_of(page_html(app.test_client(), url, status=400))
     assert "This service is given at our studios only" in words
 

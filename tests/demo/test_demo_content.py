@@ -26,7 +26,7 @@ def test_the_data_files_hold_the_whole_demo_clinic():
     assert content.clinic["name"] == "Saltgrass Neuromuscular Therapy"
     assert len(content.services) == 6
     assert sum(len(r["areas"]) for r in content.regions) == 9
-    assert len(content.locations) == 2 and len(content.therapists) == 3
+    assert len(content.locations) == 3 and len(content.therapists) == 3
     assert len(content.area_service_text) == 51
     assert len(content.posts) == 9
     assert [p["order"] for p in content.posts] == sorted(p["order"] for p in content.posts)
