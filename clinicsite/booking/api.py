@@ -16,11 +16,12 @@ import sqlalchemy as sa
 from flask import jsonify, request
 
 from clinicsite import clock, pagecache
-from clinicsite.booking import bp, selection
+from clinicsite.booking import bp, home_visits, selection
 from clinicsite.booking.addons import match_add_ons, requested_add_on_ids
 from clinicsite.clinic import get_clinic
 from clinicsite.extensions import db
 from clinicsite.models import Location, Therapist
+from clinicsite.scheduling.travel import area_place
 
 MAX_DAYS = 31
 
@@ -60,9 +61,12 @@ def _availability(args) -> dict:
     extra = sum(a.extra_minutes for a in add_ons)
     first_day, days = _days(args)
     therapists = _therapists(service, slug, (args.get("therapist") or "").strip())
+    place = _home_visit(service, args)
     _check_bookable(first_day, clinic, now)
     day_list = [first_day + timedelta(days=i) for i in range(days)]
-    slots = selection.find_slots(option, therapists, day_list, clinic, now, extra_minutes=extra)
+    slots = selection.find_slots(
+        option, therapists, day_list, clinic, now, extra_minutes=extra, place=place
+    )
     studios = dict(db.session.execute(sa.select(Location.id, Location.slug)).all())
     tz = clinic.tz
     return {
@@ -84,6 +88,20 @@ def _availability(args) -> dict:
             for s in slots
         ],
     }
+
+
+def _home_visit(service, args) -> str | None:
+    """visit=home&area=<slug>: times at a client's address in that area (None: studios)."""
+    visit = (args.get("visit") or "").strip()
+    if not visit:
+        return None
+    if visit != "home":
+        raise BadRequest("visit must be 'home' (or left out for visits at a studio)")
+    slug = (args.get("area") or "").strip()
+    area = home_visits.area_by_slug(slug, service) if slug else None
+    if area is None:
+        raise BadRequest(f"area must name an area with home visits of {service.slug!r}")
+    return area_place(area.id)
 
 
 def _days(args) -> tuple[date, int]:

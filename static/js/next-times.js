@@ -1,4 +1,5 @@
-// Next free times on an area and service page (templates/public/_next_times.html). The
+// Next free times on an area and service page (templates/public/_next_times.html), at a
+// studio or, for an area with home visits, at the client's address there. The
 // page itself is the same for everyone and may be cached; the times come live from
 // /api/availability, which is never stale (its cache key changes with every booking,
 // hold and minute). Without this script the section keeps its link to the booking steps.
@@ -24,6 +25,8 @@
     var status = box.querySelector(".next-times-status");
     var list = box.querySelector(".time-list");
     var query = new URLSearchParams({ service: d.service, date: today(d.timezone), days: DAYS });
+    var where = d.area ? { visit: "home", area: d.area } : { location: d.location };
+    if (d.area) { query.set("visit", "home"); query.set("area", d.area); }
     fetch(d.api + "?" + query.toString(), { headers: { Accept: "application/json" } })
       .then(function (response) {
         if (!response.ok) { throw new Error(response.status); }
@@ -32,7 +35,7 @@
       .then(function (answer) {
         var seen = {};
         var slots = answer.slots.filter(function (slot) {
-          if (slot.location !== d.location || seen[slot.start]) { return false; }
+          if ((!d.area && slot.location !== d.location) || seen[slot.start]) { return false; }
           seen[slot.start] = true;
           return true;
         }).slice(0, SHOWN);
@@ -47,10 +50,12 @@
           var link = document.createElement("a");
           link.className = "choice time";
           link.textContent = label(slot.start, d.timezone);
-          link.href = d.details + "?" + new URLSearchParams({
-            service: d.service, option: answer.option.id, location: d.location,
-            therapist: slot.therapist, start: slot.start, from: d.from
-          }).toString();
+          var params = new URLSearchParams({ service: d.service, option: answer.option.id });
+          Object.keys(where).forEach(function (key) { params.set(key, where[key]); });
+          params.set("therapist", slot.therapist);
+          params.set("start", slot.start);
+          params.set("from", d.from);
+          link.href = d.details + "?" + params.toString();
           var item = document.createElement("li");
           item.appendChild(link);
           list.appendChild(item);

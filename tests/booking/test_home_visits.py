@@ -206,3 +206,26 @@ def test_a_link_from_an_area_page_starts_at_the_area(app):
     words = text_of(page_html(app.test_client(), url))
     assert "Where At your address in Redondo Beach" in words
     assert "Choose a therapist" in words
+
+
+def test_the_availability_api_answers_for_a_home_visit_in_an_area(app):
+    client = app.test_client()
+    base = f"/api/availability?service={NMT}&date={SUNDAY}&therapist=dana-okafor"
+    answer = client.get(base + "&visit=home&area=redondo-beach").get_json()
+    assert answer["slots"] and {s["location"] for s in answer["slots"]} == {"home-visits"}
+    for bad in ("&visit=home", "&visit=home&area=culver-city", "&visit=car&area=torrance"):
+        response = client.get(base + bad)
+        assert response.status_code == 400 and response.get_json()["error"], bad
+
+
+def test_an_area_and_service_page_offers_a_visit_at_home(app):
+    html = page_html(app.test_client(), "/areas/redondo-beach/neuromuscular-therapy")
+    assert 'data-area="redondo-beach"' in html
+    words = text_of(html)
+    assert "Next free times at your home in Redondo Beach (+$25)" in words
+    assert "Book a visit at home in Redondo Beach" in words
+    link = re.search(r'href="([^"]+)">Book a visit at home', html).group(1).replace("&amp;", "&")
+    assert "visit=home" in link and "area=redondo-beach" in link
+    assert "from=area_service" in link
+    culver = page_html(app.test_client(), "/areas/culver-city/neuromuscular-therapy")
+    assert "Book a visit at home" not in culver and "data-area=" not in culver

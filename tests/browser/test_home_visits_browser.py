@@ -103,3 +103,22 @@ def test_home_visits_leave_the_travel_time_between_clients(live_server, page, ho
             ("redondo-beach", "confirmed", 16500)
         ]
     assert [e for e in page.console_errors if "422" not in e and "400" not in e] == []
+
+
+def test_the_area_page_books_a_home_visit_straight_in(live_server, page, clinic):
+    # The real clock: the page asks for the times from the browser's own today.
+    enable_home_visits(clinic)
+    page.goto(live_server + "/areas/redondo-beach/neuromuscular-therapy")
+    box = page.locator("[data-area=redondo-beach]")
+    expect(box.locator("h3")).to_contain_text("Next free times at your home in Redondo Beach")
+    first = box.locator(".time-list a").first
+    expect(first).to_be_visible()
+    shoot(page, "home-visit-6-area-page")
+    first.click()
+    expect(page.locator("h1")).to_have_text("Your details")
+    expect(page.get_by_role("group", name="Where we come to")).to_be_visible()
+    expect(page.locator(".booking-summary")).to_contain_text("At your address in Redondo Beach")
+    assert page.locator("input[name=from]").input_value() == (
+        "area_service:redondo-beach/neuromuscular-therapy"
+    )
+    assert page.console_errors == []
