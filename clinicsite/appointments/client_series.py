@@ -188,6 +188,9 @@ def _later_visit(appointment: Appointment, actor: Actor) -> HoldRequest:
         source=appointment.source,
         actor=actor,
         deposit=0,
+        visit_area=appointment.visit_area,  # a home visit repeats at the same address
+        visit_address=appointment.visit_address,
+        visit_postal_code=appointment.visit_postal_code,
     )
 
 

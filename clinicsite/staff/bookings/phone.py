@@ -65,7 +65,10 @@ def fill_choices(form: PhoneBookingForm) -> None:
     ]
     form.location.choices = [
         SelectChoice(str(loc.id), loc.name)
-        for loc in db.session.scalars(sa.select(Location).where(Location.active))
+        # Studios: a visit at a client's address needs the address (booked online for now).
+        for loc in db.session.scalars(
+            sa.select(Location).where(Location.active, Location.kind == "studio")
+        )
     ]
 
 
