@@ -83,6 +83,7 @@ def _appointment(a: Appointment) -> dict[str, Any]:
         ],
         "therapist": a.therapist.name,
         "studio": a.location.name,
+        "visit_address": a.home_address,  # "" at a studio
         "starts_at": _iso(a.starts_at),
         "ends_at": _iso(a.ends_at),
         "status": a.status,
@@ -186,6 +187,7 @@ def anonymise(client: Client, actor: Actor, now: datetime) -> int:
 def _blank_appointment(a: Appointment) -> None:
     a.client_name, a.client_email, a.client_phone = ANONYMISED_NAME, "", ""
     a.client_notes, a.staff_notes, a.intake = "", "", {}
+    a.visit_address = a.visit_postal_code = ""  # the area stays: the visit's travel
     a.client_address_key = a.client_email_key = a.client_device_key = None
 
 

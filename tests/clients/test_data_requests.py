@@ -125,6 +125,8 @@ def test_anonymising_erases_the_person_and_keeps_the_money(twins, client, login_
     )
     with client.application.app_context():
         db.session.add(OutboxEmail(to_address="ROSA@example.com", subject="Hi", body_text="Rosa"))
+        visit = db.session.scalar(sa.select(Appointment).filter_by(client_id=keep))
+        visit.visit_address, visit.visit_postal_code = "12 Rosa Lane, Torrance", "90501"
         db.session.commit()
     response = client.post(
         f"/staff/clients/{keep}/anonymise",
@@ -148,6 +150,7 @@ def test_anonymising_erases_the_person_and_keeps_the_money(twins, client, login_
             ("Anonymised client", "", "")
         }
         assert all(v.intake == {} for v in visits)
+        assert {(v.visit_address, v.visit_postal_code) for v in visits} == {("", "")}
         payment = db.session.scalar(sa.select(Payment))
         assert (payment.amount, payment.status) == (3500, "paid")
         assert db.session.scalar(sa.select(OutboxEmail).filter_by(subject="Hi")) is None
