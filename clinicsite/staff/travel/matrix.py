@@ -25,9 +25,11 @@ from clinicsite.scheduling import travel
 from clinicsite.scheduling.travel import MAX_MINUTES, Place, TravelTimes
 
 MINUTES = re.compile(r"[0-9]{1,4}")
+# The summary at the top says it in full; the cell, narrow, briefly.
 BAD_MINUTES = (
     f"Please enter whole minutes from 0 to {MAX_MINUTES}, or leave it empty for the default."
 )
+BAD_MINUTES_SHORT = f"Whole minutes, 0 to {MAX_MINUTES}, or empty."
 UNKNOWN_PAIR = (
     "The form named places that are not in the table (an area or studio may have changed "
     "since the page was opened). Nothing was saved: please check the table and save again."

@@ -19,7 +19,10 @@ CHANGED_MEANWHILE = (
 
 
 def _page(matrix: travel_matrix.Matrix, status: int = 200):
-    return render_template("staff/travel/index.html", matrix=matrix), status
+    page = render_template(
+        "staff/travel/index.html", matrix=matrix, cell_message=travel_matrix.BAD_MINUTES_SHORT
+    )
+    return page, status
 
 
 @bp.get("/travel/")
