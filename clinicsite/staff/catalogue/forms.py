@@ -89,7 +89,6 @@ class ServiceForm(CatalogueForm):
         ],
         default="studio",
         invalid_choice_message=WHERE,
-        description="At the client's address only in areas where therapists visit clients.",
     )
     buffer_minutes = whole("Buffer after each appointment (minutes)", 0, 120, "minutes")
     featured = BooleanField("Featured on the home page")
@@ -284,8 +283,6 @@ class LocationForm(CatalogueForm):
         ],
         default="studio",
         invalid_choice_message=STUDIO_KIND,
-        description="Working hours at home-visit hours are the times therapists go to "
-        "clients; they have no address and are never shown on the site.",
     )
     area_id = choice_of("Area", "an area")
     street = text_field("Street", 200, description="Needed for a studio.")
@@ -344,8 +341,8 @@ class TherapistForm(LinkedServicesForm):
         default="",
         coerce=text,
         invalid_choice_message=HOME_BASE,
-        description="Where the therapist sets out from: their first home visit of the day "
-        "leaves the travel time from here.",
+        description="Where the therapist sets out from: the first home visit of a stretch "
+        "of home-visit hours leaves the travel time from here.",
     )
     active = BooleanField("Active: public profile, bookable", default=True)
     position = position_field()
