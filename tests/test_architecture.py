@@ -85,6 +85,7 @@ STAFF_JOBS = (
     "reports",
     "memberships",
     "intake",
+    "travel",
 )
 
 

@@ -32,5 +32,6 @@ from clinicsite.staff import (  # noqa: E402,F401
     rooms,  # noqa: E402,F401  rooms and equipment per studio (issue 15)
     routes,
     schedules,
+    travel,  # noqa: E402,F401  travel times between areas and studios (issue 16)
     waitlist,
 )

@@ -23,6 +23,7 @@ SECTIONS = [
     ("staff.subscribers", "Newsletter"),
     ("staff.inquiries", "Inquiries"),
     ("staff.catalogue", "Services & areas"),
+    ("staff.travel_times", "Travel times"),
     ("staff.intake_questions", "Health questions"),
     ("staff.settings", "Settings"),
     ("staff.feeds", "Calendar feed"),

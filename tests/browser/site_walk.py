@@ -58,8 +58,10 @@ from clinicsite.models import (
     StaffUser,
     Subscriber,
     Therapist,
+    TravelTime,
 )
 from clinicsite.payments import get_gateway
+from clinicsite.scheduling.travel import area_place
 from tests.support.blog_factories import make_category, make_comment, make_post, make_tag
 from tests.support.booking_helpers import MONDAY_8AM
 from tests.support.my_helpers import new_link
@@ -302,6 +304,18 @@ def build_site(app: Flask) -> dict[str, str]:
                 Equipment(location=studio, name="hot-stone heater", count=1),
             ]
         )
+        # Home visits (issue 16): two areas take them, one pair has its travel time set (the
+        # matrix shows a value, defaults and studio pairs), hours of home visits with no
+        # address, and a therapist who sets out from one of the areas.
+        home_areas = list(db.session.scalars(sa.select(ServiceArea).order_by(ServiceArea.id)))[:2]
+        for area in home_areas:
+            area.home_visits, area.outcall_surcharge = True, 1500
+        first, second = sorted(area_place(a.id) for a in home_areas)
+        db.session.add(TravelTime(place_a=first, place_b=second, minutes=25))
+        db.session.add(
+            Location(slug="home-visits", name="Home visits", kind="mobile", street="", city="")
+        )
+        db.session.scalars(sa.select(Therapist)).first().home_base = first
         db.session.commit()
         # A plan on offer and Rita's membership, its first month paid: the shop's page, the
         # member's, her /my/ panel and the staff's list.

@@ -27,6 +27,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from clinicsite.clinic import get_clinic
 from clinicsite.extensions import db
 from clinicsite.formfields import (
     SLUG,
@@ -36,6 +37,7 @@ from clinicsite.formfields import (
     text_field,
 )
 from clinicsite.models import Service
+from clinicsite.money import minor_unit_exponent, parse_amount, to_decimal_string
 from clinicsite.text import unique_slug
 
 MAX_SLUG = 80
@@ -79,6 +81,25 @@ class DecimalNumberField(_StopOnBadInput, FloatField):
                 self.data = float(text)
             except ValueError:
                 raise ValueError("Please enter a number, like 33.8847 or -118.41.") from None
+
+
+class AmountField(_StopOnBadInput, StringField):
+    """An amount typed in the clinic's currency ("50" or "50.00"), kept in minor units;
+    empty is 0."""
+
+    def _value(self):
+        if isinstance(self.data, int):
+            return to_decimal_string(self.data, get_clinic().currency) if self.data else "0"
+        return self.raw_data[0] if self.raw_data else ""
+
+    def process_formdata(self, valuelist):
+        text = (valuelist[0] if valuelist else "").strip()
+        exponent = minor_unit_exponent(get_clinic().currency)
+        try:
+            self.data = parse_amount(text, exponent, example="50")
+        except ValueError as error:
+            self.data = None
+            raise ValueError(str(error)) from None
 
 
 def whole(label: str, low: int, high: int, unit: str = "", default: int | None = None):

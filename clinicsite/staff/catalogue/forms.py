@@ -13,6 +13,7 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
+    RadioField,
     SelectChoice,
     SelectField,
     StringField,
@@ -23,7 +24,6 @@ from wtforms.validators import (
     NumberRange,
     Optional,
     Regexp,
-    StopValidation,
     ValidationError,
 )
 
@@ -47,10 +47,12 @@ from clinicsite.models import (
 )
 from clinicsite.models.addons import MAX_EXTRA_MINUTES
 from clinicsite.money import parse_amount
+from clinicsite.scheduling.travel import area_place, studio_place
 from clinicsite.staff.catalogue.fields import (
     PHOTO,
     SLOT_STEPS,
     ZIP,
+    AmountField,
     CatalogueForm,
     LinkedServicesForm,
     WholeNumberField,
@@ -66,6 +68,9 @@ from clinicsite.staff.catalogue.fields import (
 )
 
 ROOM_CHOICE = "Please choose from the list (each studio's rooms and equipment are at Rooms)."
+WHERE = "Please choose where the visit happens: at a studio, at the client's address, or either."
+HOME_BASE = "Please choose a home base from the list, or none."
+STUDIO_KIND = "Please choose a studio or home-visit hours."
 
 
 class ServiceForm(CatalogueForm):
@@ -75,6 +80,16 @@ class ServiceForm(CatalogueForm):
     slug = slug_field()
     summary = long_text("Summary", 300, description="One or two sentences for lists and cards.")
     description = markdown_field("Description")
+    visit_modes = RadioField(
+        "Where",
+        choices=[
+            SelectChoice("studio", "At a studio"),
+            SelectChoice("home", "At the client's address"),
+            SelectChoice("both", "Either"),
+        ],
+        default="studio",
+        invalid_choice_message=WHERE,
+    )
     buffer_minutes = whole("Buffer after each appointment (minutes)", 0, 120, "minutes")
     featured = BooleanField("Featured on the home page")
     position = position_field()
@@ -210,6 +225,13 @@ class AreaForm(LinkedServicesForm):
     )
     latitude = coordinate("Latitude", 90)
     longitude = coordinate("Longitude", 180)
+    home_visits = BooleanField("Therapists visit clients here")
+    outcall_surcharge = AmountField(
+        "Home-visit surcharge",
+        default=0,
+        description="In dollars, like 20, added to the price of a visit at a client's address "
+        "here. 0 for none.",
+    )
     active = BooleanField("Active: the area has a public page", default=True)
     position = position_field()
     service_ids = services_field("Services offered here")
@@ -253,9 +275,18 @@ class LocationForm(CatalogueForm):
 
     name = name_field()
     slug = slug_field()
+    kind = RadioField(
+        "Kind",
+        choices=[
+            SelectChoice("studio", "Studio"),
+            SelectChoice("mobile", "Home-visit hours (no address)"),
+        ],
+        default="studio",
+        invalid_choice_message=STUDIO_KIND,
+    )
     area_id = choice_of("Area", "an area")
-    street = text_field("Street", 200, "Please give the street address.")
-    city = text_field("City", 100, "Please give the city.")
+    street = text_field("Street", 200, description="Needed for a studio.")
+    city = text_field("City", 100, description="Needed for a studio.")
     state = text_field("State", 100)
     postal_code = StringField(
         "ZIP code",
@@ -279,6 +310,18 @@ class LocationForm(CatalogueForm):
     def validate_phone(self, field):
         check_phone(field)
 
+    def validate(self, extra_validators=None) -> bool:
+        """Street and city are needed for a studio only (an empty field skips its own
+        validators, so this is checked here)."""
+        valid = super().validate(extra_validators)
+        if self.kind.data != "studio":
+            return valid
+        for field, what in ((self.street, "the street address"), (self.city, "the city")):
+            if not field.data and not field.errors:
+                field.errors.append(f"Please give {what}: clients come to a studio.")
+                valid = False
+        return valid
+
 
 class TherapistForm(LinkedServicesForm):
     model = Therapist
@@ -292,9 +335,22 @@ class TherapistForm(LinkedServicesForm):
         200,
         description="An image in static/img/therapists, like dana-okafor.jpg. Empty: initials.",
     )
+    home_base = SelectField(
+        "Home base for home visits",
+        choices=[],
+        default="",
+        coerce=text,
+        invalid_choice_message=HOME_BASE,
+        description="Where the therapist sets out from: the first home visit of a stretch "
+        "of home-visit hours leaves the travel time from here.",
+    )
     active = BooleanField("Active: public profile, bookable", default=True)
     position = position_field()
     service_ids = services_field("Services performed")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.home_base.choices = home_bases(self.home_base.object_data)
 
     @staticmethod
     def linked_ids(therapist) -> list[int]:
@@ -314,25 +370,30 @@ class TherapistForm(LinkedServicesForm):
             )
 
 
-class FeeAmountField(StringField):
-    """An amount typed in dollars ("50" or "50.00"), kept in cents; empty is 0."""
+def home_bases(current: str | None) -> list[tuple[str, str]]:
+    """None, each active area and each active studio as travel places, and the therapist's
+    own base even if it is no longer active (saving the form does not silently drop it)."""
+    areas = db.session.scalars(
+        sa.select(ServiceArea).where(ServiceArea.active).order_by(ServiceArea.name)
+    )
+    studios = db.session.scalars(
+        sa.select(Location)
+        .where(Location.active, Location.kind == "studio")
+        .order_by(Location.position, Location.name)
+    )
+    choices = [("", "None")]
+    choices += [(area_place(a.id), f"{a.name} (area)") for a in areas]
+    choices += [(studio_place(s.id), f"{s.name} (studio)") for s in studios]
+    if current and current not in dict(choices):
+        choices.append((current, f"{_place_name(current)} (no longer active)"))
+    return choices
 
-    def _value(self):
-        if isinstance(self.data, int):
-            return f"{self.data // 100}.{self.data % 100:02d}" if self.data else "0"
-        return self.raw_data[0] if self.raw_data else ""
 
-    def process_formdata(self, valuelist):
-        text = (valuelist[0] if valuelist else "").strip()
-        try:
-            self.data = parse_amount(text, example="50")
-        except ValueError as error:
-            self.data = None
-            raise ValueError(str(error)) from None
-
-    def pre_validate(self, form):
-        if self.process_errors:
-            raise StopValidation()
+def _place_name(place: str) -> str:
+    kind, _, pk = place.partition(":")
+    model = ServiceArea if kind == "area" else Location
+    row = db.session.get(model, int(pk)) if pk.isdigit() else None
+    return row.name if row is not None else place
 
 
 class SettingsForm(CatalogueForm):
@@ -420,8 +481,8 @@ class SettingsForm(CatalogueForm):
     )
     # Cards on file and the policy's fees (issue 14): fixed amounts, typed in dollars.
     cards_on_file = BooleanField("Keep clients' cards on file for the fees below")
-    no_show_fee = FeeAmountField("No-show fee")
-    late_cancel_fee = FeeAmountField("Late-cancellation fee")
+    no_show_fee = AmountField("No-show fee")
+    late_cancel_fee = AmountField("Late-cancellation fee")
     # Packages of sessions (clinicsite/packages)
     package_late_cancel_returns = BooleanField("A late cancellation gives the package session back")
     package_refund = SelectField(
