@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 from datetime import datetime, time, timedelta
+from urllib.parse import urlencode
 
 import sqlalchemy as sa
 from flask import Response, abort, flash, redirect, render_template, request, url_for
@@ -69,7 +70,21 @@ def appointment(appointment_id):
         start_offset=format_offset(local_start.utcoffset()),
         offsets=zone_offsets(clinic.tz, appt.starts_at),
         undo_until=outcomes.undo_until(appt, clock.now()),
+        map_link=map_link(appt),
     )
+
+
+def home_address(appt: Appointment) -> str:
+    """A home visit's address on one line, as the client gave it, with its postal code."""
+    return " ".join(part for part in (appt.visit_address, appt.visit_postal_code) if part)
+
+
+def map_link(appt: Appointment) -> str | None:
+    """A search for a home visit's address on OpenStreetMap: a plain link, so the page loads
+    nothing from another site."""
+    if not appt.at_home or not home_address(appt):
+        return None
+    return "https://www.openstreetmap.org/search?" + urlencode({"query": home_address(appt)})
 
 
 def back(appt: Appointment):
