@@ -63,7 +63,7 @@ def appointment(appointment_id):
         history=audit.history(appt),
         terms=cancellation.cancellation_terms(appt, clinic, clock.now()),
         therapists=therapists if current_user.role == "admin" else [appt.therapist],
-        locations=db.session.scalars(sa.select(Location).where(Location.active)).all(),
+        locations=move_locations(appt),
         local_start=local_start,
         # The move form posts the offset too, so the second 01:30 of a fall-back night
         # stays the second one when the form is sent back unchanged.
@@ -71,6 +71,16 @@ def appointment(appointment_id):
         offsets=zone_offsets(clinic.tz, appt.starts_at),
         undo_until=outcomes.undo_until(appt, clock.now()),
         map_link=map_link(appt),
+    )
+
+
+def move_locations(appt: Appointment) -> list[Location]:
+    """Where the move form may put the visit: a studio visit to any open studio; a home
+    visit stays at its home-visit hours, so it keeps the client's address."""
+    if appt.at_home:
+        return [appt.location]
+    return list(
+        db.session.scalars(sa.select(Location).where(Location.active, Location.kind == "studio"))
     )
 
 
@@ -185,6 +195,13 @@ def appointment_move(appointment_id):
     location = db.session.get(Location, _int(request.form.get("location_id")) or -1)
     if therapist is None or location is None or not owns_therapist(therapist.id, current_user):
         flash("Please choose a therapist and a studio.", "error")
+        return back(appt)
+    if location.mobile != appt.at_home:
+        flash(
+            "A home visit stays at the client's address and a studio visit at a studio; "
+            "nothing was moved.",
+            "error",
+        )
         return back(appt)
     if (starts_at, therapist.id, location.id) == (
         appt.starts_at,
