@@ -137,7 +137,7 @@ def travel_cells(html: str) -> list[tuple[int, str, str]]:
     return [
         (int(rowspan), classes, text_of(inner))
         for rowspan, classes, inner in re.findall(
-            r'<td rowspan="(\d+)" class="slot (travel[^"]*)">(.*?)</td>', html, re.S
+            r'<td rowspan="(\d+)" class="slot (travel[^"]*)"[^>]*>(.*?)</td>', html, re.S
         )
     ]
 
@@ -186,8 +186,8 @@ def test_a_gap_shorter_than_the_road_says_there_is_not_enough_time(
     assert classes == "travel travel-short"
     assert rows == 15  # the whole gap, 10:15 to 11:30
     assert words == (
-        "Travel 1 h 30 min · Redondo Beach → Santa Monica "
-        "Not enough time to travel: 1 h 15 min before the next visit"
+        "Not enough time to travel: 1 h 15 min free "
+        "Travel 1 h 30 min · Redondo Beach → Santa Monica"
     )
 
 
@@ -353,3 +353,10 @@ def test_the_move_form_keeps_a_home_visit_at_home_and_a_studio_visit_at_a_studio
     with clinic.app_context():
         assert db.session.get(Appointment, home).starts_at == at("09:00")
         assert db.session.get(Appointment, studio).location_id == hermosa
+
+
+def test_a_therapists_today_page_names_the_area_of_a_home_visit(clinic, client, login_as, mobile):
+    visit(clinic, "10:00", "redondo-beach", "412 Ruby St", "90277", day="2026-12-07")
+    login_as("therapist", therapist_id=therapist_id(clinic, "dana-okafor"))
+    html = client.get("/staff/").get_data(as_text=True)
+    assert "Home visit, Redondo Beach" in text_of(html)
