@@ -76,9 +76,8 @@ def visit_location(appointment) -> str:
     """An appointment's LOCATION: for a home visit the client's address and postal code
     (where the therapist goes, and the client's own address in their copy), else the
     studio's name and address."""
-    if appointment.visit_area_id is not None:
-        parts = (appointment.visit_address, appointment.visit_postal_code)
-        return " ".join(part for part in parts if part)
+    if appointment.at_home:
+        return appointment.home_address
     studio = appointment.location
     return ", ".join(part for part in (studio.name, studio.one_line_address) if part)
 

@@ -273,7 +273,7 @@ def test_the_appointment_page_gives_the_address_area_surcharge_and_a_map_link(
     href = re.search(r'href="([^"]+)"', link).group(1)
     assert href == (
         "https://www.openstreetmap.org/search?query="
-        "12+%3Cscript%3Ealert%281%29%3C%2Fscript%3E+%26+Co+St%2C+Redondo+Beach+90277"
+        "12+%3Cscript%3Ealert%281%29%3C%2Fscript%3E+%26+Co+St%2C+Redondo+Beach%2C+90277"
     )
     assert 'target="_blank"' in link and 'rel="noopener noreferrer"' in link
     assert "openstreetmap" not in html.replace(link, "")  # a link only: no map script or tile
@@ -306,7 +306,7 @@ def test_the_clients_calendar_file_is_at_their_address(clinic, client, mobile):
         token = db.session.get(Appointment, appointment_id).token
     response = client.get(f"/booking/{token}.ics")
     assert response.status_code == 200
-    expected = ["412 Ruby St; Apt 2, Redondo 90277"]
+    expected = ["412 Ruby St; Apt 2, Redondo, 90277"]
     assert locations(response.get_data(as_text=True)) == (expected, expected)
 
 
@@ -324,7 +324,7 @@ def test_the_therapists_feed_puts_home_visits_at_the_clients_address(app, clinic
     assert response.status_code == 200
     first, second = locations(response.get_data(as_text=True))
     assert first == second
-    assert "412 Ruby St, Redondo Beach 90277" in first
+    assert "412 Ruby St, Redondo Beach, 90277" in first
     assert any(place.startswith("Saltgrass Hermosa Beach Studio, ") for place in first)
 
 

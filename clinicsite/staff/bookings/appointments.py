@@ -84,17 +84,12 @@ def move_locations(appt: Appointment) -> list[Location]:
     )
 
 
-def home_address(appt: Appointment) -> str:
-    """A home visit's address on one line, as the client gave it, with its postal code."""
-    return " ".join(part for part in (appt.visit_address, appt.visit_postal_code) if part)
-
-
 def map_link(appt: Appointment) -> str | None:
     """A search for a home visit's address on OpenStreetMap: a plain link, so the page loads
     nothing from another site."""
-    if not appt.at_home or not home_address(appt):
+    if not appt.home_address:
         return None
-    return "https://www.openstreetmap.org/search?" + urlencode({"query": home_address(appt)})
+    return "https://www.openstreetmap.org/search?" + urlencode({"query": appt.home_address})
 
 
 def back(appt: Appointment):
