@@ -27,7 +27,7 @@ from sqlalchemy.orm import joinedload
 
 from clinicsite.audit import Actor, record_change
 from clinicsite.extensions import db
-from clinicsite.mail.ics import CalendarEvent, calendar_feed
+from clinicsite.mail.ics import CalendarEvent, calendar_feed, visit_location
 from clinicsite.models import Appointment, ClinicSettings, StaffUser, Therapist
 
 # Held and expired appointments never were on anyone's calendar; cancelled: see above.
@@ -110,7 +110,6 @@ def _event(appointment: Appointment, whole_clinic: bool, link: str) -> CalendarE
     summary = f"{appointment.service.name} – {appointment.client_name}"
     if whole_clinic:
         summary = f"{appointment.therapist.name}: {summary}"
-    studio = appointment.location
     lines = [f"Client: {appointment.client_name}"]
     if appointment.client_phone:
         lines.append(f"Phone: {appointment.client_phone}")
@@ -122,7 +121,7 @@ def _event(appointment: Appointment, whole_clinic: bool, link: str) -> CalendarE
         summary=summary,
         starts_at=appointment.starts_at,
         ends_at=appointment.ends_at,
-        location=", ".join(p for p in (studio.name, studio.one_line_address) if p),
+        location=visit_location(appointment),
         description="\n".join(lines),
         sequence=appointment.sequence,
         url=link,

@@ -72,6 +72,16 @@ class Invitation:
         object.__setattr__(self, "method", method)
 
 
+def visit_location(appointment) -> str:
+    """An appointment's LOCATION: for a home visit the client's address and postal code
+    (where the therapist goes, and the client's own address in their copy), else the
+    studio's name and address."""
+    if appointment.at_home:
+        return appointment.home_address
+    studio = appointment.location
+    return ", ".join(part for part in (studio.name, studio.one_line_address) if part)
+
+
 def appointment_ics(event: CalendarEvent, invitation: Invitation, tz_name: str) -> str:
     """One appointment as an iCalendar text, for an email attachment or a download."""
     if invitation.method == "CANCEL" and event.status != "CANCELLED":

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 from clinicsite.appointments.deposit import deposit_of
 from clinicsite.clinic import get_clinic
-from clinicsite.mail.ics import CalendarEvent, Invitation, appointment_ics
+from clinicsite.mail.ics import CalendarEvent, Invitation, appointment_ics, visit_location
 from clinicsite.mail.outbox import enqueue
 from clinicsite.models import Appointment
 from clinicsite.money import format_money
@@ -51,7 +51,6 @@ def ics_attachment(
     """
     links = links or site_links()
     clinic = get_clinic()
-    location = appointment.location
     host = urlsplit(setting("SITE_URL") or "").hostname or "clinicsite.invalid"
     digest = hashlib.sha256(appointment.token.encode()).hexdigest()[:16]
     if download:
@@ -63,7 +62,7 @@ def ics_attachment(
         uid=f"appointment-{appointment.id}-{digest}@{host}",
         summary=f"{appointment.service.name} with {appointment.therapist.name}",
         description=_extras_line(appointment) + f"Manage or cancel: {manage}",
-        location=f"{location.name}, {location.one_line_address}",
+        location=visit_location(appointment),
         starts_at=appointment.starts_at,
         ends_at=appointment.ends_at,
         sequence=appointment.sequence + (1 if cancelled else 0),

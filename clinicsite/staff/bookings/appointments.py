@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 from datetime import datetime, time, timedelta
+from urllib.parse import urlencode
 
 import sqlalchemy as sa
 from flask import Response, abort, flash, redirect, render_template, request, url_for
@@ -62,14 +63,33 @@ def appointment(appointment_id):
         history=audit.history(appt),
         terms=cancellation.cancellation_terms(appt, clinic, clock.now()),
         therapists=therapists if current_user.role == "admin" else [appt.therapist],
-        locations=db.session.scalars(sa.select(Location).where(Location.active)).all(),
+        locations=move_locations(appt),
         local_start=local_start,
         # The move form posts the offset too, so the second 01:30 of a fall-back night
         # stays the second one when the form is sent back unchanged.
         start_offset=format_offset(local_start.utcoffset()),
         offsets=zone_offsets(clinic.tz, appt.starts_at),
         undo_until=outcomes.undo_until(appt, clock.now()),
+        map_link=map_link(appt),
     )
+
+
+def move_locations(appt: Appointment) -> list[Location]:
+    """Where the move form may put the visit: a studio visit to any open studio; a home
+    visit stays at its home-visit hours, so it keeps the client's address."""
+    if appt.at_home:
+        return [appt.location]
+    return list(
+        db.session.scalars(sa.select(Location).where(Location.active, Location.kind == "studio"))
+    )
+
+
+def map_link(appt: Appointment) -> str | None:
+    """A search for a home visit's address on OpenStreetMap: a plain link, so the page loads
+    nothing from another site."""
+    if not appt.home_address:
+        return None
+    return "https://www.openstreetmap.org/search?" + urlencode({"query": appt.home_address})
 
 
 def back(appt: Appointment):
@@ -170,6 +190,13 @@ def appointment_move(appointment_id):
     location = db.session.get(Location, _int(request.form.get("location_id")) or -1)
     if therapist is None or location is None or not owns_therapist(therapist.id, current_user):
         flash("Please choose a therapist and a studio.", "error")
+        return back(appt)
+    if location.mobile != appt.at_home:
+        flash(
+            "A home visit stays at the client's address and a studio visit at a studio; "
+            "nothing was moved.",
+            "error",
+        )
         return back(appt)
     if (starts_at, therapist.id, location.id) == (
         appt.starts_at,

@@ -3,12 +3,14 @@ time zone. A therapist sees their own appointments; admins see everyone's."""
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
 from flask import render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy.orm import selectinload
 
 from clinicsite import clock
 from clinicsite.clinic import get_clinic
@@ -24,9 +26,11 @@ from clinicsite.models import (
 )
 from clinicsite.scheduling import availability as av
 from clinicsite.scheduling.holds import blocking_condition
+from clinicsite.scheduling.travel import TravelTimes
+from clinicsite.scheduling.travel_times import place_of, times
 from clinicsite.staff import bp, localtime
 from clinicsite.staff.auth import roles_required
-from clinicsite.staff.bookings.calendar_grid import Working, build_day
+from clinicsite.staff.bookings.calendar_grid import TravelLeg, Working, build_day
 
 
 def visible_therapists() -> list[Therapist]:
@@ -42,7 +46,7 @@ def appointments_between(
     start: datetime, end: datetime, therapist_ids: list[int], status: str | None = None
 ):
     """Appointments on the calendar in [start, end): booked ones and unexpired holds
-    (only those with `status` when given)."""
+    (only those with `status` when given), with the area of each home visit."""
     query = sa.select(Appointment).where(
         Appointment.therapist_id.in_(therapist_ids),
         Appointment.starts_at < end,
@@ -52,7 +56,11 @@ def appointments_between(
     if status is not None:
         query = query.where(Appointment.status == status)
     return list(
-        db.session.scalars(query.order_by(Appointment.starts_at).options(*appointment_details()))
+        db.session.scalars(
+            query.order_by(Appointment.starts_at).options(
+                *appointment_details(), selectinload(Appointment.visit_area)
+            )
+        )
     )
 
 
@@ -110,18 +118,54 @@ def calendar_day():
     ids = [t.id for t in therapists]
     start, end = day_window(day, clinic.tz)
     appointments = appointments_between(start, end, ids)
-    grid = build_day(day, clinic.tz, therapists, appointments, working_on(day, ids, clinic.tz))
+    legs = travel_legs(appointments, times())
+    grid = build_day(
+        day, clinic.tz, therapists, appointments, working_on(day, ids, clinic.tz), legs
+    )
     _link_free_cells(grid, clinic.tz, clock.now(), RoomsTaken.on(start, end, clock.now()))
     return render_template(
         "staff/calendar_day.html",
         day=day,
         grid=grid,
         services=sorted({a.service for a in appointments}, key=lambda s: (s.position, s.id)),
+        travelling=bool(legs),
         today=today,
         problem=problem,
         previous=day - timedelta(days=1),
         following=day + timedelta(days=1),
     ), (400 if problem else 200)
+
+
+def travel_legs(appointments: list[Appointment], travel: TravelTimes) -> list[TravelLeg]:
+    """The road between each two consecutive visits of a therapist where travel counts
+    (scheduling/travel.py), from what the day view has already loaded."""
+    by_therapist: dict[int, list[Appointment]] = defaultdict(list)
+    for appt in appointments:
+        by_therapist[appt.therapist_id].append(appt)
+    legs = []
+    for visits in by_therapist.values():
+        visits.sort(key=lambda a: a.starts_at)
+        for before, after in itertools.pairwise(visits):
+            minutes = travel.minutes(place_of(before), place_of(after))
+            if minutes:
+                legs.append(
+                    TravelLeg(
+                        before.therapist_id,
+                        after.id,
+                        before.blocks_until,
+                        after.starts_at,
+                        minutes,
+                        place_name(before),
+                        place_name(after),
+                    )
+                )
+    return legs
+
+
+def place_name(appointment: Appointment) -> str:
+    if appointment.visit_area is not None:
+        return appointment.visit_area.name
+    return appointment.location.name
 
 
 class RoomsTaken:

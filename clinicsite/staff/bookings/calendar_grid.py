@@ -6,7 +6,11 @@ every appointment sits at its true time.
 
 Free working time comes in cells of at most a quarter hour, each starting on a local
 quarter hour: the desk clicks one to book that time by phone. Time outside working hours
-is merged into one cell per hour."""
+is merged into one cell per hour.
+
+Where a therapist travels between two visits (a home visit on either side), the road is
+drawn as its own cell from the end of the first visit's buffer, as long as the travel
+takes or until the next visit starts, whichever is first; it is never offered for booking."""
 
 from __future__ import annotations
 
@@ -27,15 +31,44 @@ class Working:
     location_id: int | None = None
 
 
+@dataclass(frozen=True)
+class TravelLeg:
+    """A therapist's road from one visit's place to the next's: it starts when the first
+    visit stops blocking them (its buffer included) and takes `minutes`; `arrives` is the
+    next visit's start, so a leg longer than the gap (the matrix edited after booking)
+    leaves not enough time to travel."""
+
+    therapist_id: int
+    arrival_id: int  # the next visit
+    start: datetime
+    arrives: datetime
+    minutes: int
+    origin: str
+    destination: str
+
+    @property
+    def end(self) -> datetime:
+        return self.start + timedelta(minutes=self.minutes)
+
+    @property
+    def enough_time(self) -> bool:
+        return self.end <= self.arrives
+
+    @property
+    def gap_minutes(self) -> int:
+        return max(0, int((self.arrives - self.start).total_seconds() // 60))
+
+
 @dataclass
 class Cell:
-    kind: str  # "free", "off" (outside working hours), "appointment", "covered"
+    kind: str  # "free", "off" (outside working hours), "appointment", "travel", "covered"
     rowspan: int = 1
     appointment: object | None = None
     start: datetime | None = None  # a free cell: the instant a click books (UTC)
     location_id: int | None = None  # a free cell: the studio the therapist works at then
     link: str | None = None  # a free cell to come: its phone booking page (set by the view)
     note: str | None = None  # a free cell that cannot be booked: why (set by the view)
+    leg: TravelLeg | None = None  # a travel cell: the road it draws
 
 
 @dataclass
@@ -43,6 +76,9 @@ class DayGrid:
     rows: list[datetime]  # UTC start of each row
     columns: list  # therapists
     cells: list[list[Cell]] = field(default_factory=list)  # cells[row][column]
+    # Legs with no room to draw (the next visit starts as the first one ends), by the id
+    # of the visit they lead to: its block says there is not enough time to travel.
+    undrawn: dict[int, TravelLeg] = field(default_factory=dict)
 
 
 def local_bounds(day: date, tz: ZoneInfo, opens: time, closes: time) -> tuple[datetime, datetime]:
@@ -57,9 +93,10 @@ def build_day(
     therapists: list,
     appointments: list,
     working: dict[int, list[Working]],
+    legs: list[TravelLeg] = (),
 ) -> DayGrid:
     """`appointments` have therapist_id, starts_at, ends_at (UTC); `working` maps a
-    therapist id to that day's working time."""
+    therapist id to that day's working time; `legs` are the travel between visits."""
     opens, closes = _hours_shown(day, tz, appointments, working)
     first, last = local_bounds(day, tz, opens, closes)
     rows = []
@@ -79,6 +116,9 @@ def build_day(
             (a for a in appointments if a.therapist_id == therapist.id), key=lambda a: a.starts_at
         ):
             _place(grid, c, appt)
+        for leg in legs:
+            if leg.therapist_id == therapist.id:
+                _place_travel(grid, c, leg)
         _merge_gaps(grid, c, tz)
     return grid
 
@@ -93,6 +133,24 @@ def _place(grid: DayGrid, column: int, appt) -> None:
         return
     top = covered[0]
     grid.cells[top][column] = Cell("appointment", rowspan=len(covered), appointment=appt)
+    for r in covered[1:]:
+        grid.cells[r][column] = Cell("covered")
+
+
+def _place_travel(grid: DayGrid, column: int, leg: TravelLeg) -> None:
+    until = min(leg.end, leg.arrives)
+    covered = [
+        r
+        for r, start in enumerate(grid.rows)
+        if leg.start < start + ROW
+        and start < until
+        and grid.cells[r][column].kind not in ("appointment", "covered")
+    ]
+    if not covered:
+        grid.undrawn[leg.arrival_id] = leg
+        return
+    top = covered[0]
+    grid.cells[top][column] = Cell("travel", rowspan=len(covered), leg=leg)
     for r in covered[1:]:
         grid.cells[r][column] = Cell("covered")
 
