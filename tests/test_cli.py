@@ -45,9 +45,10 @@ def test_seed_demo_loads_the_demo_clinic(app, runner):
     assert counts["Service"] >= 6
     assert counts["Region"] == 2
     assert counts["ServiceArea"] >= 9
-    assert counts["Location"] == 2
     assert counts["Therapist"] == 3
     with app.app_context():
+        kinds = sorted(db.session.scalars(sa.select(Location.kind)))
+        assert kinds == ["mobile", "studio", "studio"], "two studios and the home-visit hours"
         discovery = db.session.scalar(sa.select(Service).filter_by(slug="discovery-session"))
         [option] = discovery.options
         assert (option.duration_minutes, option.price, option.deposit) == (20, 0, 0)
