@@ -46,7 +46,10 @@ def times() -> TravelTimes:
 def too_close(appointment: Appointment, now: datetime, travel: TravelTimes | None = None) -> bool:
     """Whether another blocking visit of the therapist lies closer to `appointment` than the
     travel between their places. Run under the therapist's lock, after the plain overlap
-    check (holds.claim); visits at studios only never need it."""
+    check (holds.claim). A clinic that has never had home-visit hours has only studio
+    visits, between which travel counts nothing: it pays no query."""
+    if not reference.current().mobile_ids:
+        return False
     travel = travel or times()
     here = place_of(appointment)
     reach = travel.longest
