@@ -25,7 +25,16 @@ from flask import current_app, g
 from sqlalchemy.orm import Session, selectinload
 
 from clinicsite.extensions import db
-from clinicsite.models import Location, Region, Service, ServiceArea, Therapist, TravelTime
+from clinicsite.models import (
+    AreaService,
+    Location,
+    Region,
+    Service,
+    ServiceArea,
+    Therapist,
+    TravelTime,
+    WorkingHours,
+)
 from clinicsite.pagecache import versions
 from clinicsite.scheduling import travel
 
@@ -37,11 +46,21 @@ class Reference:
     version: int  # the `site` counter read before the rows were
     regions: tuple[Region, ...]  # every region, its areas (active or not) loaded
     services: tuple[Service, ...]  # active, with their options
-    therapists: tuple[Therapist, ...]  # active, with their services
+    therapists: tuple[Therapist, ...]  # active, with their services, hours and their studios
     locations: tuple[Location, ...]  # active studios, with their area and its region
     travel: travel.TravelTimes  # between every area and studio (scheduling/travel.py)
     mobile: tuple[Location, ...]  # active locations of home-visit hours (never shown)
     mobile_ids: frozenset[int]  # every location of home-visit hours, active or not
+
+    def area(self, slug: str) -> ServiceArea | None:
+        """The active area, with its region, services (and their options) and offerings."""
+        return next((a for r in self.regions for a in r.areas if a.active and a.slug == slug), None)
+
+    def service(self, slug: str) -> Service | None:
+        return next((s for s in self.services if s.slug == slug), None)
+
+    def therapist(self, slug: str) -> Therapist | None:
+        return next((t for t in self.therapists if t.slug == slug), None)
 
 
 class ReferenceCache:
@@ -73,7 +92,15 @@ def load(version: int) -> Reference:
         regions = session.scalars(
             sa.select(Region)
             .order_by(Region.position, Region.name)
-            .options(selectinload(Region.areas).selectinload(ServiceArea.region))
+            .options(
+                selectinload(Region.areas).options(
+                    selectinload(ServiceArea.region),
+                    selectinload(ServiceArea.services).selectinload(Service.options),
+                    selectinload(ServiceArea.offerings).options(
+                        selectinload(AreaService.area), selectinload(AreaService.service)
+                    ),
+                )
+            )
         ).all()
         services = session.scalars(
             sa.select(Service)
@@ -85,7 +112,10 @@ def load(version: int) -> Reference:
             sa.select(Therapist)
             .where(Therapist.active)
             .order_by(Therapist.position, Therapist.name)
-            .options(selectinload(Therapist.services).selectinload(Service.options))
+            .options(
+                selectinload(Therapist.services).selectinload(Service.options),
+                selectinload(Therapist.hours).selectinload(WorkingHours.location),
+            )
         ).all()
         everywhere = session.scalars(
             sa.select(Location)

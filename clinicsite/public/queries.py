@@ -11,12 +11,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-import sqlalchemy as sa
 from flask import abort
-from sqlalchemy.orm import selectinload
 
 from clinicsite import reference
-from clinicsite.extensions import db
 from clinicsite.models import (
     AreaService,
     Location,
@@ -24,8 +21,6 @@ from clinicsite.models import (
     Service,
     ServiceArea,
     Therapist,
-    WorkingHours,
-    therapist_service,
 )
 
 
@@ -53,78 +48,44 @@ def active_locations() -> list[Location]:
 
 
 def service_or_404(slug: str) -> Service:
-    service = db.session.scalar(
-        sa.select(Service)
-        .where(Service.slug == slug, Service.active)
-        .options(selectinload(Service.options))
-    )
+    service = reference.current().service(slug)
     if service is None:
         abort(404)
     return service
 
 
 def areas_offering(service: Service) -> list[ServiceArea]:
-    return list(
-        db.session.scalars(
-            sa.select(ServiceArea)
-            .join(AreaService, AreaService.area_id == ServiceArea.id)
-            .where(AreaService.service_id == service.id, ServiceArea.active)
-            .order_by(ServiceArea.position, ServiceArea.name)
-            .options(selectinload(ServiceArea.region))
-        )
-    )
+    """The active areas that offer `service`, in their own order (region aside)."""
+    areas = [
+        a
+        for r in reference.current().regions
+        for a in r.areas
+        if a.active and any(s.id == service.id for s in a.services)
+    ]
+    return sorted(areas, key=lambda a: (a.position, a.name))
 
 
 def therapists_performing(service_ids: list[int]) -> list[Therapist]:
-    if not service_ids:
-        return []
-    performer_ids = (
-        sa.select(therapist_service.c.therapist_id)
-        .where(therapist_service.c.service_id.in_(service_ids))
-        .scalar_subquery()
-    )
-    return list(
-        db.session.scalars(
-            sa.select(Therapist)
-            .where(Therapist.active, Therapist.id.in_(performer_ids))
-            .order_by(Therapist.position, Therapist.name)
-            .options(selectinload(Therapist.services))
-        )
-    )
+    wanted = set(service_ids)
+    return [t for t in reference.current().therapists if any(s.id in wanted for s in t.services)]
 
 
 def area_or_404(slug: str) -> ServiceArea:
-    area = db.session.scalar(
-        sa.select(ServiceArea)
-        .where(ServiceArea.slug == slug, ServiceArea.active)
-        .options(
-            selectinload(ServiceArea.region),
-            selectinload(ServiceArea.services).selectinload(Service.options),
-        )
-    )
+    area = reference.current().area(slug)
     if area is None:
         abort(404)
     return area
 
 
 def area_service_or_404(area_slug: str, service_slug: str) -> AreaService:
-    offering = db.session.scalar(
-        sa.select(AreaService)
-        .join(ServiceArea, AreaService.area_id == ServiceArea.id)
-        .join(Service, AreaService.service_id == Service.id)
-        .where(
-            ServiceArea.slug == area_slug,
-            ServiceArea.active,
-            Service.slug == service_slug,
-            Service.active,
-        )
-        .options(
-            selectinload(AreaService.area).selectinload(ServiceArea.region),
-            selectinload(AreaService.area)
-            .selectinload(ServiceArea.services)
-            .selectinload(Service.options),
-            selectinload(AreaService.service).selectinload(Service.options),
-        )
+    area = reference.current().area(area_slug)
+    offering = next(
+        (
+            o
+            for o in (area.offerings if area is not None else ())
+            if o.service.active and o.service.slug == service_slug
+        ),
+        None,
     )
     if offering is None:
         abort(404)
@@ -132,14 +93,7 @@ def area_service_or_404(area_slug: str, service_slug: str) -> AreaService:
 
 
 def therapist_or_404(slug: str) -> Therapist:
-    therapist = db.session.scalar(
-        sa.select(Therapist)
-        .where(Therapist.slug == slug, Therapist.active)
-        .options(
-            selectinload(Therapist.services).selectinload(Service.options),
-            selectinload(Therapist.hours).selectinload(WorkingHours.location),
-        )
-    )
+    therapist = reference.current().therapist(slug)
     if therapist is None:
         abort(404)
     return therapist
