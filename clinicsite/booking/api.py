@@ -10,17 +10,17 @@ key."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from flask import jsonify, request
 
-from clinicsite import clock, pagecache
+from clinicsite import clock, pagecache, reference
 from clinicsite.booking import bp, home_visits, selection
 from clinicsite.booking.addons import match_add_ons, requested_add_on_ids
 from clinicsite.clinic import get_clinic
 from clinicsite.extensions import db
-from clinicsite.models import Location, Therapist
+from clinicsite.models import Therapist
 from clinicsite.scheduling.travel import area_place
 
 MAX_DAYS = 31
@@ -67,8 +67,17 @@ def _availability(args) -> dict:
     slots = selection.find_slots(
         option, therapists, day_list, clinic, now, extra_minutes=extra, place=place
     )
-    studios = dict(db.session.execute(sa.select(Location.id, Location.slug)).all())
+    ref = reference.current()
+    studios = {loc.id: loc.slug for loc in (*ref.locations, *ref.mobile)}
     tz = clinic.tz
+    local: dict[datetime, str] = {}  # therapists share starts: convert each instant once
+
+    def iso(instant: datetime) -> str:
+        text = local.get(instant)
+        if text is None:
+            text = local[instant] = instant.astimezone(tz).isoformat()
+        return text
+
     return {
         "service": service.slug,
         "option": {"id": option.id, "duration_minutes": option.duration_minutes},
@@ -80,8 +89,8 @@ def _availability(args) -> dict:
         "timezone": clinic.timezone,
         "slots": [
             {
-                "start": s.start.astimezone(tz).isoformat(),
-                "end": s.end.astimezone(tz).isoformat(),
+                "start": iso(s.start),
+                "end": iso(s.end),
                 "therapist": s.therapist.slug,
                 "location": studios.get(s.location_id),
             }

@@ -141,12 +141,30 @@ def _keep_hours_for(place, mobile_ids, weekly, extra) -> None:
             hours[therapist_id] = [h for h in ranges if (h.location_id in mobile_ids) == at_home]
 
 
-def _load(ids, days, window_start, window_end, now, exclude_appointment_id, ignore_bookings):
+def _weekly_hours(ids) -> dict[int, list[av.WeeklyHours]]:
+    """Each therapist's weekly hours: an active therapist's from the reference snapshot
+    (every edit of hours renews it), anyone else's from the database."""
+    known = {t.id: t for t in reference.current().therapists}
     weekly: dict[int, list[av.WeeklyHours]] = defaultdict(list)
-    for h in db.session.scalars(sa.select(WorkingHours).where(WorkingHours.therapist_id.in_(ids))):
-        weekly[h.therapist_id].append(
-            av.WeeklyHours(h.weekday, h.starts_at, h.ends_at, h.location_id)
-        )
+    for therapist_id in ids:
+        if therapist_id in known:
+            weekly[therapist_id] = [
+                av.WeeklyHours(h.weekday, h.starts_at, h.ends_at, h.location_id)
+                for h in known[therapist_id].hours
+            ]
+    missing = [i for i in ids if i not in known]
+    if missing:
+        for h in db.session.scalars(
+            sa.select(WorkingHours).where(WorkingHours.therapist_id.in_(missing))
+        ):
+            weekly[h.therapist_id].append(
+                av.WeeklyHours(h.weekday, h.starts_at, h.ends_at, h.location_id)
+            )
+    return weekly
+
+
+def _load(ids, days, window_start, window_end, now, exclude_appointment_id, ignore_bookings):
+    weekly = _weekly_hours(ids)
     extra: dict[int, list[av.ExtraHours]] = defaultdict(list)
     for e in db.session.scalars(
         sa.select(ExtraHours).where(
