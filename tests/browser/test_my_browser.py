@@ -61,6 +61,8 @@ def test_a_returning_client_signs_in_by_link_and_books_again(
         assert chosen in summary
     # Straight to the days Lena has free for it.
     page.locator(".day-list a").first.click()
-    assert page.locator(".time-list a").count() > 0
+    # count() does not wait: under load the next page may still be loading (CI once read 0)
+    expect(page.locator("#times")).to_contain_text("Choose a time on")
+    expect(page.locator(".time-list a").first).to_be_visible()
     shoot(page, "my-4-book-again")
     assert page.console_errors == []
