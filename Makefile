@@ -44,8 +44,9 @@ run: $(VENV)/.runtime
 	$(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
 
 # One pytest-xdist worker per core; each worker has its own database (tests/conftest.py).
+# PYTEST_ARGS adds to the command line (CI: which tests, the slowest listed).
 test: $(VENV)/.dev
-	$(BIN)/pytest -n auto
+	$(BIN)/pytest -n auto $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check clinicsite tests bench wsgi.py gunicorn.conf.py
