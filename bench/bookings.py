@@ -29,6 +29,10 @@ from tests.support.booking_helpers import (
 )
 from tests.support.stripe_stub import signed_event
 
+# The demo clinic asks more than the tests' clinic: its pressure question and its consent box
+# (clinicsite/demo/content/intake.toml).
+DEMO_INTAKE = {"pressure": "Medium", "treatment_consent": "y"}
+
 
 class Browser:
     """A client on one keep-alive connection; cookies kept by hand because the site's are
@@ -96,6 +100,7 @@ def book(base: str, stripe: StripeStandIn, slot: dict, number: int) -> dict[str,
         fields = {
             **extract_hidden_fields(page.decode()),
             **CLIENT_DETAILS,
+            **DEMO_INTAKE,
             "email": f"load{number}@example.net",
         }
         started = time.perf_counter()
