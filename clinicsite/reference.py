@@ -1,6 +1,7 @@
 """The reference data every public page shows (regions and their areas, the active services,
-therapists and studios, and the travel times between places that home-visit times need),
-kept per process and read again only after an edit.
+therapists and studios), and what the availability API reads besides the bookings (each
+service's add-ons, the rooms of every studio, the travel times between places), kept per
+process and read again only after an edit.
 
 A snapshot is kept with the database's `site` content counter (pagecache/versions.py), which
 every edit of these rows bumps in its own transaction, on whatever worker or host. Each
@@ -29,8 +30,10 @@ from clinicsite.models import (
     AreaService,
     Location,
     Region,
+    Room,
     Service,
     ServiceArea,
+    ServiceOption,
     Therapist,
     TravelTime,
     WorkingHours,
@@ -45,12 +48,13 @@ EXTENSION = "clinicsite.reference"
 class Reference:
     version: int  # the `site` counter read before the rows were
     regions: tuple[Region, ...]  # every region, its areas (active or not) loaded
-    services: tuple[Service, ...]  # active, with their options
+    services: tuple[Service, ...]  # active, with their options (each knowing its service), add-ons
     therapists: tuple[Therapist, ...]  # active, with their services, hours and their studios
     locations: tuple[Location, ...]  # active studios, with their area and its region
     travel: travel.TravelTimes  # between every area and studio (scheduling/travel.py)
     mobile: tuple[Location, ...]  # active locations of home-visit hours (never shown)
     mobile_ids: frozenset[int]  # every location of home-visit hours, active or not
+    rooms: tuple[Room, ...]  # every room, active or not, in position order
 
     def area(self, slug: str) -> ServiceArea | None:
         """The active area, with its region, services (and their options) and offerings."""
@@ -106,7 +110,10 @@ def load(version: int) -> Reference:
             sa.select(Service)
             .where(Service.active)
             .order_by(Service.position, Service.name)
-            .options(selectinload(Service.options))
+            .options(
+                selectinload(Service.options).selectinload(ServiceOption.service),
+                selectinload(Service.add_ons),
+            )
         ).all()
         therapists = session.scalars(
             sa.select(Therapist)
@@ -126,6 +133,7 @@ def load(version: int) -> Reference:
         mobile_ids = frozenset(
             session.scalars(sa.select(Location.id).where(Location.kind == "mobile"))
         )
+        rooms = session.scalars(sa.select(Room).order_by(Room.position, Room.id)).all()
         rows = session.scalars(sa.select(TravelTime)).all()
         set_minutes = {(row.place_a, row.place_b): row.minutes for row in rows}
     areas = [area for region in regions for area in region.areas]
@@ -139,6 +147,7 @@ def load(version: int) -> Reference:
         travel.TravelTimes(travel_places(areas, studios), set_minutes),
         tuple(loc for loc in everywhere if loc.mobile),
         mobile_ids,
+        tuple(rooms),
     )
 
 

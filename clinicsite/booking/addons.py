@@ -23,6 +23,8 @@ def requested_add_on_ids(args: Mapping) -> list[str]:
 def match_add_ons(service: Service, wanted: list[str]) -> list[AddOn] | None:
     """The service's active add-ons named by `wanted` (ids as text), in the service's order;
     None when any is unknown, inactive or another service's."""
+    if not wanted:
+        return []
     if len(wanted) > MAX_ADD_ONS:
         return None
     offered = {str(a.id): a for a in service.active_add_ons}

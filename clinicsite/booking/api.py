@@ -51,7 +51,8 @@ def _availability(args) -> dict:
     slug = (args.get("service") or "").strip()
     if not slug:
         raise BadRequest("service is required (a service slug)")
-    service = next((s for s in selection.bookable_services() if s.slug == slug), None)
+    ref = reference.current()  # read only: the answer is JSON, nothing here writes
+    service = ref.service(slug)
     if service is None or not service.active_options:
         raise BadRequest(f"unknown service {slug!r}")
     option = _option(service, args.get("option"))
@@ -60,14 +61,13 @@ def _availability(args) -> dict:
         raise BadRequest(f"addon must name active add-ons of {slug!r} (their ids)")
     extra = sum(a.extra_minutes for a in add_ons)
     first_day, days = _days(args)
-    therapists = _therapists(service, slug, (args.get("therapist") or "").strip())
+    therapists = _therapists(ref, service, slug, (args.get("therapist") or "").strip())
     place = _home_visit(service, args)
     _check_bookable(first_day, clinic, now)
     day_list = [first_day + timedelta(days=i) for i in range(days)]
     slots = selection.find_slots(
         option, therapists, day_list, clinic, now, extra_minutes=extra, place=place
     )
-    ref = reference.current()
     studios = {loc.id: loc.slug for loc in (*ref.locations, *ref.mobile)}
     tz = clinic.tz
     local: dict[datetime, str] = {}  # therapists share starts: convert each instant once
@@ -128,9 +128,9 @@ def _days(args) -> tuple[date, int]:
     return first_day, days
 
 
-def _therapists(service, slug: str, wanted: str) -> list[Therapist]:
+def _therapists(ref: reference.Reference, service, slug: str, wanted: str) -> list[Therapist]:
     """Who performs the service: all of them, or the one asked for."""
-    therapists = selection.therapists_for(service, None)
+    therapists = [t for t in ref.therapists if any(s.id == service.id for s in t.services)]
     if not wanted:
         return therapists
     therapists = [t for t in therapists if t.slug == wanted]

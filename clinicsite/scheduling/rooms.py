@@ -18,6 +18,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
+from clinicsite import reference
 from clinicsite.extensions import db
 from clinicsite.models import Appointment, Equipment, Location, Room, Service
 from clinicsite.scheduling import availability as av
@@ -67,9 +68,10 @@ def pools(
     ignore_bookings: bool = False,
 ) -> list[av.RoomPool]:
     """The room pool of every studio that limits `service`, with what is taken between
-    `start` and `end` (nothing with `ignore_bookings`), in at most four queries."""
+    `start` and `end` (nothing with `ignore_bookings`), in at most three queries (the
+    rooms come from the per-process snapshot, whose counter every room edit bumps)."""
     rooms: dict[int, list[Room]] = defaultdict(list)
-    for room in db.session.scalars(sa.select(Room).order_by(Room.position, Room.id)):
+    for room in reference.current().rooms:  # read only: their ids, studios, kinds, states
         rooms[room.location_id].append(room)
     items: dict[int, int] = {}
     if service.equipment_needed:
