@@ -62,6 +62,9 @@ class Selection:
     postal: str = ""
     # The postal code is in no area visited for the service: the nearest ones that are.
     nearest: list[home_visits.Nearby] = field(default_factory=list)
+    # Where a link asked the visit to be (visit, area, postal, location: an area page's),
+    # as given, until the step that reads it: the steps before carry it on.
+    pending: dict[str, str] = field(default_factory=dict)
 
     @property
     def place(self) -> str | None:
@@ -107,6 +110,8 @@ class Selection:
             "from": self.origin,
             "embed": "1" if self.embed else None,
         }
+        for name, value in self.pending.items():
+            values[name] = values[name] or value
         values.update(override)
         return {k: v for k, v in values.items() if v}
 
@@ -209,6 +214,11 @@ def bookable_days(clinic: ClinicSettings, now: datetime) -> tuple[date, date]:
     return now.astimezone(clinic.tz).date(), latest.astimezone(clinic.tz).date()
 
 
+# Where the visit happens, read after the length and extras and carried until then.
+PLACE_PARAMS = ("visit", "area", "postal", "location")
+MAX_PENDING = 80  # longer than any slug or postal code: a tampered link, cut
+
+
 def parse(
     args: Mapping[str, str],
     clinic: ClinicSettings,
@@ -225,6 +235,11 @@ def parse(
     if sel.service is None:
         sel.problems.append("We could not find that service. Please choose one below.")
         return sel
+    sel.pending = {
+        name: value[:MAX_PENDING]
+        for name in PLACE_PARAMS
+        if (value := str(args.get(name) or "").strip())
+    }
     options = sel.service.active_options
     raw_option = (args.get("option") or "").strip()
     if raw_option:
@@ -287,6 +302,7 @@ def _parse_add_ons(args: Mapping[str, str], sel: Selection) -> None:
 
 
 def _parse_place(args: Mapping[str, str], sel: Selection) -> None:
+    sel.pending.pop("location", None)
     if _home_visit_hours(sel):
         _parse_therapist(args, sel)
         return
@@ -312,6 +328,8 @@ def _parse_place(args: Mapping[str, str], sel: Selection) -> None:
 def _parse_visit(args: Mapping[str, str], sel: Selection) -> None:
     """A visit at the client's address and its area, read before the extras so that their
     step carries them on. A service given only at home is always such a visit."""
+    for name in ("visit", "area", "postal"):
+        sel.pending.pop(name, None)
     service = sel.service
     wanted = (args.get("visit") or "").strip()
     if wanted == "home" and not service.at_home:

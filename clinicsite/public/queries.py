@@ -128,6 +128,16 @@ def nearest_studio(area: ServiceArea, locations: list[Location]) -> NearestStudi
     return NearestStudio(locations[0], None)
 
 
+def studio_offers(location: Location, service: Service) -> bool:
+    """Whether the booking steps offer `service` at the studio: visits there, and someone
+    who performs it has weekly hours there (booking/selection.py's `locations_for`)."""
+    return service.at_studio and any(
+        any(s.id == service.id for s in t.services)
+        and any(h.location_id == location.id for h in t.hours)
+        for t in reference.current().therapists
+    )
+
+
 def _miles(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     """Great-circle distance (haversine) in miles."""
     r = 3958.8

@@ -107,6 +107,7 @@ def area_service(area_slug: str, service_slug: str):
         area=area,
         service=svc,
         studio=studio,
+        book_at=studio.location if studio and queries.studio_offers(studio.location, svc) else None,
         therapists=therapists,
         other_services=[s for s in area.services if s.active and s.id != svc.id],
         page_title=title,
@@ -124,7 +125,7 @@ def area_service_description(svc: Service, area_name: str, studio, therapist_cou
     if studio is not None:
         where = f"at our {studio.location.city} studio"
         if studio.miles is not None:
-            where += f", about {studio.miles:g} miles away"
+            where += f", about {studio.miles:g} mile{'' if studio.miles == 1 else 's'} away"
         parts.append(where)
     sentence = ", ".join(parts) + "."
     if therapist_count:

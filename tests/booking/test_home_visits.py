@@ -229,3 +229,35 @@ def test_an_area_and_service_page_offers_a_visit_at_home(app):
     assert "from=area_service" in link
     culver = page_html(app.test_client(), "/areas/culver-city/neuromuscular-therapy")
     assert "Book a visit at home" not in culver and "data-area=" not in culver
+
+
+def test_an_area_page_offers_a_visit_at_home_where_the_area_takes_them(app):
+    html = page_html(app.test_client(), "/areas/redondo-beach")
+    assert 'data-area="redondo-beach"' in html
+    words = text_of(html)
+    assert "Next free times for Neuromuscular Therapy at your home in Redondo Beach (+$25)" in words
+    link = re.search(r'href="([^"]+)">Book Neuromuscular Therapy at home', html)
+    link = link.group(1).replace("&amp;", "&")
+    assert f"service={NMT}" in link and "visit=home" in link and "area=redondo-beach" in link
+    assert "from=area" in link
+    assert "Where At your address in Redondo Beach" in words_after_the_length(app, link)
+    culver = page_html(app.test_client(), "/areas/culver-city")
+    assert "at home" not in text_of(culver) and "data-area=" not in culver
+
+
+def words_after_the_length(app, link: str) -> str:
+    """The page a client reaches from `link` (which names no length) by choosing the first
+    length offered."""
+    client = app.test_client()
+    html = page_html(client, link)
+    assert "Choose a length" in text_of(html)
+    first = re.search(r'class="choice" href="([^"]+)"', html).group(1).replace("&amp;", "&")
+    return text_of(page_html(client, first))
+
+
+def test_the_area_and_service_pages_home_button_keeps_the_area_past_the_length(app):
+    html = page_html(app.test_client(), "/areas/redondo-beach/neuromuscular-therapy")
+    link = re.search(r'href="([^"]+)">Book a visit at home', html).group(1).replace("&amp;", "&")
+    words = words_after_the_length(app, link)
+    assert "Where At your address in Redondo Beach" in words
+    assert "Choose a therapist" in words

@@ -174,6 +174,34 @@ def test_area_page_shows_its_services_and_nearest_studio(clinic, client):
     assert "Hermosa Beach Studio" in html
 
 
+def book_links(html: str, label: str) -> list[str]:
+    found = re.findall(rf'class="button" href="([^"]+)">{re.escape(label)}</a>', html)
+    return [link.replace("&amp;", "&") for link in found]
+
+
+def test_area_service_book_buttons_start_at_the_nearest_studio(clinic, client):
+    html = text(client.get("/areas/santa-monica/neuromuscular-therapy"))
+    links = book_links(html, "Book Neuromuscular Therapy")
+    assert len(links) == 2  # the one near the top (phones) and the aside's
+    assert all("location=culver-city-studio" in link for link in links), links
+    assert all("from=area_service:santa-monica" in link for link in links), links
+    # No length is named: the length's links carry the studio on to the therapist step.
+    page = text(client.get(links[0]))
+    length = re.search(r'class="choice" href="([^"]+)"', page).group(1).replace("&amp;", "&")
+    words = " ".join(re.sub(r"<[^>]+>", " ", text(client.get(length))).split())
+    assert "Choose a therapist" in words and "Culver City Studio" in words
+
+
+def test_area_service_book_button_names_no_studio_that_does_not_give_the_service(clinic, client):
+    with clinic.app_context():
+        service = db.session.scalar(db.select(Service).filter_by(slug="neuromuscular-therapy"))
+        service.visit_modes = "home"
+        db.session.commit()
+    html = text(client.get("/areas/santa-monica/neuromuscular-therapy"))
+    links = book_links(html, "Book Neuromuscular Therapy")
+    assert links and not any("location=" in link for link in links), links
+
+
 def test_area_service_page_is_not_a_copy_of_the_service_page(clinic, client):
     pair = text(client.get("/areas/venice/neuromuscular-therapy"))
     other_pair = text(client.get("/areas/torrance/neuromuscular-therapy"))
