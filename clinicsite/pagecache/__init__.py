@@ -83,6 +83,7 @@ NOT_KEPT = {
 # Parts of a cached page made afresh for each visitor (the comment form's signed "shown
 # at" time): endpoint -> a function of the stored HTML.
 REFRESHERS: dict[str, Callable[[bytes], bytes]] = {}
+REFRESHED = "clinicsite.pagecache.refreshed"  # app.extensions: (second, pages made then)
 # What else a page's key must carry (live data): endpoint -> a function giving a key part.
 KEY_PARTS: dict[str, Callable[[sa.Connection], str]] = {}
 
@@ -159,11 +160,29 @@ def answer(entry: Entry) -> Response:
     if refresh is None:
         body = entry.gzipped if gzipped else entry.body
     else:
-        body = refresh(entry.body)
-        body = gzip.compress(body, 1, mtime=0) if gzipped else body
+        body = refreshed(entry, refresh, gzipped)
     response = Response(body, content_type=entry.content_type, headers=list(entry.headers))
     mark_public(response, entry.etag, gzipped)
     return response.make_conditional(request)
+
+
+def refreshed(entry: Entry, refresh: Callable[[bytes], bytes], gzipped: bool) -> bytes:
+    """The page made afresh, shared by the visitors of one second: what a refresher writes
+    (a signed time) has a resolution of one second, so within it every visitor gets the
+    same bytes, and refreshing (and gzipping) once a second instead of per visitor is
+    exact. Only the current second's pages are kept, per app (each has its own secret)."""
+    second = int(clock.now().timestamp())
+    memo = current_app.extensions.get(REFRESHED)
+    if memo is None or memo[0] != second:
+        memo = current_app.extensions[REFRESHED] = (second, {})
+    made = memo[1]
+    body = made.get((entry.etag, gzipped))
+    if body is None:
+        body = refresh(entry.body)
+        if gzipped:
+            body = gzip.compress(body, 1, mtime=0)
+        made[(entry.etag, gzipped)] = body
+    return body
 
 
 def mark_public(response: Response, etag: str, gzipped: bool) -> None:

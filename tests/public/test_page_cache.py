@@ -209,6 +209,18 @@ def test_the_comment_form_of_a_kept_page_says_when_it_was_shown(app, client, mon
     data = {"started": second, "name": "Ana", "email": "ana@example.org", "body": "Thanks!"}
     quick = client.post("/blog/open/comments", data=data)
     assert quick.status_code == 422 and "That was quick" in quick.text
+    # Visitors of one second share one refresh, plain and gzipped alike; the next second
+    # gets its own.
+    plain = client.get("/blog/open").data
+    zipped = client.get("/blog/open", headers={"Accept-Encoding": "gzip"})
+    assert zipped.headers["Content-Encoding"] == "gzip"
+    assert gzip.decompress(zipped.data) == plain == client.get("/blog/open").data
+    now[0] += timedelta(seconds=1)
+    later = client.get("/blog/open", headers={"Accept-Encoding": "gzip"}).data
+    assert gzip.decompress(later) != plain
+    now[0] += timedelta(seconds=3)
+    data["started"] = started.search(gzip.decompress(later).decode()).group(1)
+    assert client.post("/blog/open/comments", data=data).status_code == 303
 
 
 def test_an_edit_on_one_worker_shows_on_another(clinic, migrated, client):
