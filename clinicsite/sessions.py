@@ -17,6 +17,13 @@ class SessionInterface(SecureCookieSessionInterface):
       the encoding alone; `Vary: Cookie` would make shared caches keep a copy per cookie.
     """
 
+    def open_session(self, app: Flask, request):
+        """Without a session cookie there is nothing to read: a new session, without
+        building the signer (most of what a page served from the cache cost Flask)."""
+        if app.secret_key and self.get_cookie_name(app) not in request.cookies:
+            return self.session_class()
+        return super().open_session(app, request)
+
     def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
         if request.endpoint == "static" and response.status_code < 400:
             return
