@@ -66,6 +66,10 @@ class Reference:
     def therapist(self, slug: str) -> Therapist | None:
         return next((t for t in self.therapists if t.slug == slug), None)
 
+    def performing(self, service_id: int) -> list[Therapist]:
+        """The active therapists who perform the service, in page order."""
+        return [t for t in self.therapists if any(s.id == service_id for s in t.services)]
+
 
 class ReferenceCache:
     """One snapshot per app and process; a lock so that threads seeing a new counter at

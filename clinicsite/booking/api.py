@@ -130,7 +130,7 @@ def _days(args) -> tuple[date, int]:
 
 def _therapists(ref: reference.Reference, service, slug: str, wanted: str) -> list[Therapist]:
     """Who performs the service: all of them, or the one asked for."""
-    therapists = [t for t in ref.therapists if any(s.id == service.id for s in t.services)]
+    therapists = ref.performing(service.id)
     if not wanted:
         return therapists
     therapists = [t for t in therapists if t.slug == wanted]

@@ -128,13 +128,11 @@ def nearest_studio(area: ServiceArea, locations: list[Location]) -> NearestStudi
     return NearestStudio(locations[0], None)
 
 
-def studio_offers(location: Location, service: Service) -> bool:
-    """Whether the booking steps offer `service` at the studio: visits there, and someone
-    who performs it has weekly hours there (booking/selection.py's `locations_for`)."""
+def studio_offers(location: Location, service: Service, performers: list[Therapist]) -> bool:
+    """Whether the booking steps offer `service` at the studio: visits there, and one of
+    its `performers` has weekly hours there (booking/selection.py's `locations_for`)."""
     return service.at_studio and any(
-        any(s.id == service.id for s in t.services)
-        and any(h.location_id == location.id for h in t.hours)
-        for t in reference.current().therapists
+        h.location_id == location.id for t in performers for h in t.hours
     )
 
 

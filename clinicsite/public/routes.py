@@ -107,7 +107,11 @@ def area_service(area_slug: str, service_slug: str):
         area=area,
         service=svc,
         studio=studio,
-        book_at=studio.location if studio and queries.studio_offers(studio.location, svc) else None,
+        book_at=(
+            studio.location
+            if studio and queries.studio_offers(studio.location, svc, therapists)
+            else None
+        ),
         therapists=therapists,
         other_services=[s for s in area.services if s.active and s.id != svc.id],
         page_title=title,
